@@ -1,0 +1,73 @@
+# One command surface for people, CI and the README. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Rasa 3.6 installs on Python 3.10 only; find one even when the pyenv shim is not active.
+PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
+	$$p -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null && { echo $$p; break; }; done)
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+STAMP := $(VENV)/.requirements-installed
+
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_WARN_20 := 1
+export ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
+export ACTION_SERVER_PORT ?= 5055
+export RASA_PORT ?= 5005
+# rasa_sdk binds to 0.0.0.0 unless told otherwise; nothing here needs to be public.
+export SANIC_HOST ?= 127.0.0.1
+MODEL := models/current.tar.gz
+
+.PHONY: help setup venv load-kb model train shell actions run validate test telegram retrain evaluate unanswered bench
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 is required (Rasa 3.6 does not install on 3.11+)."; exit 1; }
+	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip wheel
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip check
+	@touch $@
+
+venv: $(STAMP) ## create .venv with Python 3.10 and install requirements.txt
+
+setup: $(STAMP) load-kb model ## venv + knowledge base + model (trains only if its inputs changed)
+
+load-kb: $(STAMP) ## (re)load the knowledge base from knowledge/data (no retraining needed)
+	$(PY) -m knowledge load
+
+model: $(STAMP)
+	$(PY) -m scripts.model_store ensure
+
+train: $(STAMP) ## train the model now, even if one exists for these inputs
+	$(PY) -m scripts.model_store train
+
+shell: setup ## talk to the assistant in this terminal (starts the action server too)
+	@set -m; $(RASA) run actions --port $(ACTION_SERVER_PORT) --quiet >.action-server.log 2>&1 & \
+	actions_pid=$$!; trap 'kill $$actions_pid 2>/dev/null; wait $$actions_pid 2>/dev/null' EXIT INT TERM; \
+	$(RASA) shell --model $(MODEL) --port $(RASA_PORT)
+
+actions: $(STAMP) ## run the action server alone on 127.0.0.1:$(ACTION_SERVER_PORT)
+	$(RASA) run actions --port $(ACTION_SERVER_PORT)
+
+run: setup ## action server + Rasa HTTP server (REST channel) on 127.0.0.1:$(RASA_PORT)
+	@set -m; $(RASA) run actions --port $(ACTION_SERVER_PORT) & \
+	actions_pid=$$!; trap 'kill $$actions_pid 2>/dev/null; wait $$actions_pid 2>/dev/null' EXIT INT TERM; \
+	$(RASA) run --model $(MODEL) --interface 127.0.0.1 --port $(RASA_PORT) \
+		$${RASA_API_TOKEN:+--enable-api --auth-token "$$RASA_API_TOKEN"} \
+		$${RASA_ENDPOINTS:+--endpoints "$$RASA_ENDPOINTS"}
+
+validate: $(STAMP) ## check the training data (rasa data validate + knowledge data)
+	$(RASA) data validate --config config.yml --domain domain.yml --data data
+	$(PY) -m knowledge check
+
+test: $(STAMP) ## the whole test suite, then data validation
+	$(PY) -m pytest
+	$(MAKE) --no-print-directory validate
+
+telegram: $(STAMP) ## run the Telegram front end (needs TELEGRAM_TOKEN; `make run` in another terminal)
+	$(PY) -m bot

@@ -1,0 +1,116 @@
+"""A dialogue policy that sends knowledge-base intents to the knowledge-base actions.
+
+Every `faq_<topic>` intent is answered by `action_answer_faq` and every
+`stat_<topic>` intent by `action_answer_statistic`, so adding a topic needs no new
+rule or story. The policy also guarantees a reply when an answering action fails
+(e.g. the action server is down): Rasa then logs the action without its events,
+and this policy notices the missing `last_answer` slot and utters a configured
+apology that points to the 12348 hotline.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.core.policies.policy import Policy, PolicyPrediction, confidence_scores_for
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SlotSet
+from rasa.shared.core.generator import TrackerWithCachedStates
+from rasa.shared.core.trackers import DialogueStateTracker
+
+ANSWER_MARKER_SLOT = "last_answer"
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True
+)
+class KnowledgeRouterPolicy(Policy):
+    """Route knowledge-base intents by name prefix; reply even when an action fails."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """Return the default configuration."""
+        return {
+            # Above RulePolicy (6): a failed rule action must still get a reply.
+            "priority": 7,
+            "routes": {
+                "faq_": "action_answer_faq",
+                "stat_": "action_answer_statistic",
+                "ask_period_followup": "action_answer_statistic",
+                "ask_unknown_statistic": "action_answer_statistic",
+            },
+            # Actions that always set `last_answer` when they succeed.
+            "answering_actions": [
+                "action_answer_faq",
+                "action_answer_statistic",
+                "action_clarify",
+                "action_referral_card",
+            ],
+            "empty_message_response": "utter_empty_message",
+            "action_failed_response": "utter_service_unavailable",
+        }
+
+    def train(
+        self,
+        training_trackers: List[TrackerWithCachedStates],
+        domain: Domain,
+        **kwargs: Any,
+    ) -> Resource:
+        """Nothing to learn: routing is by intent name."""
+        return self._resource
+
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: Optional[Dict[Text, Any]] = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
+        """Predict the routed action, or abstain with all-zero scores."""
+        action = self._next_action(tracker)
+        if action is None or action not in domain.action_names_or_texts:
+            return self._prediction(self._default_predictions(domain))
+        return self._prediction(confidence_scores_for(action, 1.0, domain))
+
+    def _next_action(self, tracker: DialogueStateTracker) -> Optional[Text]:
+        latest_action = tracker.latest_action_name
+        if latest_action == ACTION_LISTEN_NAME:
+            return self._route_user_message(tracker)
+        if latest_action in self.config["answering_actions"]:
+            if self._latest_action_answered(tracker):
+                return ACTION_LISTEN_NAME
+            return self.config["action_failed_response"]
+        if latest_action in (
+            self.config["action_failed_response"],
+            self.config["empty_message_response"],
+        ):
+            return ACTION_LISTEN_NAME
+        return None
+
+    def _route_user_message(self, tracker: DialogueStateTracker) -> Optional[Text]:
+        message = tracker.latest_message
+        if message is None:
+            return None
+        if message.text is not None:
+            # Stories used by `rasa test` may carry an intent without text.
+            cleaned_text = (message.parse_data or {}).get("text") or ""
+            if not cleaned_text.strip():
+                return self.config["empty_message_response"]
+        intent = message.intent.get("name") or ""
+        for prefix_or_name, action in self.config["routes"].items():
+            if intent == prefix_or_name or (
+                prefix_or_name.endswith("_") and intent.startswith(prefix_or_name)
+            ):
+                return action
+        return None
+
+    @staticmethod
+    def _latest_action_answered(tracker: DialogueStateTracker) -> bool:
+        for event in reversed(tracker.events):
+            if isinstance(event, SlotSet) and event.key == ANSWER_MARKER_SLOT:
+                return True
+            if isinstance(event, ActionExecuted):
+                return False
+        return False

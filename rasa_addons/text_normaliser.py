@@ -1,0 +1,95 @@
+"""An NLU pipeline component that makes any user text safe for the rest of the pipeline.
+
+Users paste anything: control characters, zero-width and bidi marks, full-width
+letters, "Zalgo" combining-mark floods, pages of text. The featurizers and DIET
+cope best with short, clean, NFKC-normalised text, so this component runs first.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+# Nobody asks a FAQ question in more than a few hundred characters; the rest only
+# slows featurisation down and drowns the signal.
+DEFAULT_MAX_CHARACTERS = 600
+MAX_COMBINING_MARKS_PER_CHARACTER = 2
+_WHITESPACE = re.compile(r"\s+")
+
+
+def normalise_text(text: Text, max_characters: int = DEFAULT_MAX_CHARACTERS) -> Text:
+    """Return text NFKC-normalised, without control/format characters, capped in length."""
+    text = unicodedata.normalize("NFKC", text or "")
+    kept: List[str] = []
+    marks_in_a_row = 0
+    for character in text:
+        category = unicodedata.category(character)
+        if category in ("Cc", "Cf", "Cs", "Co", "Cn"):
+            # Control, format (zero-width, bidi), surrogate, private, unassigned.
+            kept.append(" " if character in "\t\n\r\x0b\x0c" else "")
+            continue
+        if category.startswith("M"):
+            marks_in_a_row += 1
+            if marks_in_a_row > MAX_COMBINING_MARKS_PER_CHARACTER:
+                continue
+        else:
+            marks_in_a_row = 0
+        kept.append(character)
+    cleaned = _WHITESPACE.sub(" ", "".join(kept)).strip()
+    if len(cleaned) > max_characters:
+        cut = cleaned[:max_characters]
+        # Cut at a word boundary when there is one near the end.
+        space = cut.rfind(" ", max_characters - 40)
+        cleaned = cut[:space] if space > 0 else cut
+    return cleaned
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=False
+)
+class TextNormaliser(GraphComponent):
+    """Normalises message text in place before tokenisation."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """Return the default configuration."""
+        return {"max_characters": DEFAULT_MAX_CHARACTERS}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self._max_characters = int(config["max_characters"])
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "TextNormaliser":
+        """Create the component (it has nothing to train)."""
+        return cls(config)
+
+    def _normalise(self, message: Message) -> None:
+        text = message.get(TEXT)
+        if isinstance(text, str):
+            message.set(TEXT, normalise_text(text, self._max_characters))
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Normalise training examples the same way as live messages."""
+        for example in training_data.training_examples:
+            self._normalise(example)
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Normalise incoming messages."""
+        for message in messages:
+            self._normalise(message)
+        return messages

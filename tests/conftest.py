@@ -1,0 +1,91 @@
+"""Shared fixtures: one trained model, a loaded knowledge base, and real servers per session.
+
+The model is trained at most once per set of training inputs (scripts/model_store.py
+caches it by hash under models/), so a second test run reuses it.
+"""
+from __future__ import annotations
+
+import json
+import urllib.request
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterator, List
+
+import pytest
+
+from scripts.model_store import PROJECT_ROOT, ensure_model
+from scripts.services import Service, start_action_server, start_rasa_server, write_endpoints
+
+RestReply = List[Dict[str, Any]]
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    """Return the model for the current training inputs, training it if needed."""
+    return ensure_model(PROJECT_ROOT)
+
+
+@pytest.fixture(scope="session")
+def kb_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Return the URL of a SQLite knowledge base loaded from knowledge/data."""
+    from knowledge.db import make_engine
+    from knowledge.loader import load_data_dir, load_into_database
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('kb') / 'knowledge.db'}"
+    engine = make_engine(url)
+    load_into_database(engine, load_data_dir(PROJECT_ROOT / "knowledge" / "data"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def action_server(kb_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    """Run the real action server against the session knowledge base."""
+    service = start_action_server(
+        tmp_path_factory.mktemp("logs") / "action-server.log",
+        environment={"KB_DATABASE_URL": kb_database_url},
+    )
+    yield service
+    service.stop()
+
+
+@pytest.fixture(scope="session")
+def rasa_server(
+    trained_model: Path, action_server: Service, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Service]:
+    """Run the real Rasa server (REST channel) with the trained model and action server."""
+    directory = tmp_path_factory.mktemp("rasa")
+    endpoints = write_endpoints(directory / "endpoints.yml", action_server.url)
+    service = start_rasa_server(trained_model, endpoints, directory / "rasa.log")
+    yield service
+    service.stop()
+
+
+@pytest.fixture(scope="session")
+def rasa_url(rasa_server: Service) -> str:
+    """Return the base URL of the real Rasa server."""
+    return rasa_server.url
+
+
+def post_json(url: str, payload: Dict[str, Any], timeout: float = 30) -> Any:
+    """POST JSON and return the decoded reply."""
+    request = urllib.request.Request(
+        url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return json.loads(response.read())
+
+
+@pytest.fixture
+def talk(rasa_url: str, request: pytest.FixtureRequest) -> Callable[..., RestReply]:
+    """Send a message over the REST channel as a sender unique to this test."""
+    default_sender = f"test-{request.node.name}"
+
+    def send(text: str, sender: str = default_sender) -> RestReply:
+        return post_json(f"{rasa_url}/webhooks/rest/webhook", {"sender": sender, "message": text})
+
+    return send
+
+
+def reply_text(reply: RestReply) -> str:
+    """Join the text of all messages of a REST reply."""
+    return "\n".join(message.get("text", "") for message in reply)
