@@ -1,0 +1,452 @@
+"""Read and validate the YAML files in ``knowledge/data/`` and load them into the database.
+
+Validation is complete before the database is touched, so a bad file leaves the
+database exactly as it was; the load itself replaces all rows in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import delete, insert
+from sqlalchemy.engine import Engine
+
+from knowledge.db import create_schema, make_session_factory
+from knowledge.models import (
+    MODELS_IN_LOAD_ORDER,
+    QUALIFIERS,
+    RELIABILITIES,
+    SERVICE_KINDS,
+    TOPIC_KINDS,
+    Answer,
+    Indicator,
+    Service,
+    Source,
+    Statistic,
+    Topic,
+)
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+_IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
+_KEY = re.compile(r"^[a-z0-9][a-z0-9_@.\-]*$")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one entry of one data file."""
+
+    file: str
+    entry: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.entry}: {self.reason}"
+
+
+class DataFileError(Exception):
+    """The data files have problems; ``problems`` lists all of them."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+@dataclass(frozen=True)
+class LoadedData:
+    """Validated rows, keyed by column name, ready to insert."""
+
+    sources: tuple[dict, ...]
+    topics: tuple[dict, ...]
+    indicators: tuple[dict, ...]
+    statistics: tuple[dict, ...]
+    answers: tuple[dict, ...]
+    services: tuple[dict, ...]
+
+    def rows_for(self, model) -> tuple[dict, ...]:
+        """Return the rows destined for the table of ``model``."""
+        return getattr(self, model.__tablename__)
+
+    def counts(self) -> dict[str, int]:
+        """Return the number of rows per table, in load order."""
+        return {model.__tablename__: len(self.rows_for(model)) for model in MODELS_IN_LOAD_ORDER}
+
+
+# --- file specifications --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Field:
+    name: str
+    kind: str
+    required: bool = True
+    choices: tuple[str, ...] = ()
+    column: str | None = None
+
+
+@dataclass(frozen=True)
+class _FileSpec:
+    filename: str
+    model: type
+    fields: tuple[_Field, ...]
+    identity: tuple[str, ...]
+    fixed: dict[str, Any] = field(default_factory=dict)
+
+
+_SPECS = (
+    _FileSpec(
+        "sources.yml",
+        Source,
+        (
+            _Field("key", "key"),
+            _Field("title", "text"),
+            _Field("publisher", "text"),
+            _Field("published_on", "date"),
+            _Field("url", "url", required=False),
+            _Field("note", "text", required=False),
+        ),
+        identity=("key",),
+    ),
+    _FileSpec(
+        "topics.yml",
+        Topic,
+        (
+            _Field("key", "identifier"),
+            _Field("kind", "choice", choices=TOPIC_KINDS),
+            _Field("title", "text"),
+            _Field("description", "text", required=False),
+        ),
+        identity=("kind", "key"),
+    ),
+    _FileSpec(
+        "indicators.yml",
+        Indicator,
+        (
+            _Field("key", "identifier"),
+            _Field("topic", "identifier", column="topic_key"),
+            _Field("label", "text"),
+            _Field("unit", "text"),
+            _Field("keywords", "keywords"),
+            _Field("headline", "bool"),
+            _Field("sort_order", "int"),
+        ),
+        identity=("key",),
+        fixed={"topic_kind": "stat"},
+    ),
+    _FileSpec(
+        "statistics.yml",
+        Statistic,
+        (
+            _Field("key", "key"),
+            _Field("indicator", "identifier", column="indicator_key"),
+            _Field("value", "number"),
+            _Field("qualifier", "choice", choices=QUALIFIERS),
+            _Field("period_label", "text"),
+            _Field("period_year", "int", required=False),
+            _Field("as_of", "date"),
+            _Field("scope", "text"),
+            _Field("reliability", "choice", choices=RELIABILITIES),
+            _Field("note", "text", required=False),
+            _Field("source", "key", column="source_key"),
+        ),
+        identity=("key",),
+    ),
+    _FileSpec(
+        "answers.yml",
+        Answer,
+        (
+            _Field("topic", "identifier", column="topic_key"),
+            _Field("language", "language"),
+            _Field("text", "text"),
+            _Field("source", "key", column="source_key"),
+            _Field("last_reviewed", "date"),
+            _Field("legal_process", "bool"),
+        ),
+        identity=("topic", "language"),
+        fixed={"topic_kind": "faq"},
+    ),
+    _FileSpec(
+        "services.yml",
+        Service,
+        (
+            _Field("key", "identifier"),
+            _Field("name", "text"),
+            _Field("kind", "choice", choices=SERVICE_KINDS),
+            _Field("contact", "text"),
+            _Field("offers", "text"),
+            _Field("availability_note", "text", required=False),
+            _Field("language", "language"),
+            _Field("source", "key", column="source_key"),
+        ),
+        identity=("key",),
+    ),
+)
+
+DATA_FILES = tuple(spec.filename for spec in _SPECS)
+
+
+# --- YAML reading ---------------------------------------------------------------------
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that rejects a mapping with the same field twice (PyYAML keeps the last)."""
+
+
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False):
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate field {key!r}", key_node.start_mark
+            )
+        seen.add(key)
+    return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _read_yaml(path: Path, problems: list[Problem]) -> list | None:
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problems.append(Problem(name, "(file)", "file not found"))
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(name, "(file)", f"cannot read file: {exc}"))
+        return None
+    try:
+        document = yaml.load(text, Loader=_StrictLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        entry = f"line {mark.line + 1}" if mark is not None else "(file)"
+        detail = getattr(exc, "problem", None) or str(exc)
+        problems.append(Problem(name, entry, f"malformed YAML: {detail}"))
+        return None
+    if document is None:
+        return []
+    if not isinstance(document, list):
+        problems.append(
+            Problem(name, "(file)", f"expected a list of entries, got {type(document).__name__}")
+        )
+        return None
+    return document
+
+
+# --- value checks ---------------------------------------------------------------------
+
+
+def _describe(value: Any) -> str:
+    shown = repr(value)
+    if len(shown) > 40:
+        shown = shown[:37] + "..."
+    return f"{type(value).__name__} {shown}"
+
+
+def _check_value(spec: _Field, value: Any) -> tuple[Any, str | None]:
+    """Return (converted value, None) or (None, reason)."""
+    name, kind = spec.name, spec.kind
+    if kind in ("text", "key", "identifier", "language", "url", "choice"):
+        if not isinstance(value, str) or not value.strip():
+            return None, f"field {name!r} must be a non-empty string, got {_describe(value)}"
+        value = value.strip()
+        if kind == "key" and not _KEY.match(value):
+            return None, f"field {name!r} must be a lower-case key without spaces, got {value!r}"
+        if kind == "identifier" and not _IDENTIFIER.match(value):
+            return None, f"field {name!r} must be a snake_case identifier, got {value!r}"
+        if kind == "language" and not _LANGUAGE.match(value):
+            return None, f"field {name!r} must be a language code such as 'en', got {value!r}"
+        if kind == "url" and not value.startswith(("http://", "https://")):
+            return None, f"field {name!r} must start with http:// or https://, got {value!r}"
+        if kind == "choice" and value not in spec.choices:
+            allowed = ", ".join(repr(choice) for choice in spec.choices)
+            return None, f"field {name!r} must be one of {allowed}, got {value!r}"
+        return value, None
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            return None, f"field {name!r} must be an integer, got {_describe(value)}"
+        return value, None
+    if kind == "number":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            return None, f"field {name!r} must be a number, got {_describe(value)}"
+        return float(value), None
+    if kind == "bool":
+        if not isinstance(value, bool):
+            return None, f"field {name!r} must be true or false, got {_describe(value)}"
+        return value, None
+    if kind == "date":
+        if isinstance(value, dt.datetime):
+            return None, f"field {name!r} must be a date (YYYY-MM-DD) without a time, got {value!r}"
+        if isinstance(value, dt.date):
+            return value, None
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip()), None
+            except ValueError:
+                pass
+        return None, f"field {name!r} must be a date (YYYY-MM-DD), got {_describe(value)}"
+    if kind == "keywords":
+        if not isinstance(value, list) or not value:
+            return None, f"field {name!r} must be a non-empty list of phrases, got {_describe(value)}"
+        words = []
+        for word in value:
+            if not isinstance(word, str) or not word.strip():
+                return None, f"field {name!r} must contain only non-empty strings, got {_describe(word)}"
+            word = word.strip()
+            if word != word.lower() or "," in word:
+                return None, f"field {name!r}: keyword {word!r} must be lower-case without commas"
+            words.append(word)
+        return ",".join(words), None
+    raise AssertionError(f"unknown field kind {kind!r}")
+
+
+# --- parsing one file -----------------------------------------------------------------
+
+
+@dataclass
+class _Parsed:
+    spec: _FileSpec
+    path: str
+    # (entry label, row with YAML field names) of entries without problems
+    rows: list[tuple[str, dict]] = field(default_factory=list)
+    # identities of all entries whose identity fields are valid, even if the rest is not
+    identities: set[tuple] = field(default_factory=set)
+
+
+def _parse_file(spec: _FileSpec, data_dir: Path, problems: list[Problem]) -> _Parsed:
+    path = data_dir / spec.filename
+    parsed = _Parsed(spec, str(path))
+    document = _read_yaml(path, problems)
+    if document is None:
+        return parsed
+    known = {f.name: f for f in spec.fields}
+    first_seen: dict[tuple, str] = {}
+    for index, entry in enumerate(document, start=1):
+        label = f"entry #{index}"
+        if not isinstance(entry, dict):
+            problems.append(Problem(parsed.path, label, f"expected a mapping, got {_describe(entry)}"))
+            continue
+        identity = []
+        for name in spec.identity:
+            value, reason = (
+                _check_value(known[name], entry[name]) if name in entry else (None, "missing")
+            )
+            identity.append(value if reason is None else None)
+        if all(part is not None for part in identity):
+            label = "/".join(identity)
+        entry_problems = []
+        row = {}
+        for name in entry:
+            if name not in known:
+                entry_problems.append(f"unknown field {name!r}")
+        for spec_field in spec.fields:
+            if spec_field.name not in entry or entry[spec_field.name] is None:
+                if spec_field.required:
+                    entry_problems.append(f"missing required field {spec_field.name!r}")
+                else:
+                    row[spec_field.name] = None
+                continue
+            value, reason = _check_value(spec_field, entry[spec_field.name])
+            if reason is not None:
+                entry_problems.append(reason)
+            else:
+                row[spec_field.name] = value
+        if all(part is not None for part in identity):
+            key = tuple(identity)
+            if key in first_seen:
+                what = "key" if len(key) == 1 else "(" + ", ".join(spec.identity) + ")"
+                entry_problems.append(
+                    f"duplicate {what} {label!r} (first defined as {first_seen[key]})"
+                )
+            else:
+                first_seen[key] = f"entry #{index}"
+                parsed.identities.add(key)
+        problems.extend(Problem(parsed.path, label, reason) for reason in entry_problems)
+        if not entry_problems:
+            parsed.rows.append((label, row))
+    return parsed
+
+
+# --- public API -----------------------------------------------------------------------
+
+
+def load_data_dir(path: str | Path = DATA_DIR) -> LoadedData:
+    """Parse and validate every data file in ``path``; raise DataFileError listing all problems."""
+    data_dir = Path(path)
+    problems: list[Problem] = []
+    parsed = {spec.model.__tablename__: _parse_file(spec, data_dir, problems) for spec in _SPECS}
+
+    sources = {key for (key,) in parsed["sources"].identities}
+    topics_by_kind = {kind: set() for kind in TOPIC_KINDS}
+    for kind, key in parsed["topics"].identities:
+        topics_by_kind[kind].add(key)
+    indicators = {key for (key,) in parsed["indicators"].identities}
+    references = {
+        # table: [(YAML field, allowed keys, what to call it)]
+        "indicators": [("topic", topics_by_kind["stat"], "stat topic")],
+        "statistics": [("indicator", indicators, "indicator"), ("source", sources, "source")],
+        "answers": [("topic", topics_by_kind["faq"], "faq topic"), ("source", sources, "source")],
+        "services": [("source", sources, "source")],
+    }
+    for table, checks in references.items():
+        item = parsed[table]
+        valid_rows = []
+        for label, row in item.rows:
+            reasons = [
+                f"unknown {what} {row[name]!r} (not defined in {_defined_in(what)})"
+                for name, allowed, what in checks
+                if row[name] not in allowed
+            ]
+            problems.extend(Problem(item.path, label, reason) for reason in reasons)
+            if not reasons:
+                valid_rows.append((label, row))
+        item.rows = valid_rows
+
+    if problems:
+        raise DataFileError(problems)
+
+    tables = {}
+    for name, item in parsed.items():
+        spec = item.spec
+        columns = {f.name: f.column or f.name for f in spec.fields}
+        tables[name] = tuple(
+            {**spec.fixed, **{columns[key]: value for key, value in row.items()}}
+            for _, row in item.rows
+        )
+    return LoadedData(**tables)
+
+
+def _defined_in(what: str) -> str:
+    return {
+        "stat topic": "topics.yml with kind 'stat'",
+        "faq topic": "topics.yml with kind 'faq'",
+        "indicator": "indicators.yml",
+        "source": "sources.yml",
+    }[what]
+
+
+def load_into_database(engine: Engine, data: LoadedData) -> dict[str, int]:
+    """Create missing tables, then replace every row with ``data`` in one transaction.
+
+    Returns the number of rows per table. Any database error rolls the whole
+    load back, leaving the previous content in place.
+    """
+    create_schema(engine)
+    Session = make_session_factory(engine)
+    with Session.begin() as session:
+        for model in reversed(MODELS_IN_LOAD_ORDER):
+            session.execute(delete(model))
+        for model in MODELS_IN_LOAD_ORDER:
+            rows = data.rows_for(model)
+            if rows:
+                session.execute(insert(model), [dict(row) for row in rows])
+    return data.counts()

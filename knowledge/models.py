@@ -1,0 +1,144 @@
+"""SQLAlchemy models of the knowledge base (1.4, written in 2.0 style)."""
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+TOPIC_KINDS = ("faq", "stat")
+QUALIFIERS = ("exactly", "about", "more than", "at least", "expected to exceed", "nearly")
+RELIABILITIES = ("A", "B", "C", "?")
+SERVICE_KINDS = ("hotline", "website", "wechat", "office")
+
+
+def _one_of(column: str, values: tuple[str, ...], name: str) -> CheckConstraint:
+    allowed = ", ".join("'" + value + "'" for value in values)
+    return CheckConstraint(f"{column} IN ({allowed})", name=name)
+
+
+class Source(Base):
+    """Where a figure or an answer comes from (statute, press conference, news report)."""
+
+    __tablename__ = "sources"
+
+    key = Column(String(64), primary_key=True)
+    title = Column(Text, nullable=False)
+    publisher = Column(Text, nullable=False)
+    published_on = Column(Date, nullable=False)
+    url = Column(Text)
+    note = Column(Text)
+
+
+class Topic(Base):
+    """An FAQ or statistics topic; ``key`` matches the intent name without its prefix.
+
+    Keys are unique per kind, not globally: ``arbitration`` is both the FAQ topic of
+    ``faq_arbitration`` and the statistics topic of ``stat_arbitration``.
+    """
+
+    __tablename__ = "topics"
+    __table_args__ = (_one_of("kind", TOPIC_KINDS, "ck_topics_kind"),)
+
+    kind = Column(String(8), primary_key=True)
+    key = Column(String(64), primary_key=True)
+    title = Column(String(80), nullable=False)
+    description = Column(Text)
+
+
+class Indicator(Base):
+    """One measured quantity of a statistics topic, e.g. practising lawyers."""
+
+    __tablename__ = "indicators"
+    __table_args__ = (
+        # topic_kind is always 'stat'; it exists so the composite foreign key can
+        # point at the (kind, key) primary key of topics.
+        CheckConstraint("topic_kind = 'stat'", name="ck_indicators_topic_kind"),
+        ForeignKeyConstraint(
+            ["topic_kind", "topic_key"], ["topics.kind", "topics.key"], name="fk_indicators_topic"
+        ),
+        Index("ix_indicators_topic_key", "topic_key"),
+    )
+
+    key = Column(String(64), primary_key=True)
+    topic_kind = Column(String(8), nullable=False, default="stat")
+    topic_key = Column(String(64), nullable=False)
+    label = Column(Text, nullable=False)
+    unit = Column(String(64), nullable=False)
+    keywords = Column(Text, nullable=False)
+    headline = Column(Boolean, nullable=False, default=False)
+    sort_order = Column(Integer, nullable=False, default=0)
+
+
+class Statistic(Base):
+    """One dated figure of an indicator; newer figures are added as new rows."""
+
+    __tablename__ = "statistics"
+    __table_args__ = (
+        _one_of("qualifier", QUALIFIERS, "ck_statistics_qualifier"),
+        _one_of("reliability", RELIABILITIES, "ck_statistics_reliability"),
+        Index("ix_statistics_indicator_key", "indicator_key"),
+    )
+
+    key = Column(String(96), primary_key=True)
+    indicator_key = Column(String(64), ForeignKey("indicators.key"), nullable=False)
+    value = Column(Float, nullable=False)
+    qualifier = Column(String(32), nullable=False)
+    period_label = Column(Text, nullable=False)
+    period_year = Column(Integer)
+    as_of = Column(Date, nullable=False)
+    scope = Column(Text, nullable=False)
+    reliability = Column(String(1), nullable=False)
+    note = Column(Text)
+    source_key = Column(String(64), ForeignKey("sources.key"), nullable=False)
+
+
+class Answer(Base):
+    """The answer text of an FAQ topic in one language (one row per topic and language)."""
+
+    __tablename__ = "answers"
+    __table_args__ = (
+        CheckConstraint("topic_kind = 'faq'", name="ck_answers_topic_kind"),
+        ForeignKeyConstraint(
+            ["topic_kind", "topic_key"], ["topics.kind", "topics.key"], name="fk_answers_topic"
+        ),
+    )
+
+    topic_key = Column(String(64), primary_key=True)
+    language = Column(String(8), primary_key=True)
+    topic_kind = Column(String(8), nullable=False, default="faq")
+    text = Column(Text, nullable=False)
+    source_key = Column(String(64), ForeignKey("sources.key"), nullable=False)
+    last_reviewed = Column(Date, nullable=False)
+    legal_process = Column(Boolean, nullable=False)
+
+
+class Service(Base):
+    """A public channel the bot can refer people to (hotline, website, office)."""
+
+    __tablename__ = "services"
+    __table_args__ = (_one_of("kind", SERVICE_KINDS, "ck_services_kind"),)
+
+    key = Column(String(64), primary_key=True)
+    name = Column(Text, nullable=False)
+    kind = Column(String(16), nullable=False)
+    contact = Column(Text, nullable=False)
+    offers = Column(Text, nullable=False)
+    availability_note = Column(Text)
+    language = Column(String(8), nullable=False)
+    source_key = Column(String(64), ForeignKey("sources.key"), nullable=False)
+
+
+# Parents before children: the loader inserts in this order and deletes in reverse.
+MODELS_IN_LOAD_ORDER = (Source, Topic, Indicator, Statistic, Answer, Service)

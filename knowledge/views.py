@@ -1,0 +1,70 @@
+"""Plain, immutable values returned by ``knowledge.repository`` (never live ORM objects)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TopicView:
+    key: str
+    kind: str
+    title: str
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    topic: str
+    title: str
+    text: str
+    legal_process: bool
+    source_title: str
+    source_publisher: str
+    source_date: dt.date
+    source_url: str | None
+    last_reviewed: dt.date
+
+
+@dataclass(frozen=True)
+class IndicatorView:
+    key: str
+    topic: str
+    label: str
+    unit: str
+    keywords: tuple[str, ...]
+    headline: bool
+
+
+@dataclass(frozen=True)
+class StatisticView:
+    key: str
+    indicator: str
+    label: str
+    topic: str
+    value: float
+    unit: str
+    qualifier: str
+    period_label: str
+    period_year: int | None
+    as_of: dt.date
+    scope: str
+    reliability: str
+    note: str | None
+    source_title: str
+    source_publisher: str
+    source_date: dt.date
+    source_url: str | None
+
+
+@dataclass(frozen=True)
+class ServiceView:
+    key: str
+    name: str
+    kind: str
+    contact: str
+    offers: str
+    availability_note: str | None
+    language: str
+    source_title: str
+    source_url: str | None
