@@ -65,8 +65,8 @@ class ActionClarify(KnowledgeAction):
     async def _title(intent: Text) -> Optional[Text]:
         if intent in BASE_INTENT_TITLES:
             return BASE_INTENT_TITLES[intent]
-        for prefix in (FAQ_INTENT_PREFIX, STAT_INTENT_PREFIX):
+        for prefix, kind in ((FAQ_INTENT_PREFIX, "faq"), (STAT_INTENT_PREFIX, "stat")):
             if intent.startswith(prefix):
-                topic = await ask(repository.get_topic, key=intent[len(prefix):])
+                topic = await ask(repository.get_topic, key=intent[len(prefix):], kind=kind)
                 return topic.title if topic else None
         return None

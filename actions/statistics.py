@@ -7,7 +7,7 @@ years it does have.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Text, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -25,15 +25,24 @@ MAX_EARLIER_FIGURES = 3
 MAX_INDICATORS_NAMED = 2
 
 
-def requested_year(tracker: Tracker) -> Optional[int]:
-    """Return the year named in the latest message, if any."""
+def requested_years(tracker: Tracker) -> List[int]:
+    """Return the years named in the latest message, in order, without repeats."""
+    years: List[int] = []
     for entity in tracker.latest_message.get("entities") or []:
-        if entity.get("entity") == "year":
-            try:
-                return int(str(entity.get("value"))[:4])
-            except ValueError:
-                continue
-    return None
+        if entity.get("entity") != "year":
+            continue
+        try:
+            year = int(str(entity.get("value"))[:4])
+        except ValueError:
+            continue
+        if year not in years:
+            years.append(year)
+    return years
+
+
+def refers_to(statistic: Any, years: List[int]) -> bool:
+    """Whether a figure is about, or was stated in, one of the years."""
+    return statistic.period_year in years or statistic.as_of.year in years
 
 
 def topic_buttons(topics: List[Any], limit: int = 13) -> List[Dict[Text, Text]]:
@@ -54,47 +63,48 @@ class ActionAnswerStatistic(KnowledgeAction):
     async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> List[Dict[Text, Any]]:
-        """Choose topic, indicators and year from the tracker, then utter the figures."""
+        """Choose topic, indicators and years from the tracker, then utter the figures."""
         intent = latest_intent(tracker)
-        year = requested_year(tracker)
-        indicator_keys: List[Text] = []
         if intent.startswith(STAT_INTENT_PREFIX):
             topic = intent[len(STAT_INTENT_PREFIX):]
-            matched = await ask(
-                repository.match_indicators, topic=topic, text=latest_text(tracker)
-            )
-            indicator_keys = [indicator.key for indicator in matched[:MAX_INDICATORS_NAMED]]
         elif intent == PERIOD_FOLLOWUP_INTENT and tracker.get_slot("stat_topic"):
             topic = tracker.get_slot("stat_topic")
-            if tracker.get_slot("stat_indicator"):
-                indicator_keys = [tracker.get_slot("stat_indicator")]
         else:
             return await self._offer_topics(dispatcher, intent)
 
+        matched = await ask(repository.match_indicators, topic=topic, text=latest_text(tracker))
+        indicator_keys = [indicator.key for indicator in matched[:MAX_INDICATORS_NAMED]]
+        if not indicator_keys and intent == PERIOD_FOLLOWUP_INTENT and tracker.get_slot("stat_indicator"):
+            indicator_keys = [tracker.get_slot("stat_indicator")]
         if not indicator_keys:
             indicators = await ask(repository.list_indicators, topic=topic)
-            indicator_keys = [i.key for i in indicators if i.headline] or [
-                i.key for i in indicators
-            ]
-        if year is not None:
-            lines = await self._figures_for_year(topic, indicator_keys, year)
+            indicator_keys = [i.key for i in indicators if i.headline] or [i.key for i in indicators]
+
+        histories = {key: await ask(repository.get_indicator_history, indicator=key) for key in indicator_keys}
+        years = requested_years(tracker)
+        buttons: List[Dict[Text, Text]] = []
+        if years:
+            lines = [format_statistic(s) for h in histories.values() for s in h if refers_to(s, years)]
             if not lines:
-                return await self._offer_years(dispatcher, topic, indicator_keys, year)
+                lines = await self._topic_figures_for_years(topic, indicator_keys, years)
+            if not lines:
+                preamble, buttons = await self._no_figure_for(topic, years)
+                lines = [preamble, *self._latest_figures(histories)]
         else:
-            lines = await self._latest_figures(indicator_keys)
+            lines = self._latest_figures(histories)
         if not lines:
             return await self._offer_topics(dispatcher, intent)
-        dispatcher.utter_message(text="\n\n".join(lines))
+        dispatcher.utter_message(text="\n\n".join(lines), buttons=buttons)
         return [
             SlotSet("stat_topic", topic),
             SlotSet("stat_indicator", indicator_keys[0] if len(indicator_keys) == 1 else None),
             SlotSet(LAST_ANSWER_SLOT, f"{STAT_INTENT_PREFIX}{topic}"),
         ]
 
-    async def _latest_figures(self, indicator_keys: List[Text]) -> List[Text]:
+    @staticmethod
+    def _latest_figures(histories: Dict[Text, List[Any]]) -> List[Text]:
         lines = []
-        for key in indicator_keys:
-            history = await ask(repository.get_indicator_history, indicator=key)
+        for history in histories.values():
             if not history:
                 continue
             line = format_statistic(history[0])
@@ -104,54 +114,33 @@ class ActionAnswerStatistic(KnowledgeAction):
             lines.append(line)
         return lines
 
-    async def _figures_for_year(
-        self, topic: Text, indicator_keys: List[Text], year: int
+    async def _topic_figures_for_years(
+        self, topic: Text, already_checked: List[Text], years: List[int]
     ) -> List[Text]:
+        # The indicator asked about has no figure for those years; another of the topic may.
         lines = []
-        for key in indicator_keys:
-            statistic = await ask(repository.get_statistic_for_year, indicator=key, year=year)
-            if statistic is not None:
-                lines.append(format_statistic(statistic))
-        if lines:
-            return lines
-        # The asked indicator has no figure that year; another one of the topic may.
         for indicator in await ask(repository.list_indicators, topic=topic):
-            if indicator.key in indicator_keys:
+            if indicator.key in already_checked:
                 continue
-            statistic = await ask(
-                repository.get_statistic_for_year, indicator=indicator.key, year=year
-            )
-            if statistic is not None:
-                lines.append(format_statistic(statistic))
+            history = await ask(repository.get_indicator_history, indicator=indicator.key)
+            lines += [format_statistic(s) for s in history if refers_to(s, years)]
         return lines
 
-    async def _offer_years(
-        self,
-        dispatcher: CollectingDispatcher,
-        topic: Text,
-        indicator_keys: List[Text],
-        year: int,
-    ) -> List[Dict[Text, Any]]:
-        years = await ask(repository.list_statistic_years, topic=topic)
-        topic_view = await ask(repository.get_topic, key=topic)
+    async def _no_figure_for(
+        self, topic: Text, years: List[int]
+    ) -> Tuple[Text, List[Dict[Text, Text]]]:
+        available = await ask(repository.list_statistic_years, topic=topic)
+        topic_view = await ask(repository.get_topic, key=topic, kind="stat")
         title = topic_view.title if topic_view else topic.replace("_", " ")
-        if years:
-            text = (
-                f"I don't have a figure on {title} for {year}. "
-                f"I do have figures for: {', '.join(str(y) for y in years)}."
-            )
-        else:
-            text = f"I don't have dated figures on {title}."
+        asked = " or ".join(str(year) for year in years)
+        preamble = f"I don't have a figure on {title} for {asked}."
+        if available:
+            preamble += f" I do have figures for: {', '.join(str(y) for y in available)}. The latest:"
         buttons = [
             {"title": str(y), "payload": f'/{PERIOD_FOLLOWUP_INTENT}{{"year":"{y}"}}'}
-            for y in years[-4:]
+            for y in available[-4:]
         ]
-        dispatcher.utter_message(text=text, buttons=buttons)
-        return [
-            SlotSet("stat_topic", topic),
-            SlotSet("stat_indicator", indicator_keys[0] if len(indicator_keys) == 1 else None),
-            SlotSet(LAST_ANSWER_SLOT, f"no_year:{topic}:{year}"),
-        ]
+        return preamble, buttons
 
     async def _offer_topics(
         self, dispatcher: CollectingDispatcher, intent: Text

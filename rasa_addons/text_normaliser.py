@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any, Dict, List, Text
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text, Tuple
+
+import yaml
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -23,10 +27,41 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 DEFAULT_MAX_CHARACTERS = 600
 MAX_COMBINING_MARKS_PER_CHARACTER = 2
 _WHITESPACE = re.compile(r"\s+")
+DEFAULT_GLOSSARY = Path(__file__).with_name("glossary_zh_en.yml")
 
 
-def normalise_text(text: Text, max_characters: int = DEFAULT_MAX_CHARACTERS) -> Text:
-    """Return text NFKC-normalised, without control/format characters, capped in length."""
+@lru_cache(maxsize=8)
+def load_glossary(path: Path = DEFAULT_GLOSSARY) -> Tuple[Tuple[str, str], ...]:
+    """Return (Chinese term, English words) pairs, longest term first."""
+    terms = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("terms") or {}
+    pairs = {unicodedata.normalize("NFKC", str(k)): str(v) for k, v in terms.items()}
+    return tuple(sorted(pairs.items(), key=lambda pair: -len(pair[0])))
+
+
+def add_glosses(text: Text, glossary: Tuple[Tuple[str, str], ...]) -> Text:
+    """Add the English words after each glossary term in the text (longest match wins)."""
+    if not glossary or text.isascii():
+        return text
+    pieces: List[str] = []
+    position = 0
+    while position < len(text):
+        for term, english in glossary:
+            if text.startswith(term, position):
+                pieces.append(f"{term} {english} ")
+                position += len(term)
+                break
+        else:
+            pieces.append(text[position])
+            position += 1
+    return "".join(pieces)
+
+
+def normalise_text(
+    text: Text,
+    max_characters: int = DEFAULT_MAX_CHARACTERS,
+    glossary: Optional[Tuple[Tuple[str, str], ...]] = None,
+) -> Text:
+    """Return text NFKC-normalised, without control/format characters, capped, glossed."""
     text = unicodedata.normalize("NFKC", text or "")
     kept: List[str] = []
     marks_in_a_row = 0
@@ -43,13 +78,15 @@ def normalise_text(text: Text, max_characters: int = DEFAULT_MAX_CHARACTERS) -> 
         else:
             marks_in_a_row = 0
         kept.append(character)
-    cleaned = _WHITESPACE.sub(" ", "".join(kept)).strip()
+    cleaned = "".join(kept)
     if len(cleaned) > max_characters:
         cut = cleaned[:max_characters]
         # Cut at a word boundary when there is one near the end.
         space = cut.rfind(" ", max_characters - 40)
         cleaned = cut[:space] if space > 0 else cut
-    return cleaned
+    if glossary:
+        cleaned = add_glosses(cleaned, glossary)
+    return _WHITESPACE.sub(" ", cleaned).strip()
 
 
 @DefaultV1Recipe.register(
@@ -61,10 +98,13 @@ class TextNormaliser(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         """Return the default configuration."""
-        return {"max_characters": DEFAULT_MAX_CHARACTERS}
+        # A file name next to this module, so a model does not depend on where it was trained.
+        return {"max_characters": DEFAULT_MAX_CHARACTERS, "glossary": DEFAULT_GLOSSARY.name}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self._max_characters = int(config["max_characters"])
+        glossary = config.get("glossary")
+        self._glossary = load_glossary(Path(__file__).with_name(glossary)) if glossary else ()
 
     @classmethod
     def create(
@@ -80,7 +120,7 @@ class TextNormaliser(GraphComponent):
     def _normalise(self, message: Message) -> None:
         text = message.get(TEXT)
         if isinstance(text, str):
-            message.set(TEXT, normalise_text(text, self._max_characters))
+            message.set(TEXT, normalise_text(text, self._max_characters, self._glossary))
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Normalise training examples the same way as live messages."""

@@ -30,6 +30,7 @@ TRAINING_INPUT_GLOBS = (
     "domain/**/*.yml",
     "data/**/*.yml",
     "rasa_addons/**/*.py",
+    "rasa_addons/**/*.yml",
     "requirements.txt",
 )
 CURRENT_MODEL_NAME = "current.tar.gz"
@@ -89,7 +90,7 @@ def train_model(root: Path, destination: Path, extra_args: Iterable[str] = ()) -
                 *extra_args,
             ],
             cwd=root,
-            env=rasa_environment(),
+            env={**rasa_environment(), "PYTHONPATH": str(root)},
             check=True,
         )
         elapsed = time.monotonic() - started

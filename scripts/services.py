@@ -71,12 +71,12 @@ def _wait_until_up(service: Service, probe_url: str, timeout: float) -> None:
 
 
 def _start(name: str, command: List[str], environment: Dict[str, str], log_path: Path,
-           url: str, probe_url: str, timeout: float) -> Service:
+           url: str, probe_url: str, timeout: float, cwd: Path) -> Service:
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log_file = open(log_path, "w")
     started = time.monotonic()
     process = subprocess.Popen(
-        command, cwd=PROJECT_ROOT, env=environment, stdout=log_file,
+        command, cwd=cwd, env={**environment, "PYTHONPATH": str(cwd)}, stdout=log_file,
         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
     )
     service = Service(name, url, process, log_path, _log_file=log_file)
@@ -87,7 +87,7 @@ def _start(name: str, command: List[str], environment: Dict[str, str], log_path:
 
 def start_action_server(log_path: Path, port: Optional[int] = None,
                         environment: Optional[Dict[str, str]] = None,
-                        timeout: float = 90) -> Service:
+                        timeout: float = 90, cwd: Path = PROJECT_ROOT) -> Service:
     """Start `rasa run actions` on 127.0.0.1 and wait for its /health."""
     port = port or free_port()
     env = {**rasa_environment(), "SANIC_HOST": "127.0.0.1", **(environment or {})}
@@ -95,7 +95,7 @@ def start_action_server(log_path: Path, port: Optional[int] = None,
     return _start(
         "action server",
         [rasa_executable(), "run", "actions", "--port", str(port), "--actions", "actions"],
-        env, log_path, url, f"{url}/health", timeout,
+        env, log_path, url, f"{url}/health", timeout, cwd,
     )
 
 
@@ -116,7 +116,7 @@ def start_rasa_server(model: Path, endpoints: Path, log_path: Path,
                       port: Optional[int] = None, api_token: Optional[str] = None,
                       environment: Optional[Dict[str, str]] = None,
                       credentials: Optional[Path] = None,
-                      timeout: float = 240) -> Service:
+                      timeout: float = 240, cwd: Path = PROJECT_ROOT) -> Service:
     """Start `rasa run` with the REST channel on 127.0.0.1 and wait until it answers."""
     port = port or free_port()
     command = [
@@ -128,5 +128,5 @@ def start_rasa_server(model: Path, endpoints: Path, log_path: Path,
         command += ["--enable-api", "--auth-token", api_token]
     env = {**rasa_environment(), **(environment or {})}
     url = f"http://127.0.0.1:{port}"
-    return _start("rasa server", command, env, log_path, url, f"{url}/", timeout)
+    return _start("rasa server", command, env, log_path, url, f"{url}/", timeout, cwd)
 
