@@ -1,0 +1,186 @@
+"""Builds the PTB Application for the front end; running it is `bot.__main__`'s job.
+
+`build_application(settings)` is what tests use too, pointed at a fake Bot API through
+TELEGRAM_API_BASE_URL.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Awaitable, Dict, Optional
+from urllib.parse import urlsplit
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseUpdateProcessor,
+    Defaults,
+)
+
+from bot.config import Settings
+from bot.handlers import SERVICES_KEY, Services, register
+from bot.rasa_client import RasaClient
+from bot.redaction import install_secret_redaction
+
+logger = logging.getLogger(__name__)
+
+# Only what the handlers use (privacy: no member lists, no inline queries, no polls).
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
+COMMANDS = [
+    BotCommand("start", "About this bot and privacy"),
+    BotCommand("help", "Example questions"),
+    BotCommand("hotline", "Talk to a person: 12348 and legal aid"),
+    BotCommand("forget", "Delete our conversation"),
+]
+# Retries after Telegram's 429 "retry after N": the rate limiter waits N s, then resends.
+RATE_LIMIT_RETRIES = 3
+# Updates accepted before new ones wait (including those waiting for their chat's turn).
+MAX_UPDATES_IN_FLIGHT = 4096
+# Updates actually being handled at once (each holds a Rasa request).
+MAX_UPDATES_ACTIVE = 256
+
+
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """Handle updates of different chats concurrently, and those of one chat in arrival order.
+
+    PTB starts one task per update, in arrival order; each task queues behind the previous
+    update of its chat before doing anything that can suspend, so order within a chat is
+    the order Telegram delivered, while other chats proceed.
+    """
+
+    def __init__(self, max_active: int = MAX_UPDATES_ACTIVE) -> None:
+        # The base semaphore only bounds memory: it must never be what makes a task wait
+        # before it has taken its place in its chat's queue.
+        super().__init__(MAX_UPDATES_IN_FLIGHT)
+        self._max_active = max_active
+        self._active: Optional[asyncio.Semaphore] = None
+        self._tails: Dict[int, "asyncio.Future[None]"] = {}
+
+    async def initialize(self) -> None:
+        """Create the concurrency limit in the running loop."""
+        self._active = asyncio.Semaphore(self._max_active)
+
+    async def shutdown(self) -> None:
+        """Forget the per-chat queues."""
+        self._tails.clear()
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        """Wait for the chat's previous update to finish, then handle this one."""
+        if self._active is None:
+            self._active = asyncio.Semaphore(self._max_active)
+        key = _chat_key(update)
+        previous = self._tails.get(key) if key is not None else None
+        done: "asyncio.Future[None]" = asyncio.get_running_loop().create_future()
+        if key is not None:
+            self._tails[key] = done
+        started = False
+        try:
+            if previous is not None:
+                # asyncio.wait, not await: cancelling us must not cancel the other update's future.
+                await asyncio.wait({previous})
+            async with self._active:
+                started = True
+                await coroutine
+        finally:
+            if not started and asyncio.iscoroutine(coroutine):
+                coroutine.close()
+            done.set_result(None)
+            if key is not None and self._tails.get(key) is done:
+                del self._tails[key]
+
+
+def _chat_key(update: object) -> Optional[int]:
+    if not isinstance(update, Update):
+        return None
+    if update.effective_chat is not None:
+        return update.effective_chat.id
+    if update.effective_user is not None:
+        return update.effective_user.id
+    return None
+
+
+def api_base_urls(root: str) -> Dict[str, str]:
+    """Return PTB's base_url and base_file_url for a Bot API server root (http://host:8081)."""
+    root = root.rstrip("/")
+    if root.endswith("/bot"):  # also accept PTB's own form, ".../bot"
+        root = root[: -len("/bot")]
+    return {"base_url": f"{root}/bot", "base_file_url": f"{root}/file/bot"}
+
+
+async def _post_init(application: Application) -> None:
+    """Register the command menu and say whether Rasa answers."""
+    try:
+        await application.bot.set_my_commands(COMMANDS)
+    except TelegramError as error:
+        logger.warning("Could not register the command menu: %s", error)
+    rasa: RasaClient = application.bot_data[SERVICES_KEY].rasa
+    if await rasa.is_up():
+        logger.info("Rasa answers at %s.", rasa.base_url)
+    else:
+        logger.warning(
+            "Rasa does not answer at %s yet; users get the 12348 fallback until it does.",
+            rasa.base_url,
+        )
+
+
+async def _post_shutdown(application: Application) -> None:
+    """Close the connection pool to Rasa."""
+    await application.bot_data[SERVICES_KEY].rasa.aclose()
+
+
+def build_application(settings: Settings) -> Application:
+    """Return the configured Application (handlers, rate limiter, per-chat order); do not run it."""
+    install_secret_redaction(settings.secrets)
+    # httpx logs every request URL at INFO, and Bot API URLs contain the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_token)
+        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .concurrent_updates(PerChatUpdateProcessor())
+        .job_queue(None)  # no scheduled jobs
+        .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if settings.telegram_api_base_url:
+        urls = api_base_urls(settings.telegram_api_base_url)
+        builder = builder.base_url(urls["base_url"]).base_file_url(urls["base_file_url"])
+    application = builder.build()
+    application.bot_data[SERVICES_KEY] = Services(
+        settings=settings,
+        rasa=RasaClient(
+            settings.rasa_url,
+            timeout_seconds=settings.rasa_timeout_seconds,
+            privacy_token=settings.rasa_privacy_token,
+        ),
+    )
+    register(application)
+    return application
+
+
+def polling_options(settings: Settings) -> Dict[str, Any]:
+    """Return the keyword arguments for run_polling / Updater.start_polling."""
+    # drop_pending_updates=False: messages sent while the bot was down are still answered.
+    return {"allowed_updates": ALLOWED_UPDATES, "drop_pending_updates": False}
+
+
+def webhook_options(settings: Settings) -> Dict[str, Any]:
+    """Return the keyword arguments for run_webhook / Updater.start_webhook."""
+    if not settings.webhook_url or not settings.webhook_secret:
+        raise ValueError("Webhook mode needs TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET.")
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        # The local server listens on the public URL's path (a reverse proxy passes it on).
+        "url_path": urlsplit(settings.webhook_url).path.lstrip("/"),
+        "webhook_url": settings.webhook_url,
+        # PTB answers 403 to any request without this X-Telegram-Bot-Api-Secret-Token.
+        "secret_token": settings.webhook_secret,
+        "allowed_updates": ALLOWED_UPDATES,
+        "drop_pending_updates": False,
+    }

@@ -1,0 +1,176 @@
+"""Talks to the Rasa server over HTTP only: the REST channel and the privacy (erase) endpoint.
+
+Rasa's REST channel answers HTTP 200 with `[]` when anything inside Rasa fails, so an
+empty reply is reported as a failure here, like a timeout or a refused connection.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import logging
+from dataclasses import dataclass
+from typing import Any, List, Optional, Tuple
+
+import httpx
+
+from bot.formatting import Button
+
+logger = logging.getLogger(__name__)
+
+REST_PATH = "/webhooks/rest/webhook"
+PRIVACY_PATH = "/webhooks/privacy/conversations/{sender}"
+
+
+class RasaError(Exception):
+    """Rasa gave no usable answer; `reason` is a short, log-safe description (no user text)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class BotMessage:
+    """One message of a Rasa reply."""
+
+    text: Optional[str] = None
+    buttons: Tuple[Button, ...] = ()
+    image: Optional[str] = None
+
+
+def sender_id(secret: bytes, chat_id: int) -> str:
+    """Return the pseudonymous Rasa sender id of a Telegram chat: HMAC-SHA256(secret, chat id)."""
+    return hmac.new(secret, str(chat_id).encode(), hashlib.sha256).hexdigest()
+
+
+def log_id(sender: str) -> str:
+    """Return a short form of a sender id for logs (already a keyed hash, never the chat id)."""
+    return sender[:12]
+
+
+def parse_reply(payload: Any) -> List[BotMessage]:
+    """Return the messages of a REST channel reply; raise RasaError if it is malformed or empty."""
+    if not isinstance(payload, list):
+        raise RasaError(f"reply is a {type(payload).__name__}, not a list")
+    messages: List[BotMessage] = []
+    for item in payload:
+        if not isinstance(item, dict):
+            continue
+        text = item.get("text") if isinstance(item.get("text"), str) else None
+        image = item.get("image") if isinstance(item.get("image"), str) else None
+        buttons = tuple(
+            Button(str(button.get("title") or ""), str(button.get("payload") or ""))
+            for button in item.get("buttons") or []
+            if isinstance(button, dict) and button.get("payload")
+        )
+        if (text and text.strip()) or image or buttons:
+            messages.append(BotMessage(text=text, buttons=buttons, image=image))
+    if not messages:
+        # Rasa swallows exceptions (action server down, tracker store down, ...) and returns [].
+        raise RasaError("empty reply")
+    return messages
+
+
+class RasaClient:
+    """An HTTP client for one Rasa server."""
+
+    def __init__(
+        self,
+        base_url: str,
+        timeout_seconds: float,
+        privacy_token: Optional[str] = None,
+        connect_retries: int = 1,
+        retry_backoff_seconds: float = 0.5,
+    ) -> None:
+        self._base_url = base_url.rstrip("/")
+        self._timeout = timeout_seconds
+        self._privacy_token = privacy_token
+        self._connect_retries = connect_retries
+        self._backoff = retry_backoff_seconds
+        self._client: Optional[httpx.AsyncClient] = None
+
+    @property
+    def base_url(self) -> str:
+        """Return the Rasa server's base URL."""
+        return self._base_url
+
+    def _http(self) -> httpx.AsyncClient:
+        if self._client is None or self._client.is_closed:
+            self._client = httpx.AsyncClient(
+                timeout=httpx.Timeout(self._timeout),
+                limits=httpx.Limits(max_connections=256, max_keepalive_connections=32),
+                headers={"User-Agent": "legal-services-telegram-bot"},
+            )
+        return self._client
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """Send one request with an overall deadline; retry once if the connection failed."""
+        attempt = 0
+        while True:
+            try:
+                # httpx timeouts are per phase; wait_for bounds the whole exchange.
+                return await asyncio.wait_for(
+                    self._http().request(method, f"{self._base_url}{path}", **kwargs),
+                    timeout=self._timeout,
+                )
+            except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+                # Nothing reached Rasa, so sending again cannot duplicate the message.
+                if attempt >= self._connect_retries:
+                    raise RasaError(f"cannot connect ({type(error).__name__})") from error
+                attempt += 1
+                logger.warning(
+                    "Cannot connect to Rasa at %s (%s); retrying in %.1f s.",
+                    self._base_url, type(error).__name__, self._backoff,
+                )
+                await asyncio.sleep(self._backoff)
+            except (asyncio.TimeoutError, httpx.TimeoutException) as error:
+                # Not retried: Rasa may still be processing the message.
+                raise RasaError(f"no answer within {self._timeout:g} s") from error
+            except httpx.HTTPError as error:
+                raise RasaError(f"HTTP error ({type(error).__name__})") from error
+
+    async def send_message(self, sender: str, text: str) -> List[BotMessage]:
+        """Send a user message to the REST channel and return Rasa's reply messages."""
+        response = await self._request(
+            "POST", REST_PATH, json={"sender": sender, "message": text}
+        )
+        if response.status_code != 200:
+            raise RasaError(f"HTTP {response.status_code}")
+        try:
+            payload = response.json()
+        except ValueError as error:
+            raise RasaError("reply is not JSON") from error
+        return parse_reply(payload)
+
+    async def forget(self, sender: str) -> int:
+        """Erase the conversation of `sender` in Rasa; return how many events were deleted."""
+        headers = {}
+        if self._privacy_token:
+            headers["Authorization"] = f"Bearer {self._privacy_token}"
+        response = await self._request(
+            "DELETE", PRIVACY_PATH.format(sender=sender), headers=headers
+        )
+        if response.status_code != 200:
+            raise RasaError(f"erase failed: HTTP {response.status_code}")
+        try:
+            deleted = response.json().get("deleted_events", 0)
+        except (ValueError, AttributeError) as error:
+            raise RasaError("erase reply is not a JSON object") from error
+        return int(deleted) if isinstance(deleted, (int, float)) else 0
+
+    async def is_up(self) -> bool:
+        """Return True if the Rasa server answers its root URL."""
+        try:
+            response = await asyncio.wait_for(
+                self._http().get(f"{self._base_url}/"), timeout=min(self._timeout, 3)
+            )
+        except (asyncio.TimeoutError, httpx.HTTPError):
+            return False
+        return response.status_code == 200

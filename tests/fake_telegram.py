@@ -1,0 +1,472 @@
+"""A fake Telegram Bot API server for tests: real HTTP on 127.0.0.1, the real URL scheme.
+
+It serves `/bot<token>/<method>` like api.telegram.org: getUpdates with offset/timeout
+long-poll semantics (an update is confirmed when a later call asks for a higher offset),
+sendMessage and friends returning proper `{"ok": true, "result": Message}` objects, 401 for
+a wrong token, 409 for getUpdates while a webhook is set, and it pushes updates to a
+webhook (with the secret header) once setWebhook was called. Tests script updates
+(`send_text`, `tap_button`, `send_sticker`, ...), inject failures (`fail_next`, e.g. 429
+with retry_after), and inspect every call with its time (`calls`, `sent_messages`).
+"""
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Optional
+
+import aiohttp
+from aiohttp import web
+
+DEFAULT_TOKEN = "123456789:TEST-fake-token-abcdefghijklmnopqrstuvwxyz"
+BOT_ID = 123456789
+BOT_USERNAME = "legal_services_test_bot"
+# Values PTB sends JSON-encoded inside form fields.
+_JSON_FIELDS = {
+    "reply_markup", "commands", "allowed_updates", "reply_parameters", "link_preview_options",
+    "entities", "caption_entities", "scope",
+}
+_INT_FIELDS = {"chat_id", "offset", "limit", "message_id", "reply_to_message_id", "max_connections"}
+
+
+@dataclass
+class Call:
+    """One request the fake received."""
+
+    method: str
+    params: Dict[str, Any]
+    time: float  # time.monotonic()
+    status: int = 200
+    result: Any = None
+
+
+@dataclass
+class _Failure:
+    count: int
+    status: int
+    retry_after: Optional[int]
+    description: Optional[str]
+
+
+@dataclass
+class _Webhook:
+    url: str
+    secret_token: Optional[str]
+    allowed_updates: Optional[List[str]]
+    deliveries: List[int] = field(default_factory=list)
+
+
+def utf16_length(text: str) -> int:
+    """Return the length of `text` in UTF-16 code units, as Telegram counts it."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+class FakeTelegram:
+    """A scriptable Bot API server. Use `async with FakeTelegram() as telegram:`."""
+
+    def __init__(self, token: str = DEFAULT_TOKEN) -> None:
+        self.token = token
+        self.bot_user = {
+            "id": BOT_ID, "is_bot": True, "first_name": "Legal Services Test Bot",
+            "username": BOT_USERNAME, "can_join_groups": True,
+            "can_read_all_group_messages": False, "supports_inline_queries": False,
+        }
+        self.calls: List[Call] = []
+        self.commands: List[Dict[str, str]] = []
+        self.confirmed_update_id = 0  # highest update_id confirmed by a getUpdates offset
+        self.last_update_id = 0
+        self.webhook: Optional[_Webhook] = None
+        self._pending: List[Dict[str, Any]] = []
+        self._update_ids = itertools.count(1000)
+        self._message_ids = itertools.count(1)
+        self._callback_ids = itertools.count(1)
+        self._chats: Dict[int, Dict[str, Any]] = {}
+        self._failures: Dict[str, List[_Failure]] = {}
+        self._changed = asyncio.Event()
+        self._stopping = False
+        self._runner: Optional[web.AppRunner] = None
+        self._session: Optional[aiohttp.ClientSession] = None
+        self._pusher: Optional[asyncio.Task] = None
+        self.port = 0
+
+    # --- lifecycle -----------------------------------------------------------------------
+
+    async def start(self) -> "FakeTelegram":
+        """Listen on a random port of 127.0.0.1."""
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_route("*", "/file/bot{token}/{path:.*}", self._handle_file)
+        self._runner = web.AppRunner(
+            app, handler_cancellation=True, shutdown_timeout=1.0, access_log=None
+        )
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = self._runner.addresses[0][1]
+        self._session = aiohttp.ClientSession()
+        return self
+
+    async def stop(self) -> None:
+        """Release long polls and stop serving."""
+        self._stopping = True
+        self._notify()
+        if self._pusher is not None:
+            self._pusher.cancel()
+            await asyncio.gather(self._pusher, return_exceptions=True)
+        if self._session is not None:
+            await self._session.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def __aenter__(self) -> "FakeTelegram":
+        return await self.start()
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.stop()
+
+    @property
+    def url(self) -> str:
+        """Return the server root, the value for TELEGRAM_API_BASE_URL."""
+        return f"http://127.0.0.1:{self.port}"
+
+    # --- scripting updates -----------------------------------------------------------------
+
+    def _chat(self, chat_id: int, chat_type: Optional[str] = None) -> Dict[str, Any]:
+        if chat_id not in self._chats or chat_type is not None:
+            kind = chat_type or ("private" if chat_id > 0 else "group")
+            chat: Dict[str, Any] = {"id": chat_id, "type": kind}
+            if kind == "private":
+                chat["first_name"] = f"User{chat_id}"
+            else:
+                chat["title"] = f"Group {chat_id}"
+            self._chats[chat_id] = chat
+        return self._chats[chat_id]
+
+    @staticmethod
+    def _user(user_id: int) -> Dict[str, Any]:
+        return {"id": user_id, "is_bot": False, "first_name": f"User{user_id}", "language_code": "en"}
+
+    def add_update(self, kind: str, payload: Dict[str, Any]) -> int:
+        """Queue a raw update of `kind` (e.g. "message"); return its update_id."""
+        update_id = self.last_update_id = next(self._update_ids)
+        self._pending.append({"update_id": update_id, kind: payload})
+        self._notify()
+        return update_id
+
+    def _user_message(self, chat_id: int, user_id: Optional[int], chat_type: Optional[str],
+                      **content: Any) -> Dict[str, Any]:
+        return {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self._chat(chat_id, chat_type),
+            "from": self._user(user_id if user_id is not None else abs(chat_id)),
+            **content,
+        }
+
+    def send_text(self, chat_id: int, text: str, *, user_id: Optional[int] = None,
+                  chat_type: Optional[str] = None) -> Dict[str, Any]:
+        """Queue a text message from a user (commands get their bot_command entity)."""
+        content: Dict[str, Any] = {"text": text}
+        if text.startswith("/"):
+            command = text.split()[0] if text.split() else text
+            content["entities"] = [{"type": "bot_command", "offset": 0, "length": utf16_length(command)}]
+        message = self._user_message(chat_id, user_id, chat_type, **content)
+        self.add_update("message", message)
+        return message
+
+    def send_media(self, chat_id: int, kind: str) -> Dict[str, Any]:
+        """Queue a non-text message: sticker, photo, voice, video, document, location, contact, poll."""
+        file = {"file_id": f"file-{kind}", "file_unique_id": f"unique-{kind}"}
+        contents: Dict[str, Dict[str, Any]] = {
+            "sticker": {"sticker": {**file, "type": "regular", "width": 512, "height": 512,
+                                    "is_animated": False, "is_video": False}},
+            "photo": {"photo": [{**file, "width": 90, "height": 90}], "caption": "see this"},
+            "voice": {"voice": {**file, "duration": 3}},
+            "video": {"video": {**file, "width": 640, "height": 480, "duration": 5}},
+            "document": {"document": {**file, "file_name": "contract.pdf"}},
+            "location": {"location": {"latitude": 39.9042, "longitude": 116.4074}},
+            "contact": {"contact": {"phone_number": "+8613800000000", "first_name": "Li"}},
+            "poll": {"poll": {"id": "poll-1", "question": "Which?", "options": [
+                {"text": "a", "voter_count": 0, "persistent_id": "opt-a"},
+                {"text": "b", "voter_count": 0, "persistent_id": "opt-b"}],
+                "total_voter_count": 0, "is_closed": False, "is_anonymous": True,
+                "type": "regular", "allows_multiple_answers": False,
+                "allows_revoting": False, "members_only": False}},
+        }
+        message = self._user_message(chat_id, None, None, **contents[kind])
+        self.add_update("message", message)
+        return message
+
+    def edit_text(self, message: Dict[str, Any], text: str) -> Dict[str, Any]:
+        """Queue an edited_message update for an earlier user message."""
+        edited = {**message, "text": text, "edit_date": int(time.time())}
+        self.add_update("edited_message", edited)
+        return edited
+
+    def tap_button(self, chat_id: int, data: str, message: Optional[Dict[str, Any]] = None,
+                   *, user_id: Optional[int] = None) -> str:
+        """Queue a callback query, as when the user taps an inline button; return its id."""
+        if message is None:
+            message = {"message_id": next(self._message_ids), "date": int(time.time()),
+                       "chat": self._chat(chat_id), "from": self.bot_user, "text": "(buttons)"}
+        query_id = f"cq-{next(self._callback_ids)}"
+        self.add_update("callback_query", {
+            "id": query_id,
+            "from": self._user(user_id if user_id is not None else abs(chat_id)),
+            "chat_instance": f"instance-{chat_id}",
+            "message": message,
+            "data": data,
+        })
+        return query_id
+
+    # --- failures ----------------------------------------------------------------------------
+
+    def fail_next(self, method: str, count: int = 1, *, status: int = 429,
+                  retry_after: Optional[int] = 1, description: Optional[str] = None) -> None:
+        """Make the next `count` calls of `method` fail (default: 429 retry after 1 s)."""
+        self._failures.setdefault(method, []).append(
+            _Failure(count, status, retry_after if status == 429 else None, description)
+        )
+
+    def _take_failure(self, method: str) -> Optional[_Failure]:
+        for failure in self._failures.get(method, []):
+            if failure.count > 0:
+                failure.count -= 1
+                return failure
+        return None
+
+    # --- inspection --------------------------------------------------------------------------
+
+    def calls_of(self, method: str, *, ok: Optional[bool] = None) -> List[Call]:
+        """Return the calls of `method`, optionally only the successful (or failed) ones."""
+        return [c for c in self.calls if c.method == method
+                and (ok is None or (c.status == 200) == ok)]
+
+    def sent_messages(self, chat_id: Optional[int] = None) -> List[Dict[str, Any]]:
+        """Return the parameters of every delivered sendMessage, in order."""
+        return [c.params for c in self.calls_of("sendMessage", ok=True)
+                if chat_id is None or c.params.get("chat_id") == chat_id]
+
+    def texts(self, chat_id: Optional[int] = None) -> List[str]:
+        """Return the texts of every delivered sendMessage, in order."""
+        return [params["text"] for params in self.sent_messages(chat_id)]
+
+    async def wait_until(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
+        """Wait until `predicate()` is true; raise AssertionError after `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"condition not met within {timeout} s")
+            await asyncio.sleep(0.02)
+
+    async def wait_for_texts(self, chat_id: int, count: int, timeout: float = 5.0) -> List[str]:
+        """Wait until `count` messages were delivered to `chat_id`; return their texts."""
+        await self.wait_until(lambda: len(self.texts(chat_id)) >= count, timeout)
+        return self.texts(chat_id)
+
+    # --- HTTP --------------------------------------------------------------------------------
+
+    def _notify(self) -> None:
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    @staticmethod
+    async def _params(request: web.Request) -> Dict[str, Any]:
+        raw: Dict[str, Any] = dict(request.query)
+        if request.content_type == "application/json":
+            body = await request.json()
+            raw.update(body if isinstance(body, dict) else {})
+        elif request.method == "POST":
+            for key, value in (await request.post()).items():
+                raw[key] = value if isinstance(value, str) else "<file>"
+        params: Dict[str, Any] = {}
+        for key, value in raw.items():
+            if isinstance(value, str) and key in _JSON_FIELDS:
+                value = json.loads(value)
+            elif isinstance(value, str) and key in _INT_FIELDS and value.lstrip("-").isdigit():
+                value = int(value)
+            elif isinstance(value, str) and key == "timeout":
+                value = float(value)
+            params[key] = value
+        return params
+
+    @staticmethod
+    def _error(status: int, description: str, **parameters: Any) -> web.Response:
+        body: Dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+        if parameters:
+            body["parameters"] = parameters
+        return web.json_response(body, status=status)
+
+    async def _handle_file(self, request: web.Request) -> web.Response:
+        return self._error(404, "Not Found")
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        if request.match_info["token"] != self.token:
+            return self._error(401, "Unauthorized")
+        params = await self._params(request)
+        call = Call(method, params, time.monotonic())
+        self.calls.append(call)
+        failure = self._take_failure(method)
+        if failure is not None:
+            call.status = failure.status
+            if failure.status == 429:
+                return self._error(
+                    429, failure.description or f"Too Many Requests: retry after {failure.retry_after}",
+                    retry_after=failure.retry_after,
+                )
+            return self._error(failure.status, failure.description or "Internal Server Error")
+        handler = getattr(self, f"_api_{method}", None)
+        if handler is None:
+            call.status = 404
+            return self._error(404, "Not Found: method not found")
+        outcome = await handler(params)
+        if isinstance(outcome, web.Response):
+            call.status = outcome.status
+            return outcome
+        call.result = outcome
+        return web.json_response({"ok": True, "result": outcome})
+
+    def _bot_message(self, chat_id: int, **content: Any) -> Dict[str, Any]:
+        return {"message_id": next(self._message_ids), "date": int(time.time()),
+                "chat": self._chat(chat_id), "from": self.bot_user, **content}
+
+    # --- Bot API methods ---------------------------------------------------------------------
+
+    async def _api_getMe(self, params: Dict[str, Any]) -> Any:
+        return self.bot_user
+
+    async def _api_getUpdates(self, params: Dict[str, Any]) -> Any:
+        if self.webhook is not None:
+            return self._error(409, "Conflict: can't use getUpdates method while webhook is active; "
+                                    "use deleteWebhook to delete the webhook first")
+        offset = int(params.get("offset") or 0)
+        limit = int(params.get("limit") or 100)
+        timeout = float(params.get("timeout") or 0)
+        allowed = params.get("allowed_updates") or None
+        if offset > 0:
+            self.confirmed_update_id = max(self.confirmed_update_id, offset - 1)
+            self._pending = [u for u in self._pending if u["update_id"] >= offset]
+        if allowed:
+            # Telegram never delivers update types the bot did not ask for.
+            self._pending = [u for u in self._pending if set(u) - {"update_id"} <= set(allowed)]
+        deadline = time.monotonic() + timeout
+        while not self._pending and not self._stopping:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            changed = self._changed
+            try:
+                await asyncio.wait_for(changed.wait(), remaining)
+            except asyncio.TimeoutError:
+                break
+            if allowed:
+                self._pending = [u for u in self._pending if set(u) - {"update_id"} <= set(allowed)]
+        return self._pending[:limit]
+
+    async def _api_sendMessage(self, params: Dict[str, Any]) -> Any:
+        text = params.get("text", "")
+        if not isinstance(text, str) or not text.strip():
+            return self._error(400, "Bad Request: message text is empty")
+        if utf16_length(text) > 4096:
+            return self._error(400, "Bad Request: message is too long")
+        if params.get("parse_mode"):
+            return self._error(400, "Bad Request: this fake expects plain text only")
+        content: Dict[str, Any] = {"text": text}
+        markup = params.get("reply_markup")
+        if markup:
+            for row in markup.get("inline_keyboard", []):
+                for button in row:
+                    data = button.get("callback_data")
+                    if data is not None and not 1 <= len(data.encode()) <= 64:
+                        return self._error(400, "Bad Request: BUTTON_DATA_INVALID")
+            content["reply_markup"] = markup
+        return self._bot_message(int(params["chat_id"]), **content)
+
+    async def _api_sendPhoto(self, params: Dict[str, Any]) -> Any:
+        photo = [{"file_id": "sent-photo", "file_unique_id": "sent-photo-u", "width": 90, "height": 90}]
+        return self._bot_message(int(params["chat_id"]), photo=photo)
+
+    async def _api_sendChatAction(self, params: Dict[str, Any]) -> Any:
+        return True
+
+    async def _api_answerCallbackQuery(self, params: Dict[str, Any]) -> Any:
+        return True
+
+    async def _api_setMyCommands(self, params: Dict[str, Any]) -> Any:
+        self.commands = list(params.get("commands") or [])
+        return True
+
+    async def _api_getMyCommands(self, params: Dict[str, Any]) -> Any:
+        return self.commands
+
+    async def _api_deleteMyCommands(self, params: Dict[str, Any]) -> Any:
+        self.commands = []
+        return True
+
+    async def _api_editMessageReplyMarkup(self, params: Dict[str, Any]) -> Any:
+        markup = {"reply_markup": params["reply_markup"]} if params.get("reply_markup") else {}
+        return self._bot_message(int(params["chat_id"]), text="(edited)", **markup)
+
+    async def _api_editMessageText(self, params: Dict[str, Any]) -> Any:
+        return self._bot_message(int(params["chat_id"]), text=params.get("text", ""))
+
+    async def _api_deleteMessage(self, params: Dict[str, Any]) -> Any:
+        return True
+
+    async def _api_deleteWebhook(self, params: Dict[str, Any]) -> Any:
+        self.webhook = None
+        if str(params.get("drop_pending_updates", "")).lower() == "true":
+            self._pending.clear()
+        return True
+
+    async def _api_setWebhook(self, params: Dict[str, Any]) -> Any:
+        self.webhook = _Webhook(params["url"], params.get("secret_token"), params.get("allowed_updates"))
+        if str(params.get("drop_pending_updates", "")).lower() == "true":
+            self._pending.clear()
+        if self._pusher is None or self._pusher.done():
+            self._pusher = asyncio.get_running_loop().create_task(self._push_to_webhook())
+        return True
+
+    async def _api_getWebhookInfo(self, params: Dict[str, Any]) -> Any:
+        info: Dict[str, Any] = {"url": "", "has_custom_certificate": False,
+                                "pending_update_count": len(self._pending)}
+        if self.webhook is not None:
+            info["url"] = self.webhook.url
+        return info
+
+    async def _api_close(self, params: Dict[str, Any]) -> Any:
+        return True
+
+    async def _api_logOut(self, params: Dict[str, Any]) -> Any:
+        return True
+
+    async def _push_to_webhook(self) -> None:
+        """Deliver queued updates to the webhook one at a time, like Telegram, with the secret."""
+        while not self._stopping and self.webhook is not None and self._session is not None:
+            webhook = self.webhook
+            allowed = webhook.allowed_updates
+            if allowed:
+                self._pending = [u for u in self._pending if set(u) - {"update_id"} <= set(allowed)]
+            if not self._pending:
+                await self._changed.wait()
+                continue
+            update = self._pending[0]
+            headers = {"Content-Type": "application/json"}
+            if webhook.secret_token:
+                headers["X-Telegram-Bot-Api-Secret-Token"] = webhook.secret_token
+            try:
+                async with self._session.post(
+                    webhook.url, data=json.dumps(update), headers=headers
+                ) as response:
+                    delivered = 200 <= response.status < 300
+            except aiohttp.ClientError:
+                delivered = False
+            if delivered:
+                webhook.deliveries.append(update["update_id"])
+                self.confirmed_update_id = max(self.confirmed_update_id, update["update_id"])
+                self._pending.pop(0)
+            else:
+                await asyncio.sleep(0.2)

@@ -1,0 +1,382 @@
+"""Unit tests of the Telegram front end's pure parts: settings, text cleaning and splitting,
+keyboards, Rasa reply parsing, log redaction and the per-chat update processor."""
+from __future__ import annotations
+
+import asyncio
+import datetime
+import logging
+import random
+import re
+import socket
+import unicodedata
+import warnings
+from typing import Any, List
+
+import pytest
+
+with warnings.catch_warnings():
+    # telegram.ext imports APScheduler 3, which imports the deprecated pkg_resources; its
+    # import-time DeprecationWarnings are third-party and not ours to fix.
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import telegram.ext  # noqa: F401
+
+from telegram import Chat, Message, Update, User
+
+from bot.app import PerChatUpdateProcessor, api_base_urls, webhook_options
+from bot.config import ConfigError, Settings
+from bot.formatting import (
+    Button,
+    build_keyboard,
+    clean_user_text,
+    redact_identifiers,
+    split_message,
+    truncate_question,
+    utf16_length,
+)
+from bot.handlers import HELP_QUESTIONS
+from bot.rasa_client import BotMessage, RasaClient, RasaError, parse_reply, sender_id
+from bot.redaction import REDACTED, install_secret_redaction
+
+TOKEN = "123456789:UNIT-test-token-abcdefghijklmnopqrstuvwxyz"
+
+
+def env(**values: str) -> dict:
+    """Return a minimal valid environment plus `values`."""
+    return {"TELEGRAM_TOKEN": TOKEN, "SENDER_ID_SECRET": "s3cret-value", **values}
+
+
+# --- settings ------------------------------------------------------------------------------
+
+
+def test_settings_defaults() -> None:
+    """Only TELEGRAM_TOKEN is needed; everything else has a safe default."""
+    settings = Settings.from_env(env())
+    assert settings.rasa_url == "http://127.0.0.1:5005"
+    assert settings.rasa_timeout_seconds == 10
+    assert settings.telegram_api_base_url is None and settings.rasa_privacy_token is None
+    assert not settings.use_webhook and not settings.allow_groups
+    assert (settings.webhook_listen, settings.webhook_port) == ("127.0.0.1", 8443)
+    assert settings.sender_id_secret == b"s3cret-value" and not settings.sender_id_secret_is_ephemeral
+
+
+@pytest.mark.parametrize(
+    "values, message",
+    [
+        ({"TELEGRAM_TOKEN": ""}, "TELEGRAM_TOKEN is not set"),
+        ({"TELEGRAM_TOKEN": "  "}, "TELEGRAM_TOKEN is not set"),
+        ({"TELEGRAM_TOKEN": '"123:abc"'}, "does not look like a bot token"),
+        ({"TELEGRAM_WEBHOOK_URL": "https://bot.example.org/hook"}, "TELEGRAM_WEBHOOK_SECRET is not"),
+        ({"TELEGRAM_WEBHOOK_URL": "https://x.org/h", "TELEGRAM_WEBHOOK_SECRET": "has space"}, "1-256"),
+        ({"TELEGRAM_WEBHOOK_URL": "ftp://x.org/h", "TELEGRAM_WEBHOOK_SECRET": "ok"}, "http(s) URL"),
+        ({"RASA_URL": "localhost:5005"}, "RASA_URL must be an http(s) URL"),
+        ({"RASA_TIMEOUT_SECONDS": "soon"}, "number of seconds"),
+        ({"RASA_TIMEOUT_SECONDS": "0"}, "greater than 0"),
+        ({"TELEGRAM_WEBHOOK_PORT": "99999"}, "port number"),
+        ({"ALLOW_GROUPS": "maybe"}, "true or false"),
+    ],
+    ids=["missing-token", "blank-token", "quoted-token", "webhook-without-secret",
+         "bad-webhook-secret", "webhook-not-http", "rasa-not-http", "timeout-not-number",
+         "timeout-zero", "bad-port", "bad-allow-groups"],
+)
+def test_settings_refuse_invalid_environment(values: dict, message: str) -> None:
+    """Invalid or unsafe configuration is refused with a message naming the variable."""
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        Settings.from_env(env(**values))
+
+
+def test_webhook_settings_and_options() -> None:
+    """Webhook mode listens on the URL's path and hands PTB the secret token."""
+    settings = Settings.from_env(env(
+        TELEGRAM_WEBHOOK_URL="https://bot.example.org/tg/hook", TELEGRAM_WEBHOOK_SECRET="abc_DEF-1",
+        TELEGRAM_WEBHOOK_LISTEN="0.0.0.0", TELEGRAM_WEBHOOK_PORT="8080", ALLOW_GROUPS="yes",
+    ))
+    assert settings.use_webhook and settings.allow_groups
+    options = webhook_options(settings)
+    assert options["secret_token"] == "abc_DEF-1" and options["url_path"] == "tg/hook"
+    assert (options["listen"], options["port"]) == ("0.0.0.0", 8080)
+    assert options["webhook_url"] == "https://bot.example.org/tg/hook"
+
+
+def test_missing_sender_secret_is_random_per_process_and_warned(caplog: pytest.LogCaptureFixture) -> None:
+    """Without SENDER_ID_SECRET a random secret is used (nothing persisted) and a warning logged."""
+    caplog.set_level(logging.WARNING)
+    first = Settings.from_env({"TELEGRAM_TOKEN": TOKEN})
+    second = Settings.from_env({"TELEGRAM_TOKEN": TOKEN})
+    assert first.sender_id_secret_is_ephemeral and len(first.sender_id_secret) == 32
+    assert first.sender_id_secret != second.sender_id_secret
+    assert "will not survive a restart" in caplog.text
+
+
+def test_settings_repr_hides_secrets() -> None:
+    """Printing or logging the settings never shows the token or other secrets."""
+    settings = Settings.from_env(env(RASA_PRIVACY_TOKEN="privacy-xyz",
+                                     TELEGRAM_WEBHOOK_URL="https://x.org/h",
+                                     TELEGRAM_WEBHOOK_SECRET="hook-secret"))
+    text = repr(settings)
+    for secret in (TOKEN, "privacy-xyz", "hook-secret", "s3cret-value"):
+        assert secret not in text
+
+
+@pytest.mark.parametrize(
+    "root", ["http://127.0.0.1:8081", "http://127.0.0.1:8081/", "http://127.0.0.1:8081/bot"]
+)
+def test_api_base_urls(root: str) -> None:
+    """TELEGRAM_API_BASE_URL is a server root; PTB's ".../bot" form is accepted too."""
+    assert api_base_urls(root) == {
+        "base_url": "http://127.0.0.1:8081/bot", "base_file_url": "http://127.0.0.1:8081/file/bot"
+    }
+
+
+# --- cleaning user text -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw, clean",
+    [
+        ("劳\u200b动合同", "劳动合同"),  # zero-width space inside a keyword
+        ("legal\u00adaid", "legalaid"),  # soft hyphen
+        ("\u202eevil\u202c text \u2066x\u2069", "evil text x"),  # bidi override and isolates
+        ("a\x00b\x1b[31mc\x7f", "ab[31mc"),  # NUL, escape, DEL
+        ("line\r\nbreak\ttab", "line break tab"),
+        ("ｌａｗ　ＡＢＣ１２３", "law ABC123"),  # full width → NFKC
+        ("\ufeffhello", "hello"),
+        ("   \n\n ", ""),
+        ("\u200b\u200c\u200d", ""),
+        (None, ""),
+    ],
+)
+def test_clean_user_text(raw: Any, clean: str) -> None:
+    """Invisible, control and bidi characters go; NFKC applies; whitespace collapses."""
+    assert clean_user_text(raw) == clean
+
+
+def test_clean_user_text_caps_combining_marks() -> None:
+    """A "Zalgo" flood keeps at most 3 marks per base character."""
+    cleaned = clean_user_text("a" + "\u0301" * 500 + "b")
+    assert cleaned.startswith("á") and cleaned.endswith("b")  # NFKC composed the first mark
+    assert sum(unicodedata.category(c) == "Mn" for c in cleaned) == 3
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("ID 11010519491231002X here", "ID [ID number] here"),
+        ("call 13812345678 or +86 138-1234-5678", "call [phone number] or [phone number]"),
+        ("write to li.lei+law@mail.example.cn", "write to [e-mail]"),
+        ("in 2020 there were 651,000 lawyers", "in 2020 there were 651,000 lawyers"),
+        ("case 1234567890123", "case 1234567890123"),
+    ],
+)
+def test_redact_identifiers(raw: str, expected: str) -> None:
+    """Resident ID numbers, mainland mobiles and e-mails are masked; figures are not."""
+    assert redact_identifiers(raw) == (expected, raw != expected)
+
+
+def test_truncate_question_cuts_at_a_word() -> None:
+    """Over 2000 characters is cut at a word boundary; shorter text is untouched."""
+    assert truncate_question("short") == ("short", False)
+    cut, truncated = truncate_question("word " * 1000)
+    assert truncated and len(cut) <= 2000 and cut.endswith("word")
+
+
+# --- splitting ----------------------------------------------------------------------------
+
+
+def squash(text: str) -> str:
+    """Return `text` without whitespace (the splitter may drop it at cut points)."""
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.mark.parametrize(
+    "text, chunks",
+    [
+        ("a" * 4096, 1),
+        ("字" * 4096, 1),
+        ("😀" * 2048, 1),  # = 4096 UTF-16 units
+        ("😀" * 2049, 2),
+        ("", 0),
+    ],
+)
+def test_split_limits_in_utf16_units(text: str, chunks: int) -> None:
+    """Telegram's limit counts UTF-16 units, so an emoji counts twice."""
+    parts = split_message(text)
+    assert len(parts) == chunks
+    assert all(utf16_length(part) <= 4096 for part in parts)
+    assert "".join(parts) == text
+
+
+def test_split_prefers_paragraph_then_sentence_then_word() -> None:
+    """Cuts land on a paragraph break, else a sentence end, else a space."""
+    first, second = "First paragraph. " * 10, "Second paragraph. " * 10
+    assert split_message(f"{first.strip()}\n\n{second.strip()}", limit=200) == [first.strip(), second.strip()]
+    sentences = "One sentence here. Another one there! A third? " * 3
+    parts = split_message(sentences, limit=60)
+    assert all(part.endswith((".", "!", "?")) for part in parts)
+    words = "lawyer " * 30
+    assert all(part.endswith("lawyer") for part in split_message(words, limit=50))
+    chinese = "法律援助是国家建立的制度。" * 10
+    assert all(part.endswith("。") for part in split_message(chinese, limit=40))
+
+
+def test_split_random_texts_keeps_content_and_limits() -> None:
+    """For many random texts (CJK, emoji, marks, newlines) every chunk fits and nothing is lost."""
+    alphabet = list("abc xyz.!?\n") + ["字", "😀", "\u0301", "。", "\n\n", "  "]
+    generator = random.Random(12348)
+    for _ in range(300):
+        text = "".join(generator.choice(alphabet) for _ in range(generator.randint(0, 400)))
+        limit = generator.randint(8, 120)
+        parts = split_message(text, limit=limit)
+        assert all(0 < utf16_length(part) <= limit for part in parts)
+        assert squash("".join(parts)) == squash(text)
+
+
+# --- keyboards and Rasa replies -----------------------------------------------------------
+
+
+def test_keyboard_leaves_out_payloads_telegram_would_reject() -> None:
+    """callback_data is limited to 64 bytes of UTF-8; longer payloads become typed suggestions."""
+    keyboard, left_out = build_keyboard([
+        Button("Legal aid", "/faq_legal_aid_apply"),
+        Button("Chinese", "法" * 21),  # 63 bytes
+        Button("Too long", "法" * 22),  # 66 bytes
+        Button("", "/greet"),
+    ])
+    assert keyboard is not None
+    assert [(row[0].text, row[0].callback_data) for row in keyboard.inline_keyboard] == [
+        ("Legal aid", "/faq_legal_aid_apply"), ("Chinese", "法" * 21), ("/greet", "/greet")]
+    assert left_out == ["Too long"]
+    assert build_keyboard([]) == (None, [])
+
+
+def test_help_questions_fit_callback_data() -> None:
+    """Each /help example is sent back as the question, so it must fit in 64 bytes."""
+    assert all(0 < len(question.encode()) <= 64 for question in HELP_QUESTIONS)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [[], [{"recipient_id": "x"}], [{"recipient_id": "x", "text": "  "}], {"text": "hi"}, "hi", None,
+     [1, "a"]],
+)
+def test_parse_reply_rejects_empty_or_malformed(payload: Any) -> None:
+    """`[]` is Rasa's way of saying something failed; it and malformed replies raise RasaError."""
+    with pytest.raises(RasaError):
+        parse_reply(payload)
+
+
+def test_parse_reply_reads_text_buttons_and_image() -> None:
+    """Text, buttons and images of a REST reply are kept in order."""
+    reply = [
+        {"recipient_id": "s", "text": "Pick one",
+         "buttons": [{"title": "A", "payload": "/a"}, {"title": "no payload"}]},
+        {"recipient_id": "s", "image": "https://example.org/chart.png"},
+        {"recipient_id": "s", "text": "Bye"},
+    ]
+    assert parse_reply(reply) == [
+        BotMessage(text="Pick one", buttons=(Button("A", "/a"),)),
+        BotMessage(image="https://example.org/chart.png"),
+        BotMessage(text="Bye"),
+    ]
+
+
+def test_sender_id_is_keyed_hash_of_chat() -> None:
+    """The Rasa sender is HMAC-SHA256(secret, chat id): stable, secret-dependent, no raw id."""
+    one = sender_id(b"secret-1", 4242)
+    assert one == sender_id(b"secret-1", 4242) and re.fullmatch(r"[0-9a-f]{64}", one)
+    assert one != sender_id(b"secret-2", 4242) and one != sender_id(b"secret-1", 4243)
+    assert "4242" not in one
+
+
+async def test_rasa_client_retries_a_refused_connection_once(caplog: pytest.LogCaptureFixture) -> None:
+    """Connection refused → one retry after a short backoff, then RasaError (no exception leaks)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    client = RasaClient(f"http://127.0.0.1:{port}", timeout_seconds=2, retry_backoff_seconds=0.05)
+    caplog.set_level(logging.WARNING)
+    try:
+        with pytest.raises(RasaError, match="cannot connect"):
+            await client.send_message("sender", "hello")
+        with pytest.raises(RasaError):
+            await client.forget("sender")
+        assert not await client.is_up()
+    finally:
+        await client.aclose()
+    assert caplog.text.count("retrying in") == 2
+    assert "hello" not in caplog.text  # user text is never logged
+
+
+# --- log redaction ------------------------------------------------------------------------
+
+
+def test_redaction_covers_messages_arguments_and_tracebacks(caplog: pytest.LogCaptureFixture) -> None:
+    """Every record from any logger has the token replaced, including exception text."""
+    install_secret_redaction([TOKEN])
+    caplog.set_level(logging.DEBUG)
+    log = logging.getLogger("some.library")
+    log.info("GET https://api.telegram.org/bot%s/getMe", TOKEN)
+    try:
+        raise ValueError(f"The token `{TOKEN}` was rejected by the server.")
+    except ValueError:
+        log.exception("failed")
+    log.warning("unknown token-shaped %s", "987654321:AAbbCCddEEffGGhhIIjjKKllMMnnOOppQQ")
+    assert TOKEN not in caplog.text and "AAbbCCdd" not in caplog.text
+    assert caplog.text.count(REDACTED) == 3
+    assert all(TOKEN not in record.getMessage() for record in caplog.records)
+
+
+# --- per-chat ordering --------------------------------------------------------------------
+
+
+def make_update(update_id: int, chat_id: int) -> Update:
+    """Return a text-message update from `chat_id`."""
+    chat = Chat(chat_id, Chat.PRIVATE)
+    user = User(chat_id, "user", False)
+    message = Message(update_id, datetime.datetime.now(), chat, from_user=user, text="x")
+    return Update(update_id, message=message)
+
+
+async def test_processor_orders_one_chat_and_overlaps_chats() -> None:
+    """Updates of one chat run one after the other in arrival order; other chats don't wait."""
+    processor = PerChatUpdateProcessor()
+    await processor.initialize()
+    log: List[str] = []
+
+    async def handle(name: str, delay: float) -> None:
+        log.append(f"start {name}")
+        await asyncio.sleep(delay)
+        log.append(f"end {name}")
+
+    tasks = [
+        asyncio.create_task(processor.process_update(make_update(1, 1), handle("A1", 0.05))),
+        asyncio.create_task(processor.process_update(make_update(2, 1), handle("A2", 0.0))),
+        asyncio.create_task(processor.process_update(make_update(3, 2), handle("B1", 0.0))),
+    ]
+    await asyncio.gather(*tasks)
+    assert log.index("end A1") < log.index("start A2")
+    assert log.index("end B1") < log.index("end A1")
+    await processor.shutdown()
+
+
+async def test_processor_survives_cancellation_of_a_waiting_update() -> None:
+    """Cancelling an update waiting for its turn neither blocks nor reorders the next one."""
+    processor = PerChatUpdateProcessor()
+    await processor.initialize()
+    gate = asyncio.Event()
+    log: List[str] = []
+
+    async def first() -> None:
+        await gate.wait()
+        log.append("A1")
+
+    async def record(name: str) -> None:
+        log.append(name)
+
+    one = asyncio.create_task(processor.process_update(make_update(1, 1), first()))
+    two = asyncio.create_task(processor.process_update(make_update(2, 1), record("A2")))
+    three = asyncio.create_task(processor.process_update(make_update(3, 1), record("A3")))
+    await asyncio.sleep(0.01)
+    two.cancel()
+    gate.set()
+    await asyncio.gather(one, three)
+    assert two.cancelled() and log == ["A1", "A3"]
