@@ -18,6 +18,15 @@ export ACTION_SERVER_PORT ?= 5055
 export RASA_PORT ?= 5005
 # rasa_sdk binds to 0.0.0.0 unless told otherwise; nothing here needs to be public.
 export SANIC_HOST ?= 127.0.0.1
+# Used only by deploy/endpoints.yml (PostgreSQL tracker store, Redis lock store).
+export TRACKER_DB_HOST ?= 127.0.0.1
+export TRACKER_DB_PORT ?= 5432
+export TRACKER_DB_NAME ?= rasa_tracker
+export TRACKER_DB_USER ?= postgres
+export TRACKER_DB_PASSWORD ?=
+export REDIS_HOST ?= 127.0.0.1
+export REDIS_PORT ?= 6379
+export REDIS_DB ?= 1
 MODEL := models/current.tar.gz
 
 .PHONY: help setup venv load-kb model train shell actions run validate test telegram retrain evaluate unanswered bench
@@ -64,6 +73,7 @@ run: setup ## action server + Rasa HTTP server (REST channel) on 127.0.0.1:$(RAS
 validate: $(STAMP) ## check the training data (rasa data validate + knowledge data)
 	$(RASA) data validate --config config.yml --domain domain.yml --data data
 	$(PY) -m knowledge check
+	$(PY) -m scripts.check_training_data
 
 test: $(STAMP) ## the whole test suite, then data validation
 	$(PY) -m pytest
@@ -71,3 +81,12 @@ test: $(STAMP) ## the whole test suite, then data validation
 
 telegram: $(STAMP) ## run the Telegram front end (needs TELEGRAM_TOKEN; `make run` in another terminal)
 	$(PY) -m bot
+
+evaluate: setup ## score the current model on held-out questions (QUESTIONS=file to choose the set)
+	$(PY) -m scripts.evaluate $${QUESTIONS:+--questions "$$QUESTIONS"}
+
+retrain: $(STAMP) load-kb ## validate, train, evaluate, then serve the new model (old one kept on failure)
+	$(PY) -m scripts.retrain
+
+unanswered: $(STAMP) ## report questions that hit fallback, from the tracker store (deploy/endpoints.yml)
+	$(PY) -m scripts.unanswered --endpoints $${RASA_ENDPOINTS:-deploy/endpoints.yml}

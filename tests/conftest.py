@@ -5,17 +5,17 @@ caches it by hash under models/), so a second test run reuses it.
 """
 from __future__ import annotations
 
-import json
-import urllib.request
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List
+from typing import Callable, Iterator
 
 import pytest
 
 from scripts.model_store import PROJECT_ROOT, ensure_model
 from scripts.services import Service, start_action_server, start_rasa_server, write_endpoints
+from tests.support import RestReply, post_json
 
-RestReply = List[Dict[str, Any]]
+# The HTTP API is enabled only with a token; tests read trackers through it.
+RASA_API_TOKEN = "test-api-token"
 
 
 @pytest.fixture(scope="session")
@@ -55,7 +55,9 @@ def rasa_server(
     """Run the real Rasa server (REST channel) with the trained model and action server."""
     directory = tmp_path_factory.mktemp("rasa")
     endpoints = write_endpoints(directory / "endpoints.yml", action_server.url)
-    service = start_rasa_server(trained_model, endpoints, directory / "rasa.log")
+    service = start_rasa_server(
+        trained_model, endpoints, directory / "rasa.log", api_token=RASA_API_TOKEN
+    )
     yield service
     service.stop()
 
@@ -66,13 +68,10 @@ def rasa_url(rasa_server: Service) -> str:
     return rasa_server.url
 
 
-def post_json(url: str, payload: Dict[str, Any], timeout: float = 30) -> Any:
-    """POST JSON and return the decoded reply."""
-    request = urllib.request.Request(
-        url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}
-    )
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        return json.loads(response.read())
+@pytest.fixture(scope="session")
+def rasa_api_token(rasa_server: Service) -> str:
+    """Return the token of the Rasa server's HTTP API."""
+    return RASA_API_TOKEN
 
 
 @pytest.fixture
@@ -84,8 +83,3 @@ def talk(rasa_url: str, request: pytest.FixtureRequest) -> Callable[..., RestRep
         return post_json(f"{rasa_url}/webhooks/rest/webhook", {"sender": sender, "message": text})
 
     return send
-
-
-def reply_text(reply: RestReply) -> str:
-    """Join the text of all messages of a REST reply."""
-    return "\n".join(message.get("text", "") for message in reply)

@@ -1,0 +1,123 @@
+"""The project's own checks of training data against the knowledge base.
+
+`rasa data validate` checks Rasa's files among themselves; these checks cover
+what only this project knows: every faq_/stat_ intent has knowledge-base content
+and every knowledge-base topic has an intent; no example appears twice or under
+two intents.
+
+    python -m scripts.check_training_data      # exit 1 and one line per problem
+"""
+from __future__ import annotations
+
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+import yaml
+
+from knowledge.loader import Problem
+from scripts.model_store import PROJECT_ROOT
+
+_ANNOTATION = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\{[^}]*\}")
+
+
+# One problem, named by file and entry: the same shape as the knowledge loader's.
+Finding = Problem
+
+
+def comparable(example: str) -> str:
+    """Reduce an example to what matters for duplicate detection."""
+    example = _ANNOTATION.sub(lambda m: m.group(1) or m.group(2) or "", example)
+    return " ".join(re.findall(r"\w+", example.lower()))
+
+
+def read_examples(nlu_files: List[Path], root: Path) -> Dict[str, List[Tuple[str, str]]]:
+    """Return intent -> [(file, example)] from the NLU files."""
+    examples: Dict[str, List[Tuple[str, str]]] = defaultdict(list)
+    for path in nlu_files:
+        content = yaml.safe_load(path.read_text()) or {}
+        for block in content.get("nlu") or []:
+            if "intent" not in block:
+                continue
+            for line in (block.get("examples") or "").splitlines():
+                line = line.strip()
+                if line.startswith("- "):
+                    examples[block["intent"]].append((str(path.relative_to(root)), line[2:]))
+    return examples
+
+
+def check(root: Path = PROJECT_ROOT, knowledge_dir: Optional[Path] = None) -> List[Finding]:
+    """Return every problem found (empty when all is well)."""
+    from knowledge.loader import load_data_dir
+
+    findings: List[Finding] = []
+    knowledge_dir = knowledge_dir or root / "knowledge" / "data"
+    knowledge = load_data_dir(knowledge_dir)  # raises DataFileError with its own messages
+    answers_file = str((knowledge_dir / "answers.yml").relative_to(root))
+    statistics_file = str((knowledge_dir / "statistics.yml").relative_to(root))
+    answered_topics = {row["topic_key"] for row in knowledge.answers}
+    indicator_topic = {row["key"]: row["topic_key"] for row in knowledge.indicators}
+    figure_topics = {indicator_topic[row["indicator_key"]] for row in knowledge.statistics}
+
+    domain_intents = set(yaml.safe_load((root / "domain.yml").read_text())["intents"])
+    nlu_files = sorted((root / "data").rglob("*.yml"))
+    examples = read_examples(nlu_files, root)
+
+    for intent in sorted(domain_intents | set(examples)):
+        if intent.startswith("faq_") and intent[4:] not in answered_topics:
+            findings.append(Finding(answers_file, intent,
+                                    f"intent {intent} has no answer: add one with topic {intent[4:]}"))
+        if intent.startswith("stat_") and intent[5:] not in figure_topics:
+            findings.append(Finding(statistics_file, intent,
+                                    f"intent {intent} has no figures for topic {intent[5:]}"))
+        if intent not in domain_intents:
+            findings.append(Finding("domain.yml", intent, "intent has examples but is not listed under intents"))
+        elif intent not in examples and intent.startswith(("faq_", "stat_")):
+            findings.append(Finding("data/nlu.yml", intent, "intent is in domain.yml but has no examples"))
+    for topic in sorted(answered_topics - {i[4:] for i in domain_intents if i.startswith("faq_")}):
+        findings.append(Finding(answers_file, topic,
+                                f"answer has no intent: add faq_{topic} to domain.yml and data/nlu.yml"))
+    for topic in sorted(figure_topics - {i[5:] for i in domain_intents if i.startswith("stat_")}):
+        findings.append(Finding(statistics_file, topic,
+                                f"figures have no intent: add stat_{topic} to domain.yml and data/nlu.yml"))
+
+    seen: Dict[str, Tuple[str, str, str]] = {}
+    for intent, items in sorted(examples.items()):
+        for file, example in items:
+            key = comparable(example)
+            if not key:
+                continue
+            if key in seen:
+                first_intent, first_file, first_example = seen[key]
+                if first_intent == intent:
+                    reason = f'duplicate example "{example}" (also in {first_file})'
+                else:
+                    reason = (f'example "{example}" conflicts with "{first_example}" '
+                              f"under intent {first_intent} ({first_file})")
+                findings.append(Finding(file, intent, reason))
+            else:
+                seen[key] = (intent, file, example)
+    return findings
+
+
+def main() -> int:
+    """Print the problems; exit 1 if there are any."""
+    from knowledge.loader import DataFileError
+
+    try:
+        findings = check()
+    except DataFileError as error:
+        for problem in error.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 1
+    for finding in findings:
+        print(f"error: {finding}", file=sys.stderr)
+    if not findings:
+        print("Training data and knowledge base agree: every intent has an answer, no duplicates.")
+    return 1 if findings else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,155 @@
+"""Report the user messages the assistant could not answer confidently.
+
+Reads every conversation from the tracker store configured in an endpoints file
+(default deploy/endpoints.yml: PostgreSQL), finds user messages that hit the
+fallback (nlu_fallback, the default fallback action), were below the confidence
+bar, or were declined as out of scope, groups them by text and writes a review
+file, most frequent first: the raw material for the next intents.
+
+    python -m scripts.unanswered [--endpoints FILE] [--out reports/unanswered.md]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import sys
+import warnings
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional
+
+from scripts.model_store import PROJECT_ROOT
+
+FALLBACK_ACTIONS = {"action_clarify", "action_default_fallback"}
+OUT_OF_SCOPE_ACTIONS = {"utter_out_of_scope"}
+LOW_CONFIDENCE = 0.6
+
+
+@dataclass
+class Group:
+    """All occurrences of one (normalised) unanswered message."""
+
+    text: str
+    count: int = 0
+    reasons: Dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    guesses: Dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    conversations: set = field(default_factory=set)
+    last_seen: float = 0.0
+
+
+def normalise(text: str) -> str:
+    """Group messages that differ only in case, spacing and trailing punctuation."""
+    return re.sub(r"\s+", " ", text or "").strip().lower().rstrip("?!.。？！ ")
+
+
+def unanswered_messages(events: Iterable, sender: str) -> Iterable[dict]:
+    """Yield {text, reason, guess, timestamp} for each unanswered user message."""
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+
+    pending: Optional[UserUttered] = None
+    for event in events:
+        if isinstance(event, UserUttered):
+            pending = event
+            intent = event.intent or {}
+            ranking = [r for r in (event.parse_data or {}).get("intent_ranking", [])
+                       if r.get("name") != "nlu_fallback"]
+            guess = ranking[0]["name"] if ranking else (intent.get("name") or "?")
+            if (event.text or "").startswith("/"):
+                pending = None  # a tapped button, not typed text
+            elif intent.get("name") == "nlu_fallback":
+                yield {"text": event.text, "reason": "fallback", "guess": guess,
+                       "timestamp": event.timestamp, "sender": sender}
+                pending = None
+            elif (intent.get("confidence") or 0) < LOW_CONFIDENCE:
+                yield {"text": event.text, "reason": "low confidence", "guess": guess,
+                       "timestamp": event.timestamp, "sender": sender}
+                pending = None
+        elif isinstance(event, ActionExecuted) and pending is not None and event.action_name != "action_listen":
+            reason = ("fallback" if event.action_name in FALLBACK_ACTIONS
+                      else "out of scope" if event.action_name in OUT_OF_SCOPE_ACTIONS else None)
+            if reason:
+                yield {"text": pending.text, "reason": reason,
+                       "guess": (pending.intent or {}).get("name") or "?",
+                       "timestamp": pending.timestamp, "sender": sender}
+            pending = None
+
+
+async def collect(endpoints_path: Path, domain_path: Path) -> Dict[str, Group]:
+    """Read every conversation from the tracker store and group unanswered messages."""
+    from rasa.core.tracker_store import TrackerStore
+    from rasa.core.utils import AvailableEndpoints
+    from rasa.shared.core.domain import Domain
+
+    endpoints = AvailableEndpoints.read_endpoints(str(endpoints_path))
+    if endpoints.tracker_store is None:
+        raise SystemExit(
+            f"{endpoints_path} configures no tracker store: the default in-memory store keeps "
+            "nothing to report on. Run Rasa with deploy/endpoints.yml (PostgreSQL)."
+        )
+    with warnings.catch_warnings():
+        # Rasa 3.6 warns about slot auto-fill on every domain load, whatever the domain.
+        warnings.filterwarnings("ignore", message="Slot auto-fill has been removed")
+        domain = Domain.load(str(domain_path))
+    store = TrackerStore.create(endpoints.tracker_store, domain)
+    groups: Dict[str, Group] = {}
+    for sender in await store.keys():
+        tracker = await store.retrieve_full_tracker(sender)
+        if tracker is None:
+            continue
+        for item in unanswered_messages(tracker.events, sender):
+            key = normalise(item["text"])
+            if not key:
+                continue
+            group = groups.setdefault(key, Group(text=key))
+            group.count += 1
+            group.reasons[item["reason"]] += 1
+            group.guesses[item["guess"]] += 1
+            group.conversations.add(item["sender"])
+            group.last_seen = max(group.last_seen, item["timestamp"] or 0)
+    return groups
+
+
+def render(groups: Dict[str, Group]) -> str:
+    """Return the review file as Markdown, most frequent first."""
+    generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        "# Unanswered questions",
+        "",
+        f"Generated {generated} by `make unanswered`. Each row is a message the assistant "
+        "could not answer confidently; frequent ones are candidates for new intents "
+        "(add examples to data/nlu.yml and an answer to knowledge/data, then `make retrain`).",
+        "",
+        "| count | conversations | message | why | nearest intent | last seen |",
+        "|---|---|---|---|---|---|",
+    ]
+    for group in sorted(groups.values(), key=lambda g: (-g.count, g.text)):
+        why = ", ".join(f"{reason} ×{n}" for reason, n in sorted(group.reasons.items()))
+        guess = max(group.guesses.items(), key=lambda item: item[1])[0]
+        seen = datetime.fromtimestamp(group.last_seen, timezone.utc).strftime("%Y-%m-%d")
+        message = group.text.replace("|", "\\|")[:200]
+        lines.append(f"| {group.count} | {len(group.conversations)} | {message} | {why} | {guess} | {seen} |")
+    if not groups:
+        lines.append("| 0 | 0 | (nothing unanswered) | | | |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Write the report and say where it is."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--endpoints", type=Path, default=PROJECT_ROOT / "deploy" / "endpoints.yml")
+    parser.add_argument("--domain", type=Path, default=PROJECT_ROOT / "domain.yml")
+    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "reports" / "unanswered.md")
+    arguments = parser.parse_args(argv)
+    groups = asyncio.run(collect(arguments.endpoints, arguments.domain))
+    arguments.out.parent.mkdir(parents=True, exist_ok=True)
+    arguments.out.write_text(render(groups))
+    total = sum(group.count for group in groups.values())
+    print(f"{total} unanswered messages in {len(groups)} groups written to {arguments.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,236 @@
+"""Actions with a real Tracker, a real CollectingDispatcher and a test knowledge base."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import config as action_config
+from actions import knowledge_access
+from actions.clarify import ActionClarify
+from actions.faq import ActionAnswerFaq
+from actions.formatting import format_number
+from actions.referral import ActionReferralCard
+from actions.statistics import ActionAnswerStatistic
+from knowledge.db import make_engine
+from knowledge.loader import load_data_dir, load_into_database
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def knowledge_base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A fresh SQLite knowledge base per test, loaded from knowledge/data."""
+    url = f"sqlite:///{tmp_path / 'kb.db'}"
+    engine = make_engine(url)
+    load_into_database(engine, load_data_dir(PROJECT_ROOT / "knowledge" / "data"))
+    engine.dispose()
+    monkeypatch.setenv("KB_DATABASE_URL", url)
+    _forget_cached_settings()
+    yield url
+    _forget_cached_settings()
+
+
+def _forget_cached_settings() -> None:
+    action_config.get_settings.cache_clear()
+    knowledge_access._session_factory.cache_clear()
+
+
+@pytest.fixture
+def unreachable_knowledge_base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point the actions at a database that cannot be opened."""
+    monkeypatch.setenv("KB_DATABASE_URL", f"sqlite:///{tmp_path / 'missing-dir' / 'kb.db'}")
+    _forget_cached_settings()
+    yield
+    _forget_cached_settings()
+
+
+@pytest.fixture
+def dispatcher() -> CollectingDispatcher:
+    """A fresh dispatcher per test."""
+    return CollectingDispatcher()
+
+
+def make_tracker(
+    *,
+    intent: str,
+    text: str = "",
+    confidence: float = 0.95,
+    entities: Optional[List[Dict[str, Any]]] = None,
+    slots: Optional[Dict[str, Any]] = None,
+    ranking: Optional[List[Dict[str, Any]]] = None,
+) -> Tracker:
+    """Build a tracker whose latest message has the given NLU result."""
+    latest_message = {
+        "text": text,
+        "intent": {"name": intent, "confidence": confidence},
+        "entities": entities or [],
+        "intent_ranking": ranking or [{"name": intent, "confidence": confidence}],
+    }
+    return Tracker(
+        sender_id="test",
+        slots=slots or {},
+        latest_message=latest_message,
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+def year_entity(year: int) -> Dict[str, Any]:
+    return {"entity": "year", "value": str(year), "start": 0, "end": 4}
+
+
+async def run(action, dispatcher, tracker) -> List[Dict[str, Any]]:
+    return await action.run(dispatcher, tracker, {})
+
+
+def texts(dispatcher: CollectingDispatcher) -> str:
+    return "\n".join(message.get("text") or "" for message in dispatcher.messages)
+
+
+def buttons(dispatcher: CollectingDispatcher) -> List[Dict[str, str]]:
+    return [button for message in dispatcher.messages for button in message.get("buttons") or []]
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "expected"),
+    [
+        (540000, "lawyers", "540,000"),
+        (12890000, "cases", "12.89 million"),
+        (1.4e9, "visits", "1.4 billion"),
+        (12e6, "calls", "12 million"),
+        (66, "%", "66%"),
+        (2017, "year", "2017"),
+    ],
+)
+def test_format_number_reads_like_a_person_writes(value, unit, expected):
+    assert format_number(value, unit) == expected
+
+
+async def test_faq_answer_has_source_review_date_and_not_advice_note(knowledge_base, dispatcher):
+    tracker = make_tracker(intent="faq_legal_aid_apply", text="how do I apply for legal aid")
+    events = await run(ActionAnswerFaq(), dispatcher, tracker)
+    text = texts(dispatcher)
+    assert "legal aid" in text.lower()
+    assert "Source:" in text and "Last reviewed" in text
+    assert "not legal advice" in text
+    assert events == [SlotSet("last_answer", "faq_legal_aid_apply")]
+
+
+async def test_every_faq_intent_in_the_domain_has_an_answer(knowledge_base, dispatcher):
+    import yaml
+
+    intents = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())["intents"]
+    for intent in [name for name in intents if name.startswith("faq_")]:
+        local = CollectingDispatcher()
+        events = await run(ActionAnswerFaq(), local, make_tracker(intent=intent))
+        assert events == [SlotSet("last_answer", intent)], intent
+
+
+async def test_statistic_names_qualifier_period_and_source(knowledge_base, dispatcher):
+    tracker = make_tracker(intent="stat_lawyers", text="how many lawyers are there in China?")
+    events = await run(ActionAnswerStatistic(), dispatcher, tracker)
+    text = texts(dispatcher)
+    assert "540,000" in text  # the 2021 press-conference figure is kept in the history
+    assert "more than" in text
+    assert "State Council Information Office" in text
+    assert SlotSet("stat_topic", "lawyers") in events
+    assert SlotSet("last_answer", "stat_lawyers") in events
+
+
+async def test_statistic_for_a_named_indicator_only(knowledge_base, dispatcher):
+    tracker = make_tracker(intent="stat_lawyer_mediation", text="how many lawyer mediators?")
+    events = await run(ActionAnswerStatistic(), dispatcher, tracker)
+    text = texts(dispatcher)
+    assert "55,000" in text
+    assert "8,800" not in text
+    assert SlotSet("stat_indicator", "lawyer_mediators") in events
+
+
+async def test_year_followup_uses_the_previous_topic(knowledge_base, dispatcher):
+    tracker = make_tracker(
+        intent="ask_period_followup",
+        text="and in 2020?",
+        entities=[year_entity(2020)],
+        slots={"stat_topic": "lawyer_work", "stat_indicator": "lawyer_litigation_cases"},
+    )
+    await run(ActionAnswerStatistic(), dispatcher, tracker)
+    assert "6.61 million" in texts(dispatcher)
+
+
+async def test_unknown_year_offers_the_years_it_has(knowledge_base, dispatcher):
+    tracker = make_tracker(
+        intent="stat_lawyers", text="how many lawyers in 1995", entities=[year_entity(1995)]
+    )
+    events = await run(ActionAnswerStatistic(), dispatcher, tracker)
+    assert "1995" in texts(dispatcher) and "I do have figures for" in texts(dispatcher)
+    offered = buttons(dispatcher)
+    assert offered and all(b["payload"].startswith("/ask_period_followup") for b in offered)
+    assert all(len(b["payload"].encode()) <= 64 and b["payload"].isascii() for b in offered)
+    assert SlotSet("stat_topic", "lawyers") in events
+
+
+async def test_unknown_statistic_lists_what_it_knows_with_buttons(knowledge_base, dispatcher):
+    tracker = make_tracker(intent="ask_unknown_statistic", text="how many judges are there")
+    await run(ActionAnswerStatistic(), dispatcher, tracker)
+    payloads = [b["payload"] for b in buttons(dispatcher)]
+    assert "/stat_lawyers" in payloads and len(payloads) >= 10
+    assert "don't hold official figures" in texts(dispatcher)
+
+
+async def test_clarify_offers_the_close_candidates(knowledge_base, dispatcher):
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.45},
+        {"name": "faq_lawyer_mediation", "confidence": 0.40},
+        {"name": "stat_lawyer_mediation", "confidence": 0.38},
+        {"name": "out_of_scope", "confidence": 0.10},
+    ]
+    tracker = make_tracker(intent="nlu_fallback", text="lawyer mediation", ranking=ranking)
+    events = await run(ActionClarify(), dispatcher, tracker)
+    payloads = [b["payload"] for b in buttons(dispatcher)]
+    assert payloads[:2] == ["/faq_lawyer_mediation", "/stat_lawyer_mediation"]
+    assert "/human_handoff" in payloads and "/out_of_scope" not in payloads
+    assert "Did you mean" in texts(dispatcher)
+    assert events == [SlotSet("last_answer", "clarify")]
+
+
+async def test_clarify_without_candidates_says_what_it_can_do(knowledge_base, dispatcher):
+    ranking = [{"name": "nlu_fallback", "confidence": 0.3}, {"name": "out_of_scope", "confidence": 0.3}]
+    tracker = make_tracker(intent="nlu_fallback", text="zzzz", ranking=ranking)
+    await run(ActionClarify(), dispatcher, tracker)
+    assert "12348" in texts(dispatcher)
+
+
+async def test_referral_card_lists_hotline_website_and_legal_aid_centre(knowledge_base, dispatcher):
+    events = await run(ActionReferralCard(), dispatcher, make_tracker(intent="human_handoff"))
+    text = texts(dispatcher)
+    assert text.index("12348") < text.index("12348.gov.cn")
+    assert "legal aid" in text.lower()
+    assert events == [SlotSet("last_answer", "referral")]
+
+
+@pytest.mark.parametrize(
+    ("action", "intent"),
+    [(ActionAnswerFaq(), "faq_notarization"), (ActionAnswerStatistic(), "stat_lawyers"),
+     (ActionClarify(), "nlu_fallback")],
+)
+async def test_unreachable_knowledge_base_gets_a_polite_reply(
+    unreachable_knowledge_base, dispatcher, action, intent, caplog
+):
+    ranking = [{"name": "nlu_fallback", "confidence": 0.4}, {"name": "faq_notarization", "confidence": 0.39}]
+    events = await run(action, dispatcher, make_tracker(intent=intent, ranking=ranking))
+    assert "12348" in texts(dispatcher)
+    assert "Knowledge base unavailable" in caplog.text
+    assert events == [SlotSet("last_answer", "knowledge_unavailable")]
+
+
+async def test_referral_card_works_without_the_knowledge_base(unreachable_knowledge_base, dispatcher):
+    await run(ActionReferralCard(), dispatcher, make_tracker(intent="human_handoff"))
+    assert "12348" in texts(dispatcher)

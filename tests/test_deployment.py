@@ -1,0 +1,145 @@
+"""The deployed path for real: knowledge base and conversations in PostgreSQL, locks in Redis."""
+from __future__ import annotations
+
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from knowledge.db import make_engine
+from knowledge.loader import load_data_dir, load_into_database
+from scripts import unanswered
+from scripts.model_store import PROJECT_ROOT
+from scripts.services import Service, start_action_server, start_rasa_server, write_endpoints
+from tests.support import post_json, reply_text, temporary_postgres_database
+
+API_TOKEN = "deployment-test-token"
+
+
+@dataclass
+class Deployment:
+    """The running deployed stack and where its data lives."""
+
+    kb_url: str
+    tracker_url: str
+    endpoints: Path
+    model: Path
+    directory: Path
+    actions: Service
+    rasa: Service
+
+    def say(self, sender: str, message: str) -> str:
+        reply = post_json(f"{self.rasa.url}/webhooks/rest/webhook", {"sender": sender, "message": message})
+        return reply_text(reply)
+
+    def restart_rasa(self) -> None:
+        self.rasa.stop()
+        self.rasa = start_rasa_server(self.model, self.endpoints, self.directory / "rasa-restarted.log",
+                                      api_token=API_TOKEN)
+
+    def stored_events(self, sender: str) -> int:
+        engine = create_engine(self.tracker_url, future=True)
+        with engine.connect() as connection:
+            count = connection.execute(
+                text("SELECT count(*) FROM events WHERE sender_id = :sender"), {"sender": sender}
+            ).scalar_one()
+        engine.dispose()
+        return count
+
+
+@pytest.fixture(scope="module")
+def deployment(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
+    """Start the action server on a PostgreSQL KB and Rasa on a PostgreSQL tracker store + Redis locks."""
+    directory = tmp_path_factory.mktemp("deployment")
+    with temporary_postgres_database("kb") as kb_url, temporary_postgres_database("tracker") as tracker_url:
+        engine = make_engine(kb_url)
+        load_into_database(engine, load_data_dir(PROJECT_ROOT / "knowledge" / "data"))
+        engine.dispose()
+        tracker = make_url(tracker_url)
+        endpoints = write_endpoints(
+            directory / "endpoints.yml",
+            "http://placeholder",
+            tracker_store={"type": "SQL", "dialect": "postgresql", "url": tracker.host,
+                           "port": tracker.port, "db": tracker.database,
+                           "username": tracker.username, "password": ""},
+            lock_store={"type": "redis", "url": "127.0.0.1", "port": 6379, "db": 2,
+                        "key_prefix": f"test{uuid.uuid4().hex[:8]}"},
+        )
+        actions = start_action_server(directory / "actions.log", environment={"KB_DATABASE_URL": kb_url})
+        endpoints = write_endpoints(
+            endpoints, actions.url,
+            tracker_store={"type": "SQL", "dialect": "postgresql", "url": tracker.host,
+                           "port": tracker.port, "db": tracker.database,
+                           "username": tracker.username, "password": ""},
+            lock_store={"type": "redis", "url": "127.0.0.1", "port": 6379, "db": 2,
+                        "key_prefix": f"test{uuid.uuid4().hex[:8]}"},
+        )
+        rasa = start_rasa_server(trained_model, endpoints, directory / "rasa.log", api_token=API_TOKEN)
+        deployed = Deployment(kb_url, tracker_url, endpoints, trained_model, directory, actions, rasa)
+        try:
+            yield deployed
+        finally:
+            deployed.rasa.stop()
+            deployed.actions.stop()
+
+
+def test_answers_come_from_the_postgresql_knowledge_base(deployment):
+    assert "540,000" in deployment.say("deploy-answer", "how many lawyers are there in China?")
+
+
+def test_conversation_is_stored_and_survives_a_rasa_restart(deployment):
+    sender = "deploy-restart"
+    deployment.say(sender, "how many lawyers are there in China?")
+    assert deployment.stored_events(sender) > 0
+    deployment.restart_rasa()
+    # The follow-up only makes sense with the topic remembered from before the restart.
+    assert "651,600" in deployment.say(sender, "and in 2022?")
+
+
+def test_forget_erases_the_conversation_from_postgresql(deployment):
+    sender = "deploy-forget"
+    deployment.say(sender, "hello")
+    assert deployment.stored_events(sender) > 0
+    request = urllib.request.Request(
+        f"{deployment.rasa.url}/webhooks/privacy/conversations/{sender}", method="DELETE"
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status == 200
+    assert deployment.stored_events(sender) == 0
+
+
+def test_knowledge_base_outage_gets_a_polite_reply_then_recovers(deployment):
+    database = make_url(deployment.kb_url).database
+    admin = create_engine(deployment.kb_url.replace(f"/{database}", "/test"), future=True,
+                          isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS false'))
+            connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                    "WHERE datname = :name"), {"name": database})
+        during = deployment.say("deploy-outage", "how do I apply for legal aid?")
+        assert "isn't available right now" in during and "12348" in during
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS true'))
+        admin.dispose()
+    after = deployment.say("deploy-outage", "how do I apply for legal aid?")
+    assert "isn't available" not in after and "legal aid" in after.lower()
+
+
+def test_unanswered_report_groups_fallback_messages(deployment, tmp_path):
+    for sender in ("deploy-unanswered-1", "deploy-unanswered-2"):
+        deployment.say(sender, "blorp zzkx fnarg")
+    deployment.say("deploy-unanswered-1", "Blorp zzkx fnarg?")
+    deployment.say("deploy-unanswered-1", "how do I apply for legal aid?")
+    report = tmp_path / "unanswered.md"
+    assert unanswered.main(["--endpoints", str(deployment.endpoints), "--out", str(report)]) == 0
+    content = report.read_text()
+    row = next(line for line in content.splitlines() if "blorp zzkx fnarg" in line)
+    assert row.startswith("| 3 | 2 |")
+    assert "apply for legal aid" not in content
