@@ -14,7 +14,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions._base import LAST_ANSWER_SLOT, KnowledgeAction, latest_intent, latest_text
-from actions.formatting import format_earlier, format_statistic
+from actions.formatting import HUMAN_REFERRAL_BUTTON, format_earlier, format_statistic
 from actions.knowledge_access import ask
 from knowledge import repository
 
@@ -22,14 +22,26 @@ STAT_INTENT_PREFIX = "stat_"
 PERIOD_FOLLOWUP_INTENT = "ask_period_followup"
 UNKNOWN_STATISTIC_INTENT = "ask_unknown_statistic"
 MAX_EARLIER_FIGURES = 3
+PERIOD_START_WORDS = ("since", "from", "launched in", "started in", "began in")
+# Below this NLU confidence, a figure is given only if the question names an indicator;
+# otherwise the bot asks first, so an off-topic question is never answered with a figure.
+MIN_CONFIDENCE_WITHOUT_INDICATOR = 0.5
 MAX_INDICATORS_NAMED = 2
 
 
 def requested_years(tracker: Tracker) -> List[int]:
-    """Return the years named in the latest message, in order, without repeats."""
+    """Return the years the latest message asks about, in order, without repeats.
+
+    A year after "since" or "from" starts a cumulative period ("cases since 2013"):
+    it names no figure of its own, so it is not a year to look figures up by.
+    """
+    text = latest_text(tracker).lower()
     years: List[int] = []
     for entity in tracker.latest_message.get("entities") or []:
         if entity.get("entity") != "year":
+            continue
+        start = entity.get("start")
+        if isinstance(start, int) and text[:start].rstrip().endswith(PERIOD_START_WORDS):
             continue
         try:
             year = int(str(entity.get("value"))[:4])
@@ -73,6 +85,9 @@ class ActionAnswerStatistic(KnowledgeAction):
             return await self._offer_topics(dispatcher, intent)
 
         matched = await ask(repository.match_indicators, topic=topic, text=latest_text(tracker))
+        confidence = (tracker.latest_message.get("intent") or {}).get("confidence") or 0.0
+        if intent.startswith(STAT_INTENT_PREFIX) and not matched and confidence < MIN_CONFIDENCE_WITHOUT_INDICATOR:
+            return await self._confirm_topic(dispatcher, topic)
         indicator_keys = [indicator.key for indicator in matched[:MAX_INDICATORS_NAMED]]
         if not indicator_keys and intent == PERIOD_FOLLOWUP_INTENT and tracker.get_slot("stat_indicator"):
             indicator_keys = [tracker.get_slot("stat_indicator")]
@@ -85,7 +100,7 @@ class ActionAnswerStatistic(KnowledgeAction):
         buttons: List[Dict[Text, Text]] = []
         if years:
             lines = [format_statistic(s) for h in histories.values() for s in h if refers_to(s, years)]
-            if not lines:
+            if not lines and not matched:
                 lines = await self._topic_figures_for_years(topic, indicator_keys, years)
             if not lines:
                 preamble, buttons = await self._no_figure_for(topic, years)
@@ -141,6 +156,17 @@ class ActionAnswerStatistic(KnowledgeAction):
             for y in available[-4:]
         ]
         return preamble, buttons
+
+    async def _confirm_topic(
+        self, dispatcher: CollectingDispatcher, topic: Text
+    ) -> List[Dict[Text, Any]]:
+        topic_view = await ask(repository.get_topic, key=topic, kind="stat")
+        title = topic_view.title if topic_view else topic.replace("_", " ")
+        dispatcher.utter_message(
+            text=f"I'm not sure I understood. Did you mean the official figures on {title}?",
+            buttons=[{"title": title, "payload": f"/{STAT_INTENT_PREFIX}{topic}"}, HUMAN_REFERRAL_BUTTON],
+        )
+        return [SlotSet(LAST_ANSWER_SLOT, "clarify")]
 
     async def _offer_topics(
         self, dispatcher: CollectingDispatcher, intent: Text

@@ -129,8 +129,11 @@ def match_indicators(*, session: Session, topic: str, text: str) -> list[Indicat
         best = 0
         for keyword in indicator.keywords:
             needle = normalise_text(keyword)
-            if needle and f" {needle} " in haystack:
-                best = max(best, len(needle))
+            # "lawyer" should find the keyword "lawyers", and "studio" "studios".
+            singular = needle[:-1] if needle.endswith("s") and len(needle) > 3 else needle
+            for form in {needle, singular}:
+                if form and f" {form} " in haystack:
+                    best = max(best, len(form))
         if best:
             scored.append((-best, position, indicator))
     scored.sort(key=lambda item: item[:2])

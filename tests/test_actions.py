@@ -234,3 +234,34 @@ async def test_unreachable_knowledge_base_gets_a_polite_reply(
 async def test_referral_card_works_without_the_knowledge_base(unreachable_knowledge_base, dispatcher):
     await run(ActionReferralCard(), dispatcher, make_tracker(intent="human_handoff"))
     assert "12348" in texts(dispatcher)
+
+
+async def test_year_after_since_is_a_cumulative_period_not_a_lookup(knowledge_base, dispatcher):
+    tracker = make_tracker(
+        intent="stat_legal_aid",
+        text="how many legal aid cases have been handled since 2013?",
+        entities=[{"entity": "year", "value": "2013", "start": 49, "end": 53}],
+    )
+    await run(ActionAnswerStatistic(), dispatcher, tracker)
+    assert "12.89 million" in texts(dispatcher)
+    assert "I don't have a figure" not in texts(dispatcher)
+
+
+async def test_named_indicator_without_that_year_keeps_to_the_indicator(knowledge_base, dispatcher):
+    tracker = make_tracker(
+        intent="stat_legal_service_network",
+        text="how many visits did 12348.gov.cn have in 2018?",
+        entities=[year_entity(2018)],
+    )
+    await run(ActionAnswerStatistic(), dispatcher, tracker)
+    text = texts(dispatcher)
+    assert "I don't have a figure" in text and "1.4 billion" in text
+
+
+async def test_unsure_statistic_without_an_indicator_asks_before_giving_figures(knowledge_base, dispatcher):
+    tracker = make_tracker(intent="stat_legal_aid", text="how big is legal size paper", confidence=0.43)
+    events = await run(ActionAnswerStatistic(), dispatcher, tracker)
+    assert "Did you mean" in texts(dispatcher)
+    assert [b["payload"] for b in buttons(dispatcher)][0] == "/stat_legal_aid"
+    assert not any(ch.isdigit() for ch in texts(dispatcher).replace("12348", ""))
+    assert events == [SlotSet("last_answer", "clarify")]
