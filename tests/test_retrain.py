@@ -8,12 +8,13 @@ import os
 import shutil
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-from scripts.model_store import PROJECT_ROOT
+from scripts.model_store import PROJECT_ROOT, make_current
 from scripts.services import start_action_server, start_rasa_server, write_endpoints
 from tests.support import post_json, reply_text
 
@@ -43,14 +44,15 @@ NEW_EXAMPLES = [
     "fee waiver for a lawsuit",
     "are court fees reduced for people in hardship",
 ]
+API_TOKEN = "retrain-test-token"
 NEW_ANSWER = "Courts can defer, reduce or waive court fees for people in financial hardship"
 
 
-def run_module(copy: Path, *arguments: str, kb_url: str) -> subprocess.CompletedProcess:
+def run_module(copy: Path, *arguments: str, kb_url: str, **environment: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", *arguments], cwd=copy, capture_output=True, text=True, timeout=1200,
         env={**os.environ, "PYTHONPATH": str(copy), "KB_DATABASE_URL": kb_url,
-             "RASA_TELEMETRY_ENABLED": "false"},
+             "RASA_TELEMETRY_ENABLED": "false", **environment},
     )
 
 
@@ -91,40 +93,53 @@ def project_copy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield copy
 
 
-def test_new_intent_is_answered_after_retrain_and_a_broken_entry_keeps_the_old_model(project_copy):
+def test_retrain_serves_the_new_intent_without_restart_and_a_broken_entry_keeps_the_old_model(
+    project_copy: Path, trained_model: Path
+):
     copy = project_copy
     kb_url = f"sqlite:///{copy / 'knowledge.db'}"
-    add_court_fee_topic(copy)
+    models = copy / "models"
+    models.mkdir()
+    shutil.copy2(trained_model, models / trained_model.name)
+    current = make_current(models / trained_model.name)
     assert run_module(copy, "knowledge", "load", kb_url=kb_url).returncode == 0
-
-    retrained = run_module(copy, "scripts.retrain", "--min-accuracy", "0.9", kb_url=kb_url)
-    assert retrained.returncode == 0, retrained.stdout[-3000:] + retrained.stderr[-3000:]
-    current = copy / "models" / "current.tar.gz"
-    serving = current.resolve()
 
     actions = start_action_server(copy / "actions.log", environment={"KB_DATABASE_URL": kb_url}, cwd=copy)
     try:
         endpoints = write_endpoints(copy / "endpoints-test.yml", actions.url)
-        rasa = start_rasa_server(current, endpoints, copy / "rasa.log",
+        rasa = start_rasa_server(current, endpoints, copy / "rasa.log", api_token=API_TOKEN,
                                  credentials=copy / "credentials.yml", cwd=copy)
         try:
             def ask(text: str) -> str:
                 return reply_text(post_json(f"{rasa.url}/webhooks/rest/webhook",
-                                            {"sender": f"retrain-{text}", "message": text}))
+                                            {"sender": f"retrain-{uuid.uuid4().hex}", "message": text}))
 
-            assert NEW_ANSWER in ask("can the court reduce my court fees?")
+            question = "can the court reduce my court fees?"
+            assert NEW_ANSWER not in ask(question)
+
+            add_court_fee_topic(copy)
+            assert run_module(copy, "knowledge", "load", kb_url=kb_url).returncode == 0
+            retrained = run_module(copy, "scripts.retrain", "--min-accuracy", "0.9", kb_url=kb_url,
+                                   RASA_URL=rasa.url, RASA_API_TOKEN=API_TOKEN)
+            assert retrained.returncode == 0, retrained.stdout[-3000:] + retrained.stderr[-3000:]
+            assert "now serves the new model" in retrained.stdout
+            serving = current.resolve()
+            assert serving != trained_model.resolve()
+            # The same running server, no restart: the swapped-in model knows the new intent.
+            assert NEW_ANSWER in ask(question)
 
             # A broken entry: an answer for a topic that does not exist.
             with open(copy / "knowledge" / "data" / "answers.yml", "a") as answers:
                 answers.write("\n- topic: no_such_topic\n  language: en\n  legal_process: false\n"
                               "  source: legal-aid-law-2021\n  last_reviewed: 2026-11-29\n"
                               "  text: orphan\n")
-            broken = run_module(copy, "scripts.retrain", kb_url=kb_url)
+            broken = run_module(copy, "scripts.retrain", kb_url=kb_url,
+                                RASA_URL=rasa.url, RASA_API_TOKEN=API_TOKEN)
             assert broken.returncode == 1
             assert "answers.yml" in broken.stderr and "no_such_topic" in broken.stderr
             assert "previous model keeps serving" in broken.stderr
             assert current.resolve() == serving
-            assert NEW_ANSWER in ask("can the court reduce my court fees?")
+            assert NEW_ANSWER in ask(question)
         finally:
             rasa.stop()
     finally:
