@@ -1,0 +1,43 @@
+"""What a benchmark run measured: plain containers, picklable by module name.
+
+They live here rather than in bench/__main__.py so that results pickled by
+`python -m bench` (module `__main__`) can be loaded again for `--render`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Sequence
+
+from bench import load
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """How much load each measurement applies."""
+
+    latency_turns: int
+    conversation_turns: int
+    conversation_window: int
+    throughput_levels: Sequence[int]
+    throughput_seconds: float
+    throughput_max_turns: int
+    telegram_messages: int
+    quality_limit: Optional[int]  # None: every held-out question without context
+    warmup_turns: int
+
+
+@dataclass
+class StackResult:
+    """What was measured on one stack (ours or stock)."""
+
+    label: str
+    model: str
+    cold_start_seconds: Optional[float] = None
+    action_server_up_seconds: Optional[float] = None
+    rasa_up_seconds: Optional[float] = None
+    quality: Optional[Dict[str, Any]] = None
+    latency: Optional[load.LatencyResult] = None
+    conversation: Optional[load.ConversationResult] = None
+    throughput: List[load.ThroughputResult] = field(default_factory=list)
+    telegram: Optional[Any] = None
+    errors: List[str] = field(default_factory=list)
