@@ -1,0 +1,41 @@
+"""Rasa add-ons that need no server: text normalisation and action-reply validation."""
+from __future__ import annotations
+
+import pytest
+from jsonschema import ValidationError
+
+import rasa_addons  # noqa: F401  (installs the prepared action-reply validator)
+from rasa.core.actions.action import RemoteAction
+from rasa_addons.action_response_validation import validate_action_result
+from rasa_addons.text_normaliser import load_glossary, normalise_text
+
+
+def test_importing_the_addons_installs_the_prepared_validator():
+    assert RemoteAction._validate_action_result is validate_action_result
+
+
+def test_valid_action_reply_passes_and_invalid_one_fails_as_before():
+    action = RemoteAction("action_answer_faq", None)
+    reply = {"events": [{"event": "slot", "name": "last_answer", "value": "x"}],
+             "responses": [{"text": "hello"}]}
+    assert action._validate_action_result(reply) is True
+    with pytest.raises(ValidationError, match="Failed to validate Action server response"):
+        action._validate_action_result({"events": "not a list"})
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("a\x00b\u200bc\u202e", "abc"),
+        ("ｌｅｇａｌ  aid\n\nplease", "legal aid please"),
+        ("法律援助 how to apply", "法律援助 legal aid how to apply"),
+        ("q\u0301\u0302\u0303\u0304", "q\u0301\u0302"),
+    ],
+)
+def test_normalise_text_cleans_and_glosses(raw, expected):
+    assert normalise_text(raw, 600, load_glossary()) == expected
+
+
+def test_normalise_text_caps_length_at_a_word_boundary():
+    cleaned = normalise_text("word " * 500, 600)
+    assert len(cleaned) <= 600 and cleaned.endswith("word")
