@@ -1,20 +1,26 @@
-"""Rasa add-ons that need no server: text normalisation and action-reply validation."""
+"""Rasa add-ons that need no server: text normalisation and action-reply validation.
+
+Rasa is imported inside the tests, not at collection: importing Rasa's core into the
+pytest process before tests/test_bot.py runs made a PTB polling test hang at shutdown.
+"""
 from __future__ import annotations
 
 import pytest
-from jsonschema import ValidationError
-
-import rasa_addons  # noqa: F401  (installs the prepared action-reply validator)
-from rasa.core.actions.action import RemoteAction
-from rasa_addons.action_response_validation import validate_action_result
-from rasa_addons.text_normaliser import load_glossary, normalise_text
 
 
 def test_importing_the_addons_installs_the_prepared_validator():
+    import rasa_addons  # noqa: F401  (installs the validator)
+    from rasa.core.actions.action import RemoteAction
+    from rasa_addons.action_response_validation import validate_action_result
+
     assert RemoteAction._validate_action_result is validate_action_result
 
 
 def test_valid_action_reply_passes_and_invalid_one_fails_as_before():
+    import rasa_addons  # noqa: F401
+    from jsonschema import ValidationError
+    from rasa.core.actions.action import RemoteAction
+
     action = RemoteAction("action_answer_faq", None)
     reply = {"events": [{"event": "slot", "name": "last_answer", "value": "x"}],
              "responses": [{"text": "hello"}]}
@@ -33,9 +39,13 @@ def test_valid_action_reply_passes_and_invalid_one_fails_as_before():
     ],
 )
 def test_normalise_text_cleans_and_glosses(raw, expected):
+    from rasa_addons.text_normaliser import load_glossary, normalise_text
+
     assert normalise_text(raw, 600, load_glossary()) == expected
 
 
 def test_normalise_text_caps_length_at_a_word_boundary():
+    from rasa_addons.text_normaliser import normalise_text
+
     cleaned = normalise_text("word " * 500, 600)
     assert len(cleaned) <= 600 and cleaned.endswith("word")
