@@ -29,7 +29,7 @@ export REDIS_PORT ?= 6379
 export REDIS_DB ?= 1
 MODEL := models/current.tar.gz
 
-.PHONY: help setup venv load-kb model train shell actions run validate test telegram retrain evaluate unanswered bench
+.PHONY: help setup venv load-kb model train shell actions run validate lint test telegram retrain evaluate unanswered bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -49,7 +49,7 @@ setup: $(STAMP) load-kb model ## venv + knowledge base + model (trains only if i
 load-kb: $(STAMP) ## (re)load the knowledge base from knowledge/data (no retraining needed)
 	$(PY) -m knowledge load
 
-model: $(STAMP)
+model: $(STAMP) ## train the model only if none exists for the current inputs
 	$(PY) -m scripts.model_store ensure
 
 train: $(STAMP) ## train the model now, even if one exists for these inputs
@@ -74,15 +74,20 @@ validate: $(STAMP) ## check the training data (rasa data validate + knowledge da
 	$(RASA) data validate --config config.yml --domain domain.yml --data data
 	$(PY) -m knowledge check
 	$(PY) -m scripts.check_training_data
+	$(PY) -m scripts.near_duplicates
 
-test: $(STAMP) ## the whole test suite, then data validation
+lint: $(STAMP) ## ruff (pyproject.toml) on the whole tree
+	$(VENV)/bin/ruff check .
+
+test: $(STAMP) ## lint, the whole test suite (needs PostgreSQL and Redis running), then data validation
+	$(MAKE) --no-print-directory lint
 	$(PY) -m pytest
 	$(MAKE) --no-print-directory validate
 
 telegram: $(STAMP) ## run the Telegram front end (needs TELEGRAM_TOKEN; `make run` in another terminal)
 	$(PY) -m bot
 
-evaluate: setup ## score the current model on held-out questions (QUESTIONS=file to choose the set)
+evaluate: setup ## score the current model on every held-out set, per language (QUESTIONS=file for one)
 	$(PY) -m scripts.evaluate $${QUESTIONS:+--questions "$$QUESTIONS"}
 
 retrain: $(STAMP) load-kb ## validate, train, evaluate, then serve the new model (old one kept on failure)

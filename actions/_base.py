@@ -2,18 +2,15 @@
 from __future__ import annotations
 
 import abc
-from typing import Any, Dict, List, Text
+from typing import Any, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.formatting import KNOWLEDGE_UNAVAILABLE
 from actions.knowledge_access import KnowledgeUnavailable
-
-# rasa_addons/knowledge_router.py treats an answering action that did not set this
-# slot as failed, and apologises on its behalf.
-LAST_ANSWER_SLOT = "last_answer"
+from actions.texts import say
+from assistant.contract import LANGUAGE_SLOT, LAST_ANSWER_SLOT, language_or_default
 
 
 class KnowledgeAction(Action, abc.ABC):
@@ -26,20 +23,20 @@ class KnowledgeAction(Action, abc.ABC):
     @abc.abstractmethod
     async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker
-    ) -> List[Dict[Text, Any]]:
+    ) -> list[dict[Text, Any]]:
         """Reply to the user and return the events for the tracker."""
 
     async def run(
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
-        domain: Dict[Text, Any],
-    ) -> List[Dict[Text, Any]]:
+        domain: dict[Text, Any],
+    ) -> list[dict[Text, Any]]:
         """Answer from the knowledge base, or apologise when it is unavailable."""
         try:
             return await self.answer(dispatcher, tracker)
         except KnowledgeUnavailable:
-            dispatcher.utter_message(text=KNOWLEDGE_UNAVAILABLE)
+            dispatcher.utter_message(text=say(conversation_language(tracker), "knowledge_unavailable"))
             return [SlotSet(LAST_ANSWER_SLOT, "knowledge_unavailable")]
 
 
@@ -51,3 +48,8 @@ def latest_intent(tracker: Tracker) -> Text:
 def latest_text(tracker: Tracker) -> Text:
     """Return the (normalised) text of the latest user message."""
     return tracker.latest_message.get("text") or ""
+
+
+def conversation_language(tracker: Tracker) -> Text:
+    """Return the conversation's language ("en" or "zh") from the `language` slot."""
+    return language_or_default(tracker.get_slot(LANGUAGE_SLOT))

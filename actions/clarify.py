@@ -1,35 +1,23 @@
 """Asks "Did you mean…?" when the NLU is unsure, instead of guessing."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions._base import LAST_ANSWER_SLOT, KnowledgeAction
-from actions.faq import FAQ_INTENT_PREFIX
-from actions.formatting import HUMAN_REFERRAL_BUTTON
+from actions._base import KnowledgeAction, conversation_language
 from actions.knowledge_access import ask
-from actions.statistics import STAT_INTENT_PREFIX
+from actions.texts import TEXTS, referral_button, say
+from assistant.contract import LAST_ANSWER_SLOT, PERIOD_FOLLOWUP_INTENT, topic_of
 from knowledge import repository
 
 MAX_CANDIDATES = 3
 # Below this an intent is noise, not a candidate worth offering.
 MIN_CANDIDATE_CONFIDENCE = 0.08
-NOT_OFFERED = {"nlu_fallback", "out_of_scope", "greet", "goodbye", "thank", "ask_period_followup"}
-BASE_INTENT_TITLES = {
-    "help": "What can you answer?",
-    "human_handoff": "Talk to a person",
-    "bot_challenge": "Are you a bot?",
-    "ask_unknown_statistic": "Which figures do you have?",
-}
-NOT_UNDERSTOOD = (
-    "Sorry, I'm not sure I understood. I can help with China's public legal services "
-    "(legal aid, the 12348 hotline, mediation, notarization, arbitration, judicial "
-    "appraisal, lawyers) and official figures about them. Could you rephrase? "
-    "To talk to a person, call the 12348 public legal service hotline."
-)
+NOT_OFFERED = {"nlu_fallback", "out_of_scope", "greet", "goodbye", "thank", PERIOD_FOLLOWUP_INTENT}
+INTENT_TITLE_PREFIX = "intent_title:"
 
 
 class ActionClarify(KnowledgeAction):
@@ -41,32 +29,36 @@ class ActionClarify(KnowledgeAction):
 
     async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker
-    ) -> List[Dict[Text, Any]]:
+    ) -> list[dict[Text, Any]]:
         """Utter the candidates from the intent ranking, best first."""
+        language = conversation_language(tracker)
         buttons = []
         for candidate in tracker.latest_message.get("intent_ranking") or []:
             name = candidate.get("name") or ""
             if name in NOT_OFFERED or (candidate.get("confidence") or 0) < MIN_CANDIDATE_CONFIDENCE:
                 continue
-            title = await self._title(name)
+            title = await self._title(name, language)
             if title:
                 buttons.append({"title": title, "payload": f"/{name}"})
             if len(buttons) == MAX_CANDIDATES:
                 break
+        handoff = referral_button(language)
         if not buttons:
-            dispatcher.utter_message(text=NOT_UNDERSTOOD, buttons=[HUMAN_REFERRAL_BUTTON])
+            dispatcher.utter_message(text=say(language, "not_understood"), buttons=[handoff])
             return [SlotSet(LAST_ANSWER_SLOT, "not_understood")]
-        if HUMAN_REFERRAL_BUTTON["payload"] not in {b["payload"] for b in buttons}:
-            buttons.append(HUMAN_REFERRAL_BUTTON)
-        dispatcher.utter_message(text="Did you mean one of these?", buttons=buttons)
+        if handoff["payload"] not in {b["payload"] for b in buttons}:
+            buttons.append(handoff)
+        dispatcher.utter_message(text=say(language, "did_you_mean"), buttons=buttons)
         return [SlotSet(LAST_ANSWER_SLOT, "clarify")]
 
     @staticmethod
-    async def _title(intent: Text) -> Optional[Text]:
-        if intent in BASE_INTENT_TITLES:
-            return BASE_INTENT_TITLES[intent]
-        for prefix, kind in ((FAQ_INTENT_PREFIX, "faq"), (STAT_INTENT_PREFIX, "stat")):
-            if intent.startswith(prefix):
-                topic = await ask(repository.get_topic, key=intent[len(prefix):], kind=kind)
-                return topic.title if topic else None
-        return None
+    async def _title(intent: Text, language: Text) -> Text | None:
+        base_title = INTENT_TITLE_PREFIX + intent
+        if base_title in TEXTS["en"]:
+            return say(language, base_title)
+        found = topic_of(intent)
+        if found is None:
+            return None
+        kind, key = found
+        topic = await ask(repository.get_topic, key=key, kind=kind, language=language)
+        return topic.title if topic else None

@@ -4,16 +4,17 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional
+
+from knowledge.db import timeout_seconds
 
 
 @dataclass(frozen=True)
 class ActionSettings:
     """What the actions need to know about their environment."""
 
-    kb_database_url: Optional[str]
+    kb_database_url: str | None
+    # The same limit the database enforces (knowledge.db), so both give up together.
     kb_timeout_seconds: float
-    language: str
 
 
 @lru_cache(maxsize=1)
@@ -22,6 +23,5 @@ def get_settings() -> ActionSettings:
     return ActionSettings(
         # None means knowledge.db's own default (a SQLite file in the repository).
         kb_database_url=os.environ.get("KB_DATABASE_URL") or None,
-        kb_timeout_seconds=float(os.environ.get("KB_TIMEOUT_SECONDS", "5")),
-        language=os.environ.get("ANSWER_LANGUAGE", "en"),
+        kb_timeout_seconds=timeout_seconds(),
     )

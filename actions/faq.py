@@ -1,19 +1,18 @@
 """Answers FAQ questions (intents faq_<topic>) from the knowledge base."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions._base import LAST_ANSWER_SLOT, KnowledgeAction, latest_intent
-from actions.config import get_settings
-from actions.formatting import HUMAN_REFERRAL_BUTTON, NOT_LEGAL_ADVICE, format_date, format_source
+from actions._base import KnowledgeAction, conversation_language, latest_intent
+from actions.formatting import format_date, format_source
 from actions.knowledge_access import ask
+from actions.texts import referral_button, say
+from assistant.contract import LAST_ANSWER_SLOT, topic_of
 from knowledge import repository
-
-FAQ_INTENT_PREFIX = "faq_"
 
 
 class ActionAnswerFaq(KnowledgeAction):
@@ -25,28 +24,26 @@ class ActionAnswerFaq(KnowledgeAction):
 
     async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker
-    ) -> List[Dict[Text, Any]]:
+    ) -> list[dict[Text, Any]]:
         """Utter the answer, its source and review date, and the not-advice note."""
         intent = latest_intent(tracker)
-        topic = intent[len(FAQ_INTENT_PREFIX):]
-        answer = await ask(
-            repository.get_answer, topic=topic, language=get_settings().language
-        )
+        language = conversation_language(tracker)
+        _kind, topic = topic_of(intent) or ("faq", "")
+        answer = await ask(repository.get_answer, topic=topic, language=language)
         if answer is None:
             dispatcher.utter_message(
-                text=(
-                    "Sorry, I don't have an answer on that yet. The 12348 public legal "
-                    "service hotline can help you directly."
-                ),
-                buttons=[HUMAN_REFERRAL_BUTTON],
+                text=say(language, "no_answer_yet"), buttons=[referral_button(language)]
             )
             return [SlotSet(LAST_ANSWER_SLOT, f"missing:{intent}")]
+        source = format_source(
+            answer.source_title, answer.source_date, answer.source_url, language=language
+        )
         parts = [
             answer.text.strip(),
-            f"Source: {format_source(answer.source_title, answer.source_date, answer.source_url)}."
-            f" Last reviewed {format_date(answer.last_reviewed)}.",
+            say(language, "answer_source", source=source,
+                reviewed=format_date(answer.last_reviewed, language)),
         ]
         if answer.legal_process:
-            parts.append(NOT_LEGAL_ADVICE)
+            parts.append(say(language, "not_legal_advice"))
         dispatcher.utter_message(text="\n\n".join(parts))
         return [SlotSet(LAST_ANSWER_SLOT, intent)]

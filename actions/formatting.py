@@ -1,28 +1,37 @@
-"""Pure functions that turn knowledge-base values into the sentences the bot says."""
+"""Pure functions that turn knowledge-base values into the sentences the bot says.
+
+English: "more than 12.89 million cases (as of September 2021, nationwide). Source: …,
+24 Sep 2021." Chinese: "超过1289万件（截至2021年9月，全国）。来源：…（2021年9月24日）。"
+"""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Optional
+from typing import Any
 
-NOT_LEGAL_ADVICE = (
-    "This is general legal information, not legal advice. For your own case, "
-    "ask your local legal aid centre or call 12348."
-)
-KNOWLEDGE_UNAVAILABLE = (
-    "Sorry, my legal information database isn't available right now. Please try "
-    "again in a few minutes. For help today, call the 12348 public legal service "
-    "hotline or visit www.12348.gov.cn."
-)
-HUMAN_REFERRAL_BUTTON = {"title": "Talk to a person", "payload": "/human_handoff"}
+from actions.texts import say
+
+# How the source states the figure, in each language ("exactly" is shown as nothing).
+QUALIFIER_WORDS = {
+    "en": {"exactly": "", "about": "about ", "more than": "more than ", "at least": "at least ",
+           "expected to exceed": "expected to exceed ", "nearly": "nearly "},
+    "zh": {"exactly": "", "about": "约", "more than": "超过", "at least": "至少",
+           "expected to exceed": "预计超过", "nearly": "近"},
+}
 
 
-def format_number(value: float, unit: str = "") -> str:
-    """Format a figure the way people read it: 540,000 / 12.89 million / 66%."""
+def format_number(value: float, unit: str = "", language: str = "en") -> str:
+    """Format a figure as people read it: 540,000 / 12.89 million / 66% or 54万 / 1289万 / 14亿."""
     if unit == "%":
         return f"{_trim(value)}%"
-    if unit == "year":
+    if unit in ("year", "年"):
         return str(int(value))
     magnitude = abs(value)
+    if language == "zh":
+        if magnitude >= 100_000_000:
+            return f"{_trim(value / 100_000_000)}亿"
+        if magnitude >= 10_000:
+            return f"{_trim(value / 10_000)}万"
+        return str(int(value)) if float(value).is_integer() else _trim(value)
     if magnitude >= 1_000_000_000:
         return f"{_trim(value / 1_000_000_000)} billion"
     if magnitude >= 1_000_000:
@@ -36,39 +45,55 @@ def _trim(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def format_date(day: Optional[date]) -> str:
-    """Format a date as '24 Sep 2021'."""
+def format_date(day: date | None, language: str = "en") -> str:
+    """Format a date as '24 Sep 2021' or '2021年9月24日'."""
     if day is None:
-        return "date unknown"
+        return say(language, "date_unknown")
+    if language == "zh":
+        return f"{day.year}年{day.month}月{day.day}日"
     return f"{day.day} {day.strftime('%b %Y')}"
 
 
-def format_source(title: str, when: Optional[date], url: Optional[str] = None) -> str:
+def format_source(title: str, when: date | None, url: str | None = None, language: str = "en") -> str:
     """Format a source citation: title, date and, where known, its address."""
+    if language == "zh":
+        citation = f"{title}（{format_date(when, language)}）"
+        return f"{citation} {url}" if url else citation
     citation = f"{title}, {format_date(when)}"
     return f"{citation} ({url})" if url else citation
 
 
+def _amount(statistic: Any) -> str:
+    language = statistic.language
+    qualifier = QUALIFIER_WORDS[language].get(statistic.qualifier, "")
+    amount = format_number(statistic.value, statistic.unit, language)
+    if language == "zh":
+        unit = "" if statistic.unit in ("%", "") else statistic.unit
+        return f"{qualifier}{amount}{unit}"
+    unit = "" if statistic.unit in ("%", "year", "") else f" {statistic.unit}"
+    return f"{qualifier}{amount}{unit}"
+
+
 def format_statistic(statistic: Any) -> str:
     """One line per figure: label, qualifier, value, unit, period, scope and source."""
-    qualifier = "" if statistic.qualifier in ("", "exactly") else f"{statistic.qualifier} "
-    amount = format_number(statistic.value, statistic.unit)
-    unit = "" if statistic.unit in ("%", "year", "") else f" {statistic.unit}"
-    scope = f", {statistic.scope}" if statistic.scope else ""
-    line = (
-        f"{statistic.label}: {qualifier}{amount}{unit} ({statistic.period_label}{scope}). "
-        f"Source: {format_source(statistic.source_title, statistic.source_date)}."
-    )
+    language = statistic.language
+    source = format_source(statistic.source_title, statistic.source_date, language=language)
+    if language == "zh":
+        scope = f"，{statistic.scope}" if statistic.scope else ""
+        line = f"{statistic.label}：{_amount(statistic)}（{statistic.period_label}{scope}）。"
+    else:
+        scope = f", {statistic.scope}" if statistic.scope else ""
+        line = f"{statistic.label}: {_amount(statistic)} ({statistic.period_label}{scope}). "
+    line += say(language, "figure_source", source=source)
     if statistic.note:
-        line += f" Note: {statistic.note}"
+        line += " " + say(language, "figure_note", note=statistic.note)
     return line
 
 
 def format_earlier(statistic: Any) -> str:
     """A short line for an older figure of the same indicator."""
-    qualifier = "" if statistic.qualifier in ("", "exactly") else f"{statistic.qualifier} "
-    amount = format_number(statistic.value, statistic.unit)
-    return (
-        f"{qualifier}{amount} ({statistic.period_label}; "
-        f"{format_source(statistic.source_title, statistic.source_date)})"
-    )
+    language = statistic.language
+    source = format_source(statistic.source_title, statistic.source_date, language=language)
+    if language == "zh":
+        return f"{_amount(statistic)}（{statistic.period_label}；{source}）"
+    return f"{_amount(statistic)} ({statistic.period_label}; {source})"

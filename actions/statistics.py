@@ -7,41 +7,52 @@ years it does have.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text, Tuple
+from typing import Any, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions._base import LAST_ANSWER_SLOT, KnowledgeAction, latest_intent, latest_text
-from actions.formatting import HUMAN_REFERRAL_BUTTON, format_earlier, format_statistic
+from actions._base import KnowledgeAction, conversation_language, latest_intent, latest_text
+from actions.formatting import format_earlier, format_statistic
 from actions.knowledge_access import ask
+from actions.texts import referral_button, say
+from assistant.contract import (
+    LAST_ANSWER_SLOT,
+    PERIOD_FOLLOWUP_INTENT,
+    STAT_INDICATOR_SLOT,
+    STAT_TOPIC_SLOT,
+    YEAR_ENTITY,
+    intent_of,
+    is_statistic_intent,
+    topic_of,
+)
 from knowledge import repository
 
-STAT_INTENT_PREFIX = "stat_"
-PERIOD_FOLLOWUP_INTENT = "ask_period_followup"
-UNKNOWN_STATISTIC_INTENT = "ask_unknown_statistic"
 MAX_EARLIER_FIGURES = 3
 PERIOD_START_WORDS = ("since", "from", "launched in", "started in", "began in")
+# "2013年以来" / "自2013年起": a year that starts a cumulative period, in Chinese.
+PERIOD_START_PREFIXES_ZH = ("自", "从")
+PERIOD_START_SUFFIXES_ZH = ("年以来", "年来", "年起", "年至今", "年开始", "以来")
 # Below this NLU confidence, a figure is given only if the question names an indicator;
 # otherwise the bot asks first, so an off-topic question is never answered with a figure.
 MIN_CONFIDENCE_WITHOUT_INDICATOR = 0.5
 MAX_INDICATORS_NAMED = 2
 
 
-def requested_years(tracker: Tracker) -> List[int]:
+def requested_years(tracker: Tracker) -> list[int]:
     """Return the years the latest message asks about, in order, without repeats.
 
     A year after "since" or "from" starts a cumulative period ("cases since 2013"):
     it names no figure of its own, so it is not a year to look figures up by.
     """
     text = latest_text(tracker).lower()
-    years: List[int] = []
+    years: list[int] = []
     for entity in tracker.latest_message.get("entities") or []:
-        if entity.get("entity") != "year":
+        if entity.get("entity") != YEAR_ENTITY:
             continue
-        start = entity.get("start")
-        if isinstance(start, int) and text[:start].rstrip().endswith(PERIOD_START_WORDS):
+        start, end = entity.get("start"), entity.get("end")
+        if isinstance(start, int) and isinstance(end, int) and _starts_a_period(text, start, end):
             continue
         try:
             year = int(str(entity.get("value"))[:4])
@@ -52,15 +63,24 @@ def requested_years(tracker: Tracker) -> List[int]:
     return years
 
 
-def refers_to(statistic: Any, years: List[int]) -> bool:
+def _starts_a_period(text: str, start: int, end: int) -> bool:
+    before, after = text[:start].rstrip(), text[end:].lstrip()
+    return (
+        before.endswith(PERIOD_START_WORDS)
+        or before.endswith(PERIOD_START_PREFIXES_ZH)
+        or after.startswith(PERIOD_START_SUFFIXES_ZH)
+    )
+
+
+def refers_to(statistic: Any, years: list[int]) -> bool:
     """Whether a figure is about, or was stated in, one of the years."""
     return statistic.period_year in years or statistic.as_of.year in years
 
 
-def topic_buttons(topics: List[Any], limit: int = 13) -> List[Dict[Text, Text]]:
+def topic_buttons(topics: list[Any], limit: int = 13) -> list[dict[Text, Text]]:
     """Buttons that ask for each statistic topic's figures (payloads stay short ASCII)."""
     return [
-        {"title": topic.title, "payload": f"/{STAT_INTENT_PREFIX}{topic.key}"}
+        {"title": topic.title, "payload": f"/{intent_of('stat', topic.key)}"}
         for topic in topics[:limit]
     ]
 
@@ -74,50 +94,56 @@ class ActionAnswerStatistic(KnowledgeAction):
 
     async def answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker
-    ) -> List[Dict[Text, Any]]:
+    ) -> list[dict[Text, Any]]:
         """Choose topic, indicators and years from the tracker, then utter the figures."""
         intent = latest_intent(tracker)
-        if intent.startswith(STAT_INTENT_PREFIX):
-            topic = intent[len(STAT_INTENT_PREFIX):]
-        elif intent == PERIOD_FOLLOWUP_INTENT and tracker.get_slot("stat_topic"):
-            topic = tracker.get_slot("stat_topic")
+        language = conversation_language(tracker)
+        if is_statistic_intent(intent):
+            _kind, topic = topic_of(intent)
+        elif intent == PERIOD_FOLLOWUP_INTENT and tracker.get_slot(STAT_TOPIC_SLOT):
+            topic = tracker.get_slot(STAT_TOPIC_SLOT)
         else:
-            return await self._offer_topics(dispatcher, intent)
+            return await self._offer_topics(dispatcher, intent, language)
 
-        matched = await ask(repository.match_indicators, topic=topic, text=latest_text(tracker))
+        matched = await ask(
+            repository.match_indicators, topic=topic, text=latest_text(tracker), language=language
+        )
         confidence = (tracker.latest_message.get("intent") or {}).get("confidence") or 0.0
-        if intent.startswith(STAT_INTENT_PREFIX) and not matched and confidence < MIN_CONFIDENCE_WITHOUT_INDICATOR:
-            return await self._confirm_topic(dispatcher, topic)
+        if is_statistic_intent(intent) and not matched and confidence < MIN_CONFIDENCE_WITHOUT_INDICATOR:
+            return await self._confirm_topic(dispatcher, topic, language)
         indicator_keys = [indicator.key for indicator in matched[:MAX_INDICATORS_NAMED]]
-        if not indicator_keys and intent == PERIOD_FOLLOWUP_INTENT and tracker.get_slot("stat_indicator"):
-            indicator_keys = [tracker.get_slot("stat_indicator")]
+        if not indicator_keys and intent == PERIOD_FOLLOWUP_INTENT and tracker.get_slot(STAT_INDICATOR_SLOT):
+            indicator_keys = [tracker.get_slot(STAT_INDICATOR_SLOT)]
         if not indicator_keys:
-            indicators = await ask(repository.list_indicators, topic=topic)
+            indicators = await ask(repository.list_indicators, topic=topic, language=language)
             indicator_keys = [i.key for i in indicators if i.headline] or [i.key for i in indicators]
 
-        histories = {key: await ask(repository.get_indicator_history, indicator=key) for key in indicator_keys}
+        histories = {
+            key: await ask(repository.get_indicator_history, indicator=key, language=language)
+            for key in indicator_keys
+        }
         years = requested_years(tracker)
-        buttons: List[Dict[Text, Text]] = []
+        buttons: list[dict[Text, Text]] = []
         if years:
             lines = [format_statistic(s) for h in histories.values() for s in h if refers_to(s, years)]
             if not lines and not matched:
-                lines = await self._topic_figures_for_years(topic, indicator_keys, years)
+                lines = await self._topic_figures_for_years(topic, indicator_keys, years, language)
             if not lines:
-                preamble, buttons = await self._no_figure_for(topic, years)
-                lines = [preamble, *self._latest_figures(histories)]
+                preamble, buttons = await self._no_figure_for(topic, years, language)
+                lines = [preamble, *self._latest_figures(histories, language)]
         else:
-            lines = self._latest_figures(histories)
+            lines = self._latest_figures(histories, language)
         if not lines:
-            return await self._offer_topics(dispatcher, intent)
+            return await self._offer_topics(dispatcher, intent, language)
         dispatcher.utter_message(text="\n\n".join(lines), buttons=buttons)
         return [
-            SlotSet("stat_topic", topic),
-            SlotSet("stat_indicator", indicator_keys[0] if len(indicator_keys) == 1 else None),
-            SlotSet(LAST_ANSWER_SLOT, f"{STAT_INTENT_PREFIX}{topic}"),
+            SlotSet(STAT_TOPIC_SLOT, topic),
+            SlotSet(STAT_INDICATOR_SLOT, indicator_keys[0] if len(indicator_keys) == 1 else None),
+            SlotSet(LAST_ANSWER_SLOT, intent_of("stat", topic)),
         ]
 
     @staticmethod
-    def _latest_figures(histories: Dict[Text, List[Any]]) -> List[Text]:
+    def _latest_figures(histories: dict[Text, list[Any]], language: Text) -> list[Text]:
         lines = []
         for history in histories.values():
             if not history:
@@ -125,59 +151,62 @@ class ActionAnswerStatistic(KnowledgeAction):
             line = format_statistic(history[0])
             earlier = history[1 : 1 + MAX_EARLIER_FIGURES]
             if earlier:
-                line += "\nEarlier: " + "; ".join(format_earlier(s) for s in earlier) + "."
+                figures = say(language, "list_joiner").join(format_earlier(s) for s in earlier)
+                line += "\n" + say(language, "earlier", figures=figures)
             lines.append(line)
         return lines
 
     async def _topic_figures_for_years(
-        self, topic: Text, already_checked: List[Text], years: List[int]
-    ) -> List[Text]:
+        self, topic: Text, already_checked: list[Text], years: list[int], language: Text
+    ) -> list[Text]:
         # The indicator asked about has no figure for those years; another of the topic may.
         lines = []
-        for indicator in await ask(repository.list_indicators, topic=topic):
+        for indicator in await ask(repository.list_indicators, topic=topic, language=language):
             if indicator.key in already_checked:
                 continue
-            history = await ask(repository.get_indicator_history, indicator=indicator.key)
+            history = await ask(
+                repository.get_indicator_history, indicator=indicator.key, language=language
+            )
             lines += [format_statistic(s) for s in history if refers_to(s, years)]
         return lines
 
+    async def _topic_title(self, topic: Text, language: Text) -> Text:
+        topic_view = await ask(repository.get_topic, key=topic, kind="stat", language=language)
+        return topic_view.title if topic_view else topic.replace("_", " ")
+
     async def _no_figure_for(
-        self, topic: Text, years: List[int]
-    ) -> Tuple[Text, List[Dict[Text, Text]]]:
+        self, topic: Text, years: list[int], language: Text
+    ) -> tuple[Text, list[dict[Text, Text]]]:
         available = await ask(repository.list_statistic_years, topic=topic)
-        topic_view = await ask(repository.get_topic, key=topic, kind="stat")
-        title = topic_view.title if topic_view else topic.replace("_", " ")
-        asked = " or ".join(str(year) for year in years)
-        preamble = f"I don't have a figure on {title} for {asked}."
+        title = await self._topic_title(topic, language)
+        asked = say(language, "years_joiner").join(str(year) for year in years)
+        preamble = say(language, "no_figure_for_year", title=title, years=asked)
         if available:
-            preamble += f" I do have figures for: {', '.join(str(y) for y in available)}. The latest:"
+            listed = say(language, "list_joiner").join(str(y) for y in available)
+            preamble += say(language, "figures_available", years=listed)
         buttons = [
-            {"title": str(y), "payload": f'/{PERIOD_FOLLOWUP_INTENT}{{"year":"{y}"}}'}
+            {"title": str(y), "payload": f'/{PERIOD_FOLLOWUP_INTENT}{{"{YEAR_ENTITY}":"{y}"}}'}
             for y in available[-4:]
         ]
         return preamble, buttons
 
     async def _confirm_topic(
-        self, dispatcher: CollectingDispatcher, topic: Text
-    ) -> List[Dict[Text, Any]]:
-        topic_view = await ask(repository.get_topic, key=topic, kind="stat")
-        title = topic_view.title if topic_view else topic.replace("_", " ")
+        self, dispatcher: CollectingDispatcher, topic: Text, language: Text
+    ) -> list[dict[Text, Any]]:
+        title = await self._topic_title(topic, language)
         dispatcher.utter_message(
-            text=f"I'm not sure I understood. Did you mean the official figures on {title}?",
-            buttons=[{"title": title, "payload": f"/{STAT_INTENT_PREFIX}{topic}"}, HUMAN_REFERRAL_BUTTON],
+            text=say(language, "confirm_statistic_topic", title=title),
+            buttons=[
+                {"title": title, "payload": f"/{intent_of('stat', topic)}"},
+                referral_button(language),
+            ],
         )
         return [SlotSet(LAST_ANSWER_SLOT, "clarify")]
 
     async def _offer_topics(
-        self, dispatcher: CollectingDispatcher, intent: Text
-    ) -> List[Dict[Text, Any]]:
-        topics = await ask(repository.list_topics, kind="stat")
-        if intent == PERIOD_FOLLOWUP_INTENT:
-            text = "Which figures do you mean? I have official figures on these topics:"
-        else:
-            text = (
-                "I don't hold official figures on that. These are the figures I can "
-                "give, each with its date and source:"
-            )
-        dispatcher.utter_message(text=text, buttons=topic_buttons(topics))
+        self, dispatcher: CollectingDispatcher, intent: Text, language: Text
+    ) -> list[dict[Text, Any]]:
+        topics = await ask(repository.list_topics, kind="stat", language=language)
+        key = "which_figures" if intent == PERIOD_FOLLOWUP_INTENT else "figures_not_held"
+        dispatcher.utter_message(text=say(language, key), buttons=topic_buttons(topics))
         return [SlotSet(LAST_ANSWER_SLOT, f"unknown_statistic:{intent}")]

@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any
+from collections.abc import Sequence
 
 from bench import diagnostics, load, memory, report, stock, training
 from bench.results import Sizes, StackResult
@@ -64,7 +65,7 @@ def cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
-def versions() -> Dict[str, str]:
+def versions() -> dict[str, str]:
     """Return the versions the results depend on."""
     found = {"python": platform.python_version()}
     for package in ("rasa", "rasa-sdk", "python-telegram-bot", "SQLAlchemy"):
@@ -163,10 +164,11 @@ def start_stack(label: str, model: Path, credentials: Path, scratch: Path, kb_ur
         except BaseException:
             terminate_children()  # makes a start still waiting fail fast
             for future in futures:
+                # Stop whichever server did start; the one that failed has nothing to stop.
                 try:
                     future.result(timeout=60).stop()
-                except BaseException:
-                    pass
+                except Exception as error:  # noqa: BLE001 (reported below, then re-raised)
+                    print(f"bench: a server did not start: {type(error).__name__}", file=sys.stderr)
             raise
     try:
         answered = asyncio.run(load.first_answer(rasa.url, COLD_START_QUESTION, time.monotonic() + 120))
@@ -183,14 +185,14 @@ def macro_f1(expected: Sequence[str], predicted: Sequence[str]) -> float:
     """Return the F1 score averaged over the expected labels (each label weighs the same)."""
     scores = []
     for label in sorted(set(expected)):
-        tp = sum(e == label and p == label for e, p in zip(expected, predicted))
-        fp = sum(e != label and p == label for e, p in zip(expected, predicted))
-        fn = sum(e == label and p != label for e, p in zip(expected, predicted))
+        tp = sum(e == label and p == label for e, p in zip(expected, predicted, strict=False))
+        fp = sum(e != label and p == label for e, p in zip(expected, predicted, strict=False))
+        fn = sum(e == label and p != label for e, p in zip(expected, predicted, strict=False))
         scores.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
     return sum(scores) / len(scores) if scores else float("nan")
 
 
-async def measure_quality(rasa: load.RasaHttp, questions: Sequence[Dict[str, Any]]) -> Dict[str, Any]:
+async def measure_quality(rasa: load.RasaHttp, questions: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """Parse every question; return accuracy, macro-F1 and the predictions."""
     expected, predicted, seconds = [], [], []
     for question in questions:
@@ -198,14 +200,14 @@ async def measure_quality(rasa: load.RasaHttp, questions: Sequence[Dict[str, Any
         expected.append(question["expect"])
         predicted.append(intent or "(error)")
         seconds.append(took)
-    correct = sum(e == p for e, p in zip(expected, predicted))
+    correct = sum(e == p for e, p in zip(expected, predicted, strict=False))
     return {"n": len(expected), "correct": correct, "accuracy": correct / len(expected),
             "macro_f1": macro_f1(expected, predicted), "expected": expected,
             "predicted": predicted, "fallbacks": predicted.count("nlu_fallback")}
 
 
 async def measure_http(result: StackResult, rasa_url: str, token: str, sizes: Sizes,
-                       texts: Dict[str, Any], skip: set, deadline: float) -> None:
+                       texts: dict[str, Any], skip: set, deadline: float) -> None:
     """Quality, latency, conversation length and throughput on one running stack."""
     async with load.new_session(max(sizes.throughput_levels) + 8) as session:
         rasa = load.RasaHttp(session, rasa_url, token)
@@ -238,7 +240,7 @@ async def measure_http(result: StackResult, rasa_url: str, token: str, sizes: Si
 
 
 async def measure_telegram(result: StackResult, rasa_url: str, token: str, sizes: Sizes,
-                           texts: Dict[str, Any], scratch: Path, sampler: memory.MemorySampler,
+                           texts: dict[str, Any], scratch: Path, sampler: memory.MemorySampler,
                            deadline: float) -> None:
     """The Telegram path next to REST, on one running stack."""
     async with load.new_session(4) as session:
@@ -252,7 +254,7 @@ async def measure_telegram(result: StackResult, rasa_url: str, token: str, sizes
 
 
 def run_stack(label: str, model: Path, credentials: Path, scratch: Path, kb_url: str,
-              sizes: Sizes, texts: Dict[str, Any], skip: set, sampler: memory.MemorySampler,
+              sizes: Sizes, texts: dict[str, Any], skip: set, sampler: memory.MemorySampler,
               deadline: float) -> StackResult:
     """Start one stack, measure everything on it, stop it."""
     result = StackResult(label, model.name)
@@ -277,38 +279,39 @@ def run_stack(label: str, model: Path, credentials: Path, scratch: Path, kb_url:
     return result
 
 
-def build_texts(sizes: Sizes) -> Dict[str, Any]:
+def build_texts(sizes: Sizes) -> dict[str, Any]:
     """Return the question sets: quality (no context), a fixed-seed mix, knowledge questions."""
     questions = [q for q in load_questions() if not q.get("context")]
     mix = [q["text"] for q in questions]
     random.Random(20240901).shuffle(mix)
     knowledge = [q["text"] for q in questions if q["expect"].startswith(("faq_", "stat_"))]
     random.Random(7).shuffle(knowledge)
-    quality = questions if sizes.quality_limit is None else questions[:: max(1, len(questions) // sizes.quality_limit)][: sizes.quality_limit]
+    if sizes.quality_limit is None:
+        quality = questions
+    else:
+        step = max(1, len(questions) // sizes.quality_limit)
+        quality = questions[::step][: sizes.quality_limit]
     return {"quality": quality, "mix": mix, "conversation": knowledge,
             "expect": {q["text"]: q["expect"] for q in questions}}
 
 
 def make_knowledge_base(directory: Path) -> str:
     """Load knowledge/data into a new SQLite file; return its URL."""
-    from knowledge.db import make_engine
-    from knowledge.loader import load_data_dir, load_into_database
+    from knowledge.loader import load_into_url
 
     url = f"sqlite:///{directory / 'knowledge.db'}"
-    engine = make_engine(url)
-    load_into_database(engine, load_data_dir(PROJECT_ROOT / "knowledge" / "data"))
-    engine.dispose()
+    load_into_url(url)
     return url
 
 
-def run(arguments: argparse.Namespace, argv: Sequence[str]) -> Dict[str, Any]:
+def run(arguments: argparse.Namespace, argv: Sequence[str]) -> dict[str, Any]:
     """Run every measurement not skipped; return everything the report needs."""
     started = time.monotonic()
     sizes = QUICK if arguments.quick else FULL
     skip = set(arguments.skip)
     if arguments.quick and not arguments.training:
         skip.add("training")
-    results: Dict[str, Any] = {
+    results: dict[str, Any] = {
         "date": datetime.now().astimezone().isoformat(timespec="seconds"),
         "machine": {"nproc": os.cpu_count(), "memory_bytes": memory.machine_memory_bytes(),
                     "cpu": cpu_model(), "load_before": os.getloadavg()},
@@ -379,7 +382,7 @@ def run(arguments: argparse.Namespace, argv: Sequence[str]) -> Dict[str, Any]:
     return results
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])

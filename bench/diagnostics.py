@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from typing import Dict, Optional
 
 from scripts.model_store import PROJECT_ROOT, rasa_environment
 
@@ -45,7 +44,7 @@ print(json.dumps({
 """
 
 
-def action_validation_cost(timeout: float = 120) -> Optional[Dict[str, float]]:
+def action_validation_cost(timeout: float = 120) -> dict[str, float] | None:
     """Return the seconds per validation (Rasa's way and prebuilt), or None if it failed."""
     try:
         completed = subprocess.run(

@@ -9,7 +9,8 @@ import json
 import math
 import time
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any
+from collections.abc import Sequence
 
 import aiohttp
 
@@ -41,7 +42,7 @@ class Summary:
     mean: float
 
     @classmethod
-    def of(cls, values: Sequence[float]) -> "Summary":
+    def of(cls, values: Sequence[float]) -> Summary:
         """Summarise `values`."""
         return cls(len(values), percentile(values, 50), percentile(values, 95),
                    percentile(values, 99), sum(values) / len(values) if values else math.nan)
@@ -55,8 +56,8 @@ class TurnResult:
     """One REST-channel turn as the client saw it."""
 
     seconds: float
-    messages: List[Dict[str, Any]]
-    error: Optional[str] = None
+    messages: list[dict[str, Any]]
+    error: str | None = None
 
     @property
     def lost(self) -> bool:
@@ -92,7 +93,7 @@ class RasaHttp:
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
             return TurnResult(time.perf_counter() - started, [], type(error).__name__)
 
-    async def parse(self, text: str) -> Tuple[float, Optional[str], float]:
+    async def parse(self, text: str) -> tuple[float, str | None, float]:
         """POST /model/parse; return (seconds, intent name or None, confidence)."""
         started = time.perf_counter()
         try:
@@ -108,7 +109,7 @@ class RasaHttp:
         except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
             return time.perf_counter() - started, None, 0.0
 
-    async def tracker(self, sender: str) -> Tuple[Dict[str, Any], int]:
+    async def tracker(self, sender: str) -> tuple[dict[str, Any], int]:
         """Return the tracker of `sender` and the size of its JSON in bytes."""
         async with self.session.get(
             f"{self.base_url}/conversations/{sender}/tracker", params={"token": self.token}
@@ -147,9 +148,9 @@ async def first_answer(base_url: str, text: str, deadline: float) -> float:
 class LatencyResult:
     """Full-turn and parse durations measured interleaved on one server."""
 
-    full: List[float] = field(default_factory=list)
-    parse: List[float] = field(default_factory=list)
-    texts: List[str] = field(default_factory=list)
+    full: list[float] = field(default_factory=list)
+    parse: list[float] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
     lost: int = 0
 
 
@@ -200,7 +201,7 @@ class ThroughputResult:
     out_of_order: int
     unanswered_in_tracker: int
     senders_checked: int
-    latencies: List[float]
+    latencies: list[float]
 
     @property
     def turns_per_second(self) -> float:
@@ -217,8 +218,8 @@ async def throughput_level(rasa: RasaHttp, texts: Sequence[str], concurrency: in
     on the client a reply always belongs to the request it answers. Order and completeness
     are then checked where they could really break: in Rasa's tracker of each sender.
     """
-    sent: Dict[str, List[str]] = {}
-    latencies: List[float] = []
+    sent: dict[str, list[str]] = {}
+    latencies: list[float] = []
     lost = 0
     started = time.monotonic()
     stop_at = started + duration
@@ -247,10 +248,10 @@ async def throughput_level(rasa: RasaHttp, texts: Sequence[str], concurrency: in
                             len(sent), latencies)
 
 
-def user_turns(events: Sequence[Dict[str, Any]]) -> Tuple[List[str], int]:
+def user_turns(events: Sequence[dict[str, Any]]) -> tuple[list[str], int]:
     """Return the user texts of a tracker in order, and how many got no bot message."""
-    texts: List[str] = []
-    answered: List[bool] = []
+    texts: list[str] = []
+    answered: list[bool] = []
     for event in events:
         if event.get("event") == "user":
             texts.append(event.get("text") or "")
@@ -260,7 +261,7 @@ def user_turns(events: Sequence[Dict[str, Any]]) -> Tuple[List[str], int]:
     return texts, answered.count(False)
 
 
-async def check_trackers(rasa: RasaHttp, sent: Dict[str, List[str]]) -> Tuple[int, int]:
+async def check_trackers(rasa: RasaHttp, sent: dict[str, list[str]]) -> tuple[int, int]:
     """Compare each sender's tracker with what was sent; return (out of order, unanswered).
 
     Out of order: positions where the tracker's user message differs from the one sent
@@ -271,7 +272,7 @@ async def check_trackers(rasa: RasaHttp, sent: Dict[str, List[str]]) -> Tuple[in
     for sender, texts in sent.items():
         tracker, _ = await rasa.tracker(sender)
         seen, missing_replies = user_turns(tracker.get("events") or [])
-        out_of_order += sum(a != b for a, b in zip(seen, texts)) + abs(len(seen) - len(texts))
+        out_of_order += sum(a != b for a, b in zip(seen, texts, strict=False)) + abs(len(seen) - len(texts))
         unanswered += missing_replies
     return out_of_order, unanswered
 
@@ -283,9 +284,9 @@ async def check_trackers(rasa: RasaHttp, sent: Dict[str, List[str]]) -> Tuple[in
 class ConversationResult:
     """One long conversation."""
 
-    latencies: List[float]
+    latencies: list[float]
     lost: int
-    tracker_bytes: Dict[int, int]  # turn number -> size of the tracker JSON after it
+    tracker_bytes: dict[int, int]  # turn number -> size of the tracker JSON after it
 
 
 async def long_conversation(rasa: RasaHttp, texts: Sequence[str], turns: int, sender: str,

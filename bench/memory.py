@@ -10,7 +10,6 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional
 
 PROC = Path("/proc")
 
@@ -26,8 +25,8 @@ def status_kib(pid: int, field: str) -> int:
     return 0
 
 
-def _children_map() -> Dict[int, List[int]]:
-    children: Dict[int, List[int]] = {}
+def _children_map() -> dict[int, list[int]]:
+    children: dict[int, list[int]] = {}
     for entry in PROC.iterdir():
         if not entry.name.isdigit():
             continue
@@ -42,7 +41,7 @@ def _children_map() -> Dict[int, List[int]]:
     return children
 
 
-def process_tree(pid: int) -> List[int]:
+def process_tree(pid: int) -> list[int]:
     """Return `pid` and all its descendants that are alive now."""
     children = _children_map()
     tree, pending = [], [pid]
@@ -75,13 +74,13 @@ class MemorySampler:
 
     def __init__(self, interval: float = 0.25) -> None:
         self.interval = interval
-        self.groups: Dict[str, Group] = {}
-        self.peak_sum_kib: Dict[str, int] = {}  # stack name -> peak of simultaneous sum
+        self.groups: dict[str, Group] = {}
+        self.peak_sum_kib: dict[str, int] = {}  # stack name -> peak of simultaneous sum
         self._lock = threading.Lock()
         self._stop = threading.Event()
-        self._thread: Optional[threading.Thread] = None
+        self._thread: threading.Thread | None = None
 
-    def __enter__(self) -> "MemorySampler":
+    def __enter__(self) -> MemorySampler:
         self._thread = threading.Thread(target=self._run, name="memory-sampler", daemon=True)
         self._thread.start()
         return self
@@ -107,7 +106,7 @@ class MemorySampler:
             group.processes = max(group.processes, len(tree))
             group.closed = True
 
-    def peak(self, name: str) -> Optional[int]:
+    def peak(self, name: str) -> int | None:
         """Return the peak of `name` in bytes, or None if it was never watched."""
         group = self.groups.get(name)
         return group.peak_bytes if group else None
@@ -115,7 +114,7 @@ class MemorySampler:
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
             with self._lock:
-                totals: Dict[str, int] = {}
+                totals: dict[str, int] = {}
                 for group in self.groups.values():
                     if group.closed:
                         continue

@@ -5,7 +5,8 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any
+from collections.abc import Sequence
 
 from bench.load import Summary, percentile
 from scripts.model_store import PROJECT_ROOT
@@ -30,13 +31,13 @@ class Row:
     baseline: str
     ratio: str
     target: str = "—"
-    met: Optional[bool] = None
+    met: bool | None = None
 
 
 # --- formatting -------------------------------------------------------------------------------
 
 
-def ms(seconds: Optional[float]) -> str:
+def ms(seconds: float | None) -> str:
     """Format seconds as milliseconds."""
     if seconds is None or math.isnan(seconds):
         return "n/a"
@@ -44,12 +45,12 @@ def ms(seconds: Optional[float]) -> str:
     return f"{value:.1f} ms" if value < 10 else f"{value:.0f} ms"
 
 
-def secs(seconds: Optional[float]) -> str:
+def secs(seconds: float | None) -> str:
     """Format seconds."""
     return "n/a" if seconds is None else f"{seconds:.1f} s"
 
 
-def size(value: Optional[float]) -> str:
+def size(value: float | None) -> str:
     """Format bytes as MiB (GiB above 1 GiB)."""
     if value is None:
         return "n/a"
@@ -58,19 +59,19 @@ def size(value: Optional[float]) -> str:
     return f"{value / MIB:.0f} MiB" if value >= 10 * MIB else f"{value / 1024:.0f} KiB"
 
 
-def ratio(ours: Optional[float], baseline: Optional[float]) -> Optional[float]:
+def ratio(ours: float | None, baseline: float | None) -> float | None:
     """Return ours / baseline, or None."""
     if ours is None or baseline is None or baseline == 0 or math.isnan(ours) or math.isnan(baseline):
         return None
     return ours / baseline
 
 
-def fmt_ratio(value: Optional[float]) -> str:
+def fmt_ratio(value: float | None) -> str:
     """Format a ratio."""
     return "n/a" if value is None else f"{value:.2f}×"
 
 
-def met_cell(met: Optional[bool]) -> str:
+def met_cell(met: bool | None) -> str:
     """Format whether a target is met."""
     return {True: "**yes**", False: "**NO**", None: "—"}[met]
 
@@ -83,26 +84,26 @@ def not_measured(section: str, measure: str, why: str) -> Row:
 # --- rows -------------------------------------------------------------------------------------
 
 
-def _summary(values: Optional[Sequence[float]]) -> Optional[Summary]:
+def _summary(values: Sequence[float] | None) -> Summary | None:
     return Summary.of(values) if values else None
 
 
-def _p50_window(latencies: Sequence[float], first: int, last: int) -> Optional[float]:
+def _p50_window(latencies: Sequence[float], first: int, last: int) -> float | None:
     window = latencies[first - 1:last]
     return percentile(window, 50) if len(window) == last - first + 1 else None
 
 
-def conversation_windows(results: Dict[str, Any]) -> tuple:
+def conversation_windows(results: dict[str, Any]) -> tuple:
     """Return (turns, window) of the conversation-length measurement."""
     sizes = results["sizes"]
     return sizes.conversation_turns, sizes.conversation_window
 
 
-def build_rows(results: Dict[str, Any]) -> List[Row]:
+def build_rows(results: dict[str, Any]) -> list[Row]:
     """Return the table rows from the measurements."""
     ours, stock = results.get("ours"), results.get("stock")
     skip = set(results.get("skip", []))
-    rows: List[Row] = []
+    rows: list[Row] = []
 
     # Quality.
     if ours and ours.quality:
@@ -271,13 +272,13 @@ def is_knowledge(expect: str) -> bool:
         "ask_period_followup", "ask_unknown_statistic")
 
 
-def latency_split(latency: Any, expect: Dict[str, str], knowledge: bool) -> tuple:
+def latency_split(latency: Any, expect: dict[str, str], knowledge: bool) -> tuple:
     """Return (full, parse) durations of the questions (not) expected to hit the knowledge base."""
     picked = [i for i, text in enumerate(latency.texts) if is_knowledge(expect.get(text, "")) == knowledge]
     return [latency.full[i] for i in picked], [latency.parse[i] for i in picked]
 
 
-def _latency_details(results: Dict[str, Any]) -> List[str]:
+def _latency_details(results: dict[str, Any]) -> list[str]:
     expect = results["texts"]["expect"]
     lines = ["| stack | request | questions | n | p50 | p95 | p99 | mean |",
              "|---|---|---|---|---|---|---|---|"]
@@ -300,7 +301,7 @@ def _latency_details(results: Dict[str, Any]) -> List[str]:
     return lines
 
 
-def _throughput_details(results: Dict[str, Any]) -> List[str]:
+def _throughput_details(results: dict[str, Any]) -> list[str]:
     lines = ["| stack | concurrent | turns | seconds | turns/s | turn p50 | turn p95 | lost | "
              "out of order | unanswered in tracker | senders checked |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
@@ -313,30 +314,30 @@ def _throughput_details(results: Dict[str, Any]) -> List[str]:
     return lines
 
 
-def _quality_details(results: Dict[str, Any]) -> List[str]:
-    lines: List[str] = []
+def _quality_details(results: dict[str, Any]) -> list[str]:
+    lines: list[str] = []
     for stack in (results.get("ours"), results.get("stock")):
         if not stack or not stack.quality:
             continue
         q = stack.quality
-        confusions = Counter((e, p) for e, p in zip(q["expected"], q["predicted"]) if e != p)
+        confusions = Counter((e, p) for e, p in zip(q["expected"], q["predicted"], strict=False) if e != p)
         top = ", ".join(f"{e} → {p} ×{n}" for (e, p), n in confusions.most_common(6))
         lines.append(f"- {stack.label}: {q['correct']}/{q['n']} correct, {q['fallbacks']} "
                      f"nlu_fallback; most frequent confusions: {top or 'none'}")
     return lines
 
 
-def _p50(values: Sequence[float]) -> Optional[float]:
+def _p50(values: Sequence[float]) -> float | None:
     return percentile(values, 50) if values else None
 
 
-def _validation(results: Dict[str, Any]) -> tuple:
+def _validation(results: dict[str, Any]) -> tuple:
     """Return (Rasa's validation seconds, prebuilt validator seconds) or (None, None)."""
     found = results.get("diagnostics") or {}
     return found.get("rasa_validate_seconds"), found.get("prebuilt_validator_seconds")
 
 
-def _latency_note(results: Dict[str, Any]) -> str:
+def _latency_note(results: dict[str, Any]) -> str:
     ours = results["ours"]
     expect = results["texts"]["expect"]
     full, parse = Summary.of(ours.latency.full), Summary.of(ours.latency.parse)
@@ -373,7 +374,7 @@ def _latency_note(results: Dict[str, Any]) -> str:
     return text
 
 
-def _throughput_note(results: Dict[str, Any]) -> Optional[str]:
+def _throughput_note(results: dict[str, Any]) -> str | None:
     ours, stock = results["ours"], results["stock"]
     levels = {t.concurrency: t for t in ours.throughput}
     slevels = {t.concurrency: t for t in stock.throughput}
@@ -406,7 +407,7 @@ def _throughput_note(results: Dict[str, Any]) -> Optional[str]:
     return text
 
 
-def _conversation_note(results: Dict[str, Any], missed: List[str]) -> str:
+def _conversation_note(results: dict[str, Any], missed: list[str]) -> str:
     parts = []
     for stack in (results.get("ours"), results.get("stock")):
         if stack and stack.conversation and stack.conversation.tracker_bytes:
@@ -421,11 +422,12 @@ def _conversation_note(results: Dict[str, Any], missed: List[str]) -> str:
         "serialises it again (tracker JSON " + "; ".join(parts) + "). The same questions were "
         f"asked in both windows, so the growth is the conversation itself. What would reach ≤ "
         f"{CONVERSATION_TARGET}×: shorter sessions (a smaller `session_expiration_time`: Rasa "
-        "3.6's tracker store hands Rasa, and so the action server, only the current session), and an action call that sends only what the "
+        "3.6's tracker store hands Rasa, and so the action server, only the current session), "
+        "and an action call that sends only what the "
         "actions read (the latest intent and two slots), which Rasa 3.6 offers no switch for.")
 
 
-def fallback_thresholds(path: Path) -> Optional[tuple]:
+def fallback_thresholds(path: Path) -> tuple | None:
     """Return (threshold, ambiguity_threshold) of the FallbackClassifier in a config file."""
     import yaml
 
@@ -445,7 +447,7 @@ def _fewer(difference: int) -> str:
     return f"{abs(difference)} {word} {'more' if difference > 0 else 'fewer'} right"
 
 
-def _quality_note(results: Dict[str, Any]) -> str:
+def _quality_note(results: dict[str, Any]) -> str:
     ours, stock = results["ours"], results["stock"]
     oq, sq = ours.quality, stock.quality
     text = (f"**Quality: ours {oq['accuracy']:.1%} / macro-F1 {oq['macro_f1']:.3f} vs stock "
@@ -471,14 +473,14 @@ def _quality_note(results: Dict[str, Any]) -> str:
             text += f" and took {stock_model.training_seconds / 60:.0f} min to train"
         text += ". "
     text += ("What would close the gap: the confusions under Details are the training examples "
-             "to add (data/nlu.yml), or a lower fallback threshold if guessing is preferred to "
+             "to add (data/nlu/), or a lower fallback threshold if guessing is preferred to "
              "asking.")
     return text
 
 
-def build_notes(results: Dict[str, Any], rows: List[Row]) -> List[str]:
+def build_notes(results: dict[str, Any], rows: list[Row]) -> list[str]:
     """Explain each missed target with the numbers of this run, and what would reach it."""
-    notes: List[str] = []
+    notes: list[str] = []
     ours, stock = results.get("ours"), results.get("stock")
     missed_rows = [row for row in rows if row.met is False]
     sections = {row.section for row in missed_rows}
@@ -513,14 +515,14 @@ def build_notes(results: Dict[str, Any], rows: List[Row]) -> List[str]:
 # --- pictures ---------------------------------------------------------------------------------
 
 
-def plot(results: Dict[str, Any], out: Path) -> Dict[str, Path]:
+def plot(results: dict[str, Any], out: Path) -> dict[str, Path]:
     """Write latency.png and throughput.png; return their paths (only those written)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    written: Dict[str, Path] = {}
+    written: dict[str, Path] = {}
     ours, stock = results.get("ours"), results.get("stock")
     series = []
     for stack, colour in ((ours, "tab:blue"), (stock, "tab:orange")):
@@ -555,7 +557,7 @@ def plot(results: Dict[str, Any], out: Path) -> Dict[str, Path]:
             xs = [t.concurrency for t in stack.throughput]
             ys = [t.turns_per_second for t in stack.throughput]
             axis.plot(xs, ys, marker="o", color=colour, label=stack.label)
-            for x, y in zip(xs, ys):
+            for x, y in zip(xs, ys, strict=False):
                 axis.annotate(f"{y:.1f}", (x, y), textcoords="offset points", xytext=(0, 6),
                               ha="center", fontsize=8)
         axis.set_xscale("log", base=2)
@@ -577,7 +579,7 @@ def plot(results: Dict[str, Any], out: Path) -> Dict[str, Path]:
 # --- the document -------------------------------------------------------------------------------
 
 
-def render(results: Dict[str, Any], rows: List[Row], pictures: Dict[str, Path]) -> str:
+def render(results: dict[str, Any], rows: list[Row], pictures: dict[str, Path]) -> str:
     """Return RESULTS.md."""
     machine, versions, sizes = results["machine"], results["versions"], results["sizes"]
     ours, stock = results.get("ours"), results.get("stock")
@@ -599,7 +601,7 @@ def render(results: Dict[str, Any], rows: List[Row], pictures: Dict[str, Path]) 
            if results.get("our_model_stale") else "")
         + "; config.yml (text normaliser, DIET without transformer, knowledge router policy)",
         "- **Stock:** Rasa 3.6's default `rasa init` pipeline and policies "
-        "([bench/stock_config.yml](stock_config.yml)), same data/nlu.yml and domain, plus one "
+        "([bench/stock_config.yml](stock_config.yml)), same data/nlu/ and domain, plus one "
         "rule per faq_*/stat_* intent" + (f"; model `{stock_model.path.name}`" if stock_model else ""),
         "",
         "| area | measure | ours | baseline (same run) | ratio | target | met? |",
@@ -651,7 +653,7 @@ def render(results: Dict[str, Any], rows: List[Row], pictures: Dict[str, Path]) 
         f"- **Conversation length:** one conversation of {turns} turns cycling through the "
         f"same {window} knowledge questions, so turns {turns - window + 1}–{turns} ask exactly "
         f"what turns 1–{window} asked.",
-        "- **Telegram path:** the fake Bot API of tests/fake_telegram.py in the benchmark "
+        "- **Telegram path:** the fake Bot API of testkit/fake_telegram.py in the benchmark "
         "process, `python -m bot` as its own process long-polling it; latency from queueing the "
         "update to the fake receiving the answer's sendMessage; each message from a new chat; "
         "interleaved with the same question sent straight to the REST channel.",
@@ -659,7 +661,7 @@ def render(results: Dict[str, Any], rows: List[Row], pictures: Dict[str, Path]) 
         "first non-empty REST answer to a knowledge question (so the action server and the "
         "knowledge base are included). Python files were in the page cache (not a cold disk).",
         "- **Training:** `scripts.model_store.train_model` in a fresh copy of the project "
-        "(empty `.rasa/cache`); then `faq_court_fee_relief` (20 examples) added to data/nlu.yml "
+        "(empty `.rasa/cache`); then `faq_court_fee_relief` (20 examples) added to data/nlu/ "
         "and domain.yml in the same copy and trained again. The stock model is cached under "
         "bench/work/stock/ by a hash of its inputs; when cached, its training time is the one "
         "measured when it was trained.",
@@ -676,7 +678,7 @@ def render(results: Dict[str, Any], rows: List[Row], pictures: Dict[str, Path]) 
     quality = _quality_details(results)
     if quality:
         lines += ["", "### Quality", ""] + quality
-    other: List[str] = []
+    other: list[str] = []
     for stack in (ours, stock):
         if stack and stack.conversation and stack.conversation.tracker_bytes:
             sizes_ = stack.conversation.tracker_bytes
@@ -713,7 +715,7 @@ def render(results: Dict[str, Any], rows: List[Row], pictures: Dict[str, Path]) 
     return "\n".join(lines) + "\n"
 
 
-def write(results: Dict[str, Any], out: Path) -> Path:
+def write(results: dict[str, Any], out: Path) -> Path:
     """Write RESULTS.md and the PNGs into `out`; return the RESULTS.md path."""
     out.mkdir(parents=True, exist_ok=True)
     rows = build_rows(results)

@@ -6,7 +6,8 @@ They live here rather than in bench/__main__.py so that results pickled by
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any
+from collections.abc import Sequence
 
 from bench import load
 
@@ -22,7 +23,7 @@ class Sizes:
     throughput_seconds: float
     throughput_max_turns: int
     telegram_messages: int
-    quality_limit: Optional[int]  # None: every held-out question without context
+    quality_limit: int | None  # None: every held-out question without context
     warmup_turns: int
 
 
@@ -32,12 +33,12 @@ class StackResult:
 
     label: str
     model: str
-    cold_start_seconds: Optional[float] = None
-    action_server_up_seconds: Optional[float] = None
-    rasa_up_seconds: Optional[float] = None
-    quality: Optional[Dict[str, Any]] = None
-    latency: Optional[load.LatencyResult] = None
-    conversation: Optional[load.ConversationResult] = None
-    throughput: List[load.ThroughputResult] = field(default_factory=list)
-    telegram: Optional[Any] = None
-    errors: List[str] = field(default_factory=list)
+    cold_start_seconds: float | None = None
+    action_server_up_seconds: float | None = None
+    rasa_up_seconds: float | None = None
+    quality: dict[str, Any] | None = None
+    latency: load.LatencyResult | None = None
+    conversation: load.ConversationResult | None = None
+    throughput: list[load.ThroughputResult] = field(default_factory=list)
+    telegram: Any | None = None
+    errors: list[str] = field(default_factory=list)

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
-from typing import List, Optional
 
 import yaml
 
+from assistant.contract import PERIOD_FOLLOWUP_INTENT, UNKNOWN_STATISTIC_INTENT, topic_of
 from bench.training import captured_output
 from scripts.model_store import PROJECT_ROOT, train_model
 
@@ -32,10 +32,10 @@ WORK_DIR = BENCH_DIR / "work"
 STOCK_CACHE = WORK_DIR / "stock"
 # Intents the knowledge router answers besides faq_*/stat_*; stock Rasa needs rules for them too.
 OTHER_ROUTED = {
-    "ask_period_followup": "action_answer_statistic",
-    "ask_unknown_statistic": "action_answer_statistic",
+    PERIOD_FOLLOWUP_INTENT: "action_answer_statistic",
+    UNKNOWN_STATISTIC_INTENT: "action_answer_statistic",
 }
-STOCK_FILES = ("config.yml", "domain.yml", "credentials.yml", "data/nlu.yml", "data/rules.yml",
+STOCK_FILES = ("config.yml", "domain.yml", "credentials.yml", "data/nlu", "data/rules.yml",
                "data/stories.yml")
 
 
@@ -50,16 +50,15 @@ class StockModel:
     cached: bool  # True if it was trained by an earlier run
 
 
-def routed_action(intent: str) -> Optional[str]:
+def routed_action(intent: str) -> str | None:
     """Return the action the knowledge router would pick for `intent` (None: not routed)."""
-    if intent.startswith("faq_"):
-        return "action_answer_faq"
-    if intent.startswith("stat_"):
-        return "action_answer_statistic"
+    found = topic_of(intent)
+    if found is not None:
+        return "action_answer_faq" if found[0] == "faq" else "action_answer_statistic"
     return OTHER_ROUTED.get(intent)
 
 
-def stock_rules(domain: dict) -> List[dict]:
+def stock_rules(domain: dict) -> list[dict]:
     """Return one rule per routed intent of `domain`."""
     rules = []
     for intent in domain.get("intents", []):
@@ -75,7 +74,7 @@ def write_stock_project(destination: Path, root: Path = PROJECT_ROOT) -> Path:
     (destination / "data").mkdir(parents=True, exist_ok=True)
     shutil.copy2(STOCK_CONFIG, destination / "config.yml")
     shutil.copy2(root / "domain.yml", destination / "domain.yml")
-    shutil.copy2(root / "data" / "nlu.yml", destination / "data" / "nlu.yml")
+    shutil.copytree(root / "data" / "nlu", destination / "data" / "nlu", dirs_exist_ok=True)
     shutil.copy2(root / "data" / "stories.yml", destination / "data" / "stories.yml")
     domain = yaml.safe_load((root / "domain.yml").read_text())
     rules = yaml.safe_load((root / "data" / "rules.yml").read_text())
@@ -93,7 +92,9 @@ def project_hash(project: Path) -> str:
     """Return a short hash of the stock project's files and the Rasa version."""
     digest = hashlib.sha256(f"rasa=={metadata.version('rasa')}".encode())
     for name in STOCK_FILES:
-        digest.update(b"\0" + name.encode() + b"\0" + (project / name).read_bytes())
+        path = project / name
+        for file in sorted(path.rglob("*.yml")) if path.is_dir() else [path]:
+            digest.update(b"\0" + str(file.relative_to(project)).encode() + b"\0" + file.read_bytes())
     return digest.hexdigest()[:16]
 
 

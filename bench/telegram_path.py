@@ -1,4 +1,4 @@
-"""The Telegram path: fake Bot API (tests/fake_telegram.py) -> `python -m bot` -> Rasa.
+"""The Telegram path: fake Bot API (testkit/fake_telegram.py) -> `python -m bot` -> Rasa.
 
 The fake Bot API runs in this process on 127.0.0.1; the front end runs as its own
 process (so its memory can be measured), long-polling the fake through
@@ -19,21 +19,22 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import List, Optional, Sequence
+from collections.abc import Sequence
 
 from bench.load import RasaHttp
 from bench.memory import MemorySampler
 from scripts.model_store import PROJECT_ROOT
-from tests.fake_telegram import FakeTelegram
+from testkit.fake_telegram import FakeTelegram
 
 FIRST_CHAT_ID = 7_000_000
 REPLY_TIMEOUT_SECONDS = 30.0
 STARTUP_TIMEOUT_SECONDS = 60.0
 # Texts the bot sends before the answer (identifier redaction, truncation) are not the answer.
 try:
-    from bot.handlers import FALLBACK, REDACTED_NOTE, TRUNCATED_NOTE
+    from bot.texts import TEXTS
 
-    NOTES = {REDACTED_NOTE, TRUNCATED_NOTE}
+    FALLBACK = TEXTS["en"]["fallback"]
+    NOTES = {TEXTS["en"]["redacted"], TEXTS["en"]["truncated"]}
 except Exception:  # the front end is importable in the bot process; here it is only a nicety
     FALLBACK, NOTES = "can't reach my legal information service", set()
 
@@ -42,13 +43,13 @@ except Exception:  # the front end is importable in the bot process; here it is 
 class TelegramResult:
     """Latencies of the Telegram path and of the REST channel, same questions, same run."""
 
-    telegram: List[float] = field(default_factory=list)
-    rest: List[float] = field(default_factory=list)
+    telegram: list[float] = field(default_factory=list)
+    rest: list[float] = field(default_factory=list)
     lost: int = 0  # no answer within REPLY_TIMEOUT_SECONDS
     fallbacks: int = 0  # the bot answered with its "can't reach the service" fallback
     rest_lost: int = 0
     startup_seconds: float = 0.0
-    error: Optional[str] = None
+    error: str | None = None
 
 
 def _bot_environment(telegram: FakeTelegram, rasa_url: str) -> dict:
@@ -65,7 +66,7 @@ def _bot_environment(telegram: FakeTelegram, rasa_url: str) -> dict:
     }
 
 
-async def _answer_time(telegram: FakeTelegram, chat_id: int, deadline: float) -> Optional[tuple]:
+async def _answer_time(telegram: FakeTelegram, chat_id: int, deadline: float) -> tuple | None:
     """Wait for the first answer message to `chat_id`; return (arrival time, text) or None."""
     while time.monotonic() < deadline:
         for call in telegram.calls_of("sendMessage", ok=True):

@@ -12,12 +12,12 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
-from scripts.example_topic import add_training_edits, copy_project
+from scripts.example_topic import TRAINING_FILES, add_training_edits, copy_project
 from scripts.model_store import train_model
 
-COPIED = ("config.yml", "domain.yml", "credentials.yml", "endpoints.yml", "data", "rasa_addons")
+COPIED = TRAINING_FILES
 @dataclass(frozen=True)
 class TrainingTimes:
     """Seconds of `rasa train` for our config."""

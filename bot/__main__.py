@@ -71,7 +71,7 @@ def main() -> int:
     if settings.use_webhook:
         application.run_webhook(**webhook_options(settings))
     else:
-        application.run_polling(**polling_options(settings))
+        application.run_polling(**polling_options())
     return 1 if application.bot_data[SERVICES_KEY].fatal_error else 0
 
 

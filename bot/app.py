@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Awaitable, Dict, Optional
+from typing import Any
+from collections.abc import Awaitable
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, LinkPreviewOptions, Update
@@ -33,7 +34,16 @@ COMMANDS = [
     BotCommand("start", "About this bot and privacy"),
     BotCommand("help", "Example questions"),
     BotCommand("hotline", "Talk to a person: 12348 and legal aid"),
+    BotCommand("language", "中文 / English"),
     BotCommand("forget", "Delete our conversation"),
+]
+# The same menu for Telegram users whose app is set to Chinese.
+COMMANDS_ZH = [
+    BotCommand("start", "关于本助手和隐私说明"),
+    BotCommand("help", "问题示例"),
+    BotCommand("hotline", "人工服务：12348和法律援助"),
+    BotCommand("language", "中文 / English"),
+    BotCommand("forget", "删除对话记录"),
 ]
 # Retries after Telegram's 429 "retry after N": the rate limiter waits N s, then resends.
 RATE_LIMIT_RETRIES = 3
@@ -56,8 +66,8 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         # before it has taken its place in its chat's queue.
         super().__init__(MAX_UPDATES_IN_FLIGHT)
         self._max_active = max_active
-        self._active: Optional[asyncio.Semaphore] = None
-        self._tails: Dict[int, "asyncio.Future[None]"] = {}
+        self._active: asyncio.Semaphore | None = None
+        self._tails: dict[int, asyncio.Future[None]] = {}
 
     async def initialize(self) -> None:
         """Create the concurrency limit in the running loop."""
@@ -73,7 +83,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             self._active = asyncio.Semaphore(self._max_active)
         key = _chat_key(update)
         previous = self._tails.get(key) if key is not None else None
-        done: "asyncio.Future[None]" = asyncio.get_running_loop().create_future()
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         if key is not None:
             self._tails[key] = done
         started = False
@@ -92,7 +102,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
                 del self._tails[key]
 
 
-def _chat_key(update: object) -> Optional[int]:
+def _chat_key(update: object) -> int | None:
     if not isinstance(update, Update):
         return None
     if update.effective_chat is not None:
@@ -102,7 +112,7 @@ def _chat_key(update: object) -> Optional[int]:
     return None
 
 
-def api_base_urls(root: str) -> Dict[str, str]:
+def api_base_urls(root: str) -> dict[str, str]:
     """Return PTB's base_url and base_file_url for a Bot API server root (http://host:8081)."""
     root = root.rstrip("/")
     if root.endswith("/bot"):  # also accept PTB's own form, ".../bot"
@@ -114,6 +124,7 @@ async def _post_init(application: Application) -> None:
     """Register the command menu and say whether Rasa answers."""
     try:
         await application.bot.set_my_commands(COMMANDS)
+        await application.bot.set_my_commands(COMMANDS_ZH, language_code="zh")
     except TelegramError as error:
         logger.warning("Could not register the command menu: %s", error)
     rasa: RasaClient = application.bot_data[SERVICES_KEY].rasa
@@ -163,13 +174,13 @@ def build_application(settings: Settings) -> Application:
     return application
 
 
-def polling_options(settings: Settings) -> Dict[str, Any]:
+def polling_options() -> dict[str, Any]:
     """Return the keyword arguments for run_polling / Updater.start_polling."""
     # drop_pending_updates=False: messages sent while the bot was down are still answered.
     return {"allowed_updates": ALLOWED_UPDATES, "drop_pending_updates": False}
 
 
-def webhook_options(settings: Settings) -> Dict[str, Any]:
+def webhook_options(settings: Settings) -> dict[str, Any]:
     """Return the keyword arguments for run_webhook / Updater.start_webhook."""
     if not settings.webhook_url or not settings.webhook_secret:
         raise ValueError("Webhook mode needs TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET.")

@@ -9,7 +9,7 @@ import os
 import re
 import secrets
 from dataclasses import dataclass, field
-from typing import Mapping, Optional
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 logger = logging.getLogger(__name__)
@@ -39,11 +39,11 @@ class Settings:
     sender_id_secret: bytes = field(repr=False)
     rasa_url: str = DEFAULT_RASA_URL
     rasa_timeout_seconds: float = DEFAULT_RASA_TIMEOUT_SECONDS
-    rasa_privacy_token: Optional[str] = field(default=None, repr=False)
-    telegram_api_base_url: Optional[str] = None
+    rasa_privacy_token: str | None = field(default=None, repr=False)
+    telegram_api_base_url: str | None = None
     sender_id_secret_is_ephemeral: bool = False
-    webhook_url: Optional[str] = None
-    webhook_secret: Optional[str] = field(default=None, repr=False)
+    webhook_url: str | None = None
+    webhook_secret: str | None = field(default=None, repr=False)
     webhook_listen: str = DEFAULT_WEBHOOK_LISTEN
     webhook_port: int = DEFAULT_WEBHOOK_PORT
     allow_groups: bool = False
@@ -64,7 +64,7 @@ class Settings:
         return tuple(value for value in values if value)
 
     @classmethod
-    def from_env(cls, environ: Optional[Mapping[str, str]] = None) -> "Settings":
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Return the settings from `environ` (default os.environ); raise ConfigError if invalid."""
         env = os.environ if environ is None else environ
 

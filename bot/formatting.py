@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import List, Optional, Sequence, Tuple
+from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
@@ -41,10 +41,10 @@ def utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def clean_user_text(text: Optional[str]) -> str:
+def clean_user_text(text: str | None) -> str:
     """Return `text` NFKC-normalised, without control/format/zero-width/bidi characters."""
     text = unicodedata.normalize("NFKC", text or "")
-    kept: List[str] = []
+    kept: list[str] = []
     marks = 0
     for character in text:
         category = unicodedata.category(character)
@@ -62,7 +62,7 @@ def clean_user_text(text: Optional[str]) -> str:
     return _WHITESPACE.sub(" ", "".join(kept)).strip()
 
 
-def redact_identifiers(text: str) -> Tuple[str, bool]:
+def redact_identifiers(text: str) -> tuple[str, bool]:
     """Replace resident ID numbers, mainland mobile numbers and e-mail addresses; say if any."""
     redacted = _ID_CARD.sub("[ID number]", text)
     redacted = _MOBILE.sub("[phone number]", redacted)
@@ -70,7 +70,7 @@ def redact_identifiers(text: str) -> Tuple[str, bool]:
     return redacted, redacted != text
 
 
-def truncate_question(text: str, limit: int = MAX_QUESTION_CHARACTERS) -> Tuple[str, bool]:
+def truncate_question(text: str, limit: int = MAX_QUESTION_CHARACTERS) -> tuple[str, bool]:
     """Cut `text` to at most `limit` characters, at a word boundary when one is near; say if cut."""
     if len(text) <= limit:
         return text, False
@@ -79,9 +79,9 @@ def truncate_question(text: str, limit: int = MAX_QUESTION_CHARACTERS) -> Tuple[
     return (cut[:space] if space > 0 else cut).rstrip(), True
 
 
-def split_message(text: str, limit: int = MAX_MESSAGE_UNITS) -> List[str]:
+def split_message(text: str, limit: int = MAX_MESSAGE_UNITS) -> list[str]:
     """Split `text` into chunks of <= `limit` UTF-16 units at paragraph, sentence or word ends."""
-    chunks: List[str] = []
+    chunks: list[str] = []
     remaining = text.strip()
     while utf16_length(remaining) > limit:
         cut = _cut_position(remaining, limit)
@@ -134,14 +134,14 @@ def callback_data_fits(data: str) -> bool:
     return 0 < len(data.encode("utf-8")) <= MAX_CALLBACK_DATA_BYTES
 
 
-def build_keyboard(buttons: Sequence[Button]) -> Tuple[Optional[InlineKeyboardMarkup], List[str]]:
+def build_keyboard(buttons: Sequence[Button]) -> tuple[InlineKeyboardMarkup | None, list[str]]:
     """Return a one-button-per-row keyboard, and the titles of buttons that cannot be buttons.
 
     Telegram rejects callback_data over 64 bytes; such a button is left out and its title
     returned, so the caller can list it as something the user may type instead.
     """
     rows = []
-    left_out: List[str] = []
+    left_out: list[str] = []
     for button in buttons:
         title = button.title.strip() or button.payload
         if callback_data_fits(button.payload):

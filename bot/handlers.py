@@ -9,7 +9,7 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass
-from typing import AsyncIterator, List, Optional, Sequence
+from collections.abc import AsyncIterator, Sequence
 
 from telegram import Update
 from telegram.constants import ChatAction, ChatType
@@ -35,7 +35,16 @@ from bot.formatting import (
     split_message,
     truncate_question,
 )
+from assistant.language import detect_language
 from bot.rasa_client import BotMessage, RasaClient, RasaError, log_id, sender_id
+from bot.texts import (
+    HANDOFF_MESSAGE,
+    HELP_QUESTIONS,
+    SWITCH_LANGUAGE_MESSAGE,
+    language_of_telegram_user,
+    other_language,
+    say,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -43,84 +52,7 @@ SERVICES_KEY = "services"
 _TOLD_PRIVATE_ONLY = "told_private_only"
 TYPING_REFRESH_SECONDS = 4.5  # Telegram shows "typing…" for 5 s per chat action
 
-WEBSITE = "https://www.12348.gov.cn"
-WELCOME = (
-    "Hello! I answer questions about China's public legal services: legal aid, the 12348 "
-    "hotline, people's mediation, notarization, arbitration, judicial appraisal, lawyers, "
-    "and the official figures about them.\n\n"
-    "I give general legal information, not legal advice. For your own case, talk to a "
-    "lawyer or a legal-aid centre (see /hotline).\n\n"
-    "Privacy: to follow the conversation I store the text of your messages and my answers "
-    "under a pseudonymous ID (not your Telegram ID, name or phone number). Please don't send "
-    "ID numbers, phone numbers or other people's details. Telegram's servers are outside "
-    "mainland China. Send /forget at any time to delete our conversation.\n\n"
-    "/help – example questions\n/hotline – talk to a person\n/forget – delete our conversation"
-)
-HELP_TEXT = (
-    "Type a question in your own words, or tap an example below.\n\n"
-    "/hotline – 12348 and legal-aid centres (talk to a person)\n"
-    "/forget – delete our conversation\n/start – about this bot and privacy"
-)
-# Sent back as the question when tapped, so each must fit callback_data (64 bytes).
-HELP_QUESTIONS = (
-    "How do I apply for legal aid?",
-    "Who can get legal aid?",
-    "What is the 12348 hotline?",
-    "Is people's mediation free?",
-    "My employer owes me wages. What can I do?",
-    "How many lawyers are there in China?",
-)
-HOTLINE_CARD = (
-    "Talk to a person:\n\n"
-    "☎ 12348 – the public legal service hotline. Consultation is free; hours vary by "
-    "province and normal call charges may apply.\n"
-    f"🌐 {WEBSITE} – China Legal Service Network (online consultation and service finder).\n"
-    "💬 WeChat: search for the 掌上12348 (12348 in your pocket) public account of your province.\n"
-    "🏛 Legal aid: the legal-aid centre of your county or city judicial bureau (司法局) takes "
-    "applications in person.\n\n"
-    "This bot gives general legal information, not legal advice."
-)
-FALLBACK = (
-    "Sorry, I can't reach my legal information service right now, so I can't answer that. "
-    "Please try again in a few minutes. If it's urgent, call the 12348 public legal service "
-    f"hotline or visit {WEBSITE}."
-)
-ERROR_REPLY = (
-    "Sorry, something went wrong on my side. Please send your question again. If it's "
-    f"urgent, call the 12348 public legal service hotline or visit {WEBSITE}."
-)
-EMPTY_QUESTION = "Please type your question, for example: \"How do I apply for legal aid?\""
-TEXT_ONLY = (
-    "Sorry, I can only read text messages – please type your question. "
-    "(Nothing from that message was stored.)"
-)
-EDITED = (
-    "I don't read edited messages – please send your corrected question as a new message."
-)
-UNKNOWN_COMMAND = (
-    "I don't know that command. Type your question in your own words, or use:\n"
-    "/help – example questions\n/hotline – talk to a person\n/forget – delete our conversation"
-)
-PRIVATE_ONLY = (
-    "I only work in private chats. Please message me directly: my answers are general "
-    "legal information, and legal questions are better asked in private."
-)
-TRUNCATED_NOTE = (
-    f"Your message was long, so I only read its first {MAX_QUESTION_CHARACTERS} characters."
-)
-REDACTED_NOTE = (
-    "I removed what looked like an ID number, phone number or e-mail address before "
-    "reading your message. Please don't send personal details."
-)
-FORGET_DONE = (
-    "Done: our conversation has been deleted. If you write again, I start from scratch."
-)
-FORGET_FAILED = (
-    "Sorry, I couldn't reach the service to delete our conversation. Please send /forget "
-    "again in a few minutes."
-)
-CHOOSE = "Please choose:"
-YOU_CAN_TYPE = "You can also type:"
+LANGUAGE_KEY = "language"
 
 
 @dataclass
@@ -129,7 +61,7 @@ class Services:
 
     settings: Settings
     rasa: RasaClient
-    fatal_error: Optional[str] = None
+    fatal_error: str | None = None
 
 
 def get_services(context: ContextTypes.DEFAULT_TYPE) -> Services:
@@ -145,6 +77,18 @@ async def _say(
     context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str, **kwargs: object
 ) -> None:
     await context.bot.send_message(chat_id=chat_id, text=text, **kwargs)
+
+
+def chat_language(context: ContextTypes.DEFAULT_TYPE) -> str:
+    """The chat's language: of its last message with words, else English."""
+    return (context.chat_data or {}).get(LANGUAGE_KEY) or "en"
+
+
+def _note_language(context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+    # Digits or emoji alone keep the chat's language, as on the Rasa side.
+    language = detect_language(text)
+    if language is not None and context.chat_data is not None:
+        context.chat_data[LANGUAGE_KEY] = language
 
 
 @contextlib.asynccontextmanager
@@ -184,10 +128,12 @@ async def _send_answer(
         text = message.text or ""
         keyboard, left_out = build_keyboard(message.buttons)
         if left_out:
-            text = f"{text}\n\n{YOU_CAN_TYPE}\n" + "\n".join(f"• {title}" for title in left_out)
-        chunks: List[str] = split_message(text)
+            text = f"{text}\n\n{say(chat_language(context), 'you_can_type')}\n" + "\n".join(
+                f"• {title}" for title in left_out
+            )
+        chunks: list[str] = split_message(text)
         if keyboard is not None and not chunks:
-            chunks = [CHOOSE]
+            chunks = [say(chat_language(context), "choose")]
         for index, chunk in enumerate(chunks):
             await pace()
             last = index == len(chunks) - 1
@@ -204,7 +150,8 @@ async def _send_answer(
 
 
 async def _ask_rasa(
-    context: ContextTypes.DEFAULT_TYPE, chat_id: int, question: str, notes: Sequence[str] = ()
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, question: str, notes: Sequence[str] = (),
+    fallback_key: str = "fallback",
 ) -> None:
     """Send `question` to Rasa for this chat and relay the answer, or the fallback."""
     services = get_services(context)
@@ -220,7 +167,7 @@ async def _ask_rasa(
             )
             messages = []
     if not messages:
-        await _say(context, chat_id, FALLBACK)
+        await _say(context, chat_id, say(chat_language(context), fallback_key))
         return
     await _send_answer(context, chat_id, messages)
 
@@ -232,34 +179,47 @@ async def private_only_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         return
     if update.callback_query is not None:
         with contextlib.suppress(TelegramError):
-            await update.callback_query.answer(PRIVATE_ONLY[:200])
+            await update.callback_query.answer(say(chat_language(context), "private_only")[:200])
     elif update.message is not None and not context.chat_data.get(_TOLD_PRIVATE_ONLY):
         context.chat_data[_TOLD_PRIVATE_ONLY] = True
-        await _say(context, chat.id, PRIVATE_ONLY)
+        await _say(context, chat.id, say(chat_language(context), "private_only"))
     raise ApplicationHandlerStop
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Welcome the user: what the bot answers, the disclaimer and the privacy notice."""
-    await _say(context, update.effective_chat.id, WELCOME)
+    if LANGUAGE_KEY not in context.chat_data:
+        user = update.effective_user
+        context.chat_data[LANGUAGE_KEY] = language_of_telegram_user(user.language_code if user else None)
+    await _say(context, update.effective_chat.id, say(chat_language(context), "welcome"))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show example questions as buttons that ask them."""
+    language = chat_language(context)
     await _say(
-        context, update.effective_chat.id, HELP_TEXT, reply_markup=question_keyboard(HELP_QUESTIONS)
+        context, update.effective_chat.id, say(language, "help"),
+        reply_markup=question_keyboard(HELP_QUESTIONS[language]),
     )
 
 
 async def hotline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Show how to reach a person: 12348, the website, WeChat and legal-aid centres."""
-    await _say(context, update.effective_chat.id, HOTLINE_CARD)
+    """Show how to reach a person: the knowledge base's referral card, or a built-in one."""
+    await _ask_rasa(context, update.effective_chat.id, HANDOFF_MESSAGE, fallback_key="hotline_card")
+
+
+async def language_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Switch the chat between Chinese and English (here and on the Rasa side)."""
+    language = other_language(chat_language(context))
+    context.chat_data[LANGUAGE_KEY] = language
+    await _ask_rasa(context, update.effective_chat.id, SWITCH_LANGUAGE_MESSAGE.format(language=language))
 
 
 async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Erase this chat's conversation in Rasa and the bot's own data about it."""
     chat = update.effective_chat
     sender = _sender(context, chat.id)
+    language = chat_language(context)
     context.application.drop_chat_data(chat.id)
     if update.effective_user is not None:
         context.application.drop_user_data(update.effective_user.id)
@@ -267,31 +227,33 @@ async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         deleted = await get_services(context).rasa.forget(sender)
     except RasaError as error:
         logger.warning("Erasure failed for conversation %s: %s", log_id(sender), error.reason)
-        await _say(context, chat.id, FORGET_FAILED)
+        await _say(context, chat.id, say(language, "forget_failed"))
         return
     logger.info("Erasure done for conversation %s: %d events.", log_id(sender), deleted)
-    await _say(context, chat.id, FORGET_DONE)
+    await _say(context, chat.id, say(language, "forget_done"))
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer an unknown command with a short help."""
-    await _say(context, update.effective_chat.id, UNKNOWN_COMMAND)
+    await _say(context, update.effective_chat.id, say(chat_language(context), "unknown_command"))
 
 
 async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Clean the user's question, send it to Rasa and relay the answer."""
     chat_id = update.effective_chat.id
     question = clean_user_text(update.effective_message.text)
+    _note_language(context, question)
+    language = chat_language(context)
     if not question:
-        await _say(context, chat_id, EMPTY_QUESTION)
+        await _say(context, chat_id, say(language, "empty_question"))
         return
     notes = []
     question, redacted = redact_identifiers(question)
     if redacted:
-        notes.append(REDACTED_NOTE)
+        notes.append(say(language, "redacted"))
     question, truncated = truncate_question(question)
     if truncated:
-        notes.append(TRUNCATED_NOTE)
+        notes.append(say(language, "truncated", limit=MAX_QUESTION_CHARACTERS))
     await _ask_rasa(context, chat_id, question, notes)
 
 
@@ -310,12 +272,12 @@ async def button_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 async def non_text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Reply that only text can be read; nothing of the message is sent to Rasa or kept."""
-    await _say(context, update.effective_chat.id, TEXT_ONLY)
+    await _say(context, update.effective_chat.id, say(chat_language(context), "text_only"))
 
 
 async def edited_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Reply that edits are not read, so an edited question is never answered twice."""
-    await _say(context, update.effective_chat.id, EDITED)
+    await _say(context, update.effective_chat.id, say(chat_language(context), "edited"))
 
 
 async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -342,7 +304,7 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
     if isinstance(error, RetryAfter):
         return  # flood control: another message now would only make it worse
     try:
-        await _say(context, update.effective_chat.id, ERROR_REPLY)
+        await _say(context, update.effective_chat.id, say(chat_language(context), "error"))
     except TelegramError as send_error:
         logger.warning("Could not tell the user about the error: %s", send_error)
 
@@ -355,6 +317,7 @@ def register(application: Application) -> None:
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", help_command))
     application.add_handler(CommandHandler("hotline", hotline))
+    application.add_handler(CommandHandler("language", language_command))
     application.add_handler(CommandHandler("forget", forget))
     application.add_handler(CallbackQueryHandler(button_tap))
     message = filters.UpdateType.MESSAGE

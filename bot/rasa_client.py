@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import logging
 from dataclasses import dataclass
-from typing import Any, List, Optional, Tuple
+from typing import Any
 
 import httpx
 
@@ -34,9 +34,9 @@ class RasaError(Exception):
 class BotMessage:
     """One message of a Rasa reply."""
 
-    text: Optional[str] = None
-    buttons: Tuple[Button, ...] = ()
-    image: Optional[str] = None
+    text: str | None = None
+    buttons: tuple[Button, ...] = ()
+    image: str | None = None
 
 
 def sender_id(secret: bytes, chat_id: int) -> str:
@@ -49,11 +49,11 @@ def log_id(sender: str) -> str:
     return sender[:12]
 
 
-def parse_reply(payload: Any) -> List[BotMessage]:
+def parse_reply(payload: Any) -> list[BotMessage]:
     """Return the messages of a REST channel reply; raise RasaError if it is malformed or empty."""
     if not isinstance(payload, list):
         raise RasaError(f"reply is a {type(payload).__name__}, not a list")
-    messages: List[BotMessage] = []
+    messages: list[BotMessage] = []
     for item in payload:
         if not isinstance(item, dict):
             continue
@@ -79,7 +79,7 @@ class RasaClient:
         self,
         base_url: str,
         timeout_seconds: float,
-        privacy_token: Optional[str] = None,
+        privacy_token: str | None = None,
         connect_retries: int = 1,
         retry_backoff_seconds: float = 0.5,
     ) -> None:
@@ -88,7 +88,7 @@ class RasaClient:
         self._privacy_token = privacy_token
         self._connect_retries = connect_retries
         self._backoff = retry_backoff_seconds
-        self._client: Optional[httpx.AsyncClient] = None
+        self._client: httpx.AsyncClient | None = None
 
     @property
     def base_url(self) -> str:
@@ -136,7 +136,7 @@ class RasaClient:
             except httpx.HTTPError as error:
                 raise RasaError(f"HTTP error ({type(error).__name__})") from error
 
-    async def send_message(self, sender: str, text: str) -> List[BotMessage]:
+    async def send_message(self, sender: str, text: str) -> list[BotMessage]:
         """Send a user message to the REST channel and return Rasa's reply messages."""
         response = await self._request(
             "POST", REST_PATH, json={"sender": sender, "message": text}

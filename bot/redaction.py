@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from typing import Any, Callable, Iterable, Set
+from typing import Any
+from collections.abc import Callable, Iterable
 
 REDACTED = "<redacted>"
 # Anything shaped like a bot token, even one we were not told about.
@@ -22,7 +23,7 @@ class SecretRedactingFilter(logging.Filter):
 
     def __init__(self) -> None:
         super().__init__()
-        self._secrets: Set[str] = set()
+        self._secrets: set[str] = set()
         self._lock = threading.Lock()
 
     def add_secrets(self, values: Iterable[str]) -> None:

@@ -6,37 +6,19 @@ database exactly as it was; the load itself replaces all rows in one transaction
 
 from __future__ import annotations
 
-import datetime as dt
-import math
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import yaml
 from sqlalchemy import delete, insert
 from sqlalchemy.engine import Engine
 
+from assistant.contract import LANGUAGES
 from knowledge.db import create_schema, make_session_factory
-from knowledge.models import (
-    MODELS_IN_LOAD_ORDER,
-    QUALIFIERS,
-    RELIABILITIES,
-    SERVICE_KINDS,
-    TOPIC_KINDS,
-    Answer,
-    Indicator,
-    Service,
-    Source,
-    Statistic,
-    Topic,
-)
+from knowledge.models import MODELS_IN_LOAD_ORDER, TOPIC_KINDS
+from knowledge.specs import SPECS, FileSpec, check_value, describe
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-
-_IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
-_KEY = re.compile(r"^[a-z0-9][a-z0-9_@.\-]*$")
-_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 
 
 @dataclass(frozen=True)
@@ -77,119 +59,6 @@ class LoadedData:
     def counts(self) -> dict[str, int]:
         """Return the number of rows per table, in load order."""
         return {model.__tablename__: len(self.rows_for(model)) for model in MODELS_IN_LOAD_ORDER}
-
-
-# --- file specifications --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Field:
-    name: str
-    kind: str
-    required: bool = True
-    choices: tuple[str, ...] = ()
-    column: str | None = None
-
-
-@dataclass(frozen=True)
-class _FileSpec:
-    filename: str
-    model: type
-    fields: tuple[_Field, ...]
-    identity: tuple[str, ...]
-    fixed: dict[str, Any] = field(default_factory=dict)
-
-
-_SPECS = (
-    _FileSpec(
-        "sources.yml",
-        Source,
-        (
-            _Field("key", "key"),
-            _Field("title", "text"),
-            _Field("publisher", "text"),
-            _Field("published_on", "date"),
-            _Field("url", "url", required=False),
-            _Field("note", "text", required=False),
-        ),
-        identity=("key",),
-    ),
-    _FileSpec(
-        "topics.yml",
-        Topic,
-        (
-            _Field("key", "identifier"),
-            _Field("kind", "choice", choices=TOPIC_KINDS),
-            _Field("title", "text"),
-            _Field("description", "text", required=False),
-        ),
-        identity=("kind", "key"),
-    ),
-    _FileSpec(
-        "indicators.yml",
-        Indicator,
-        (
-            _Field("key", "identifier"),
-            _Field("topic", "identifier", column="topic_key"),
-            _Field("label", "text"),
-            _Field("unit", "text"),
-            _Field("keywords", "keywords"),
-            _Field("headline", "bool"),
-            _Field("sort_order", "int"),
-        ),
-        identity=("key",),
-        fixed={"topic_kind": "stat"},
-    ),
-    _FileSpec(
-        "statistics.yml",
-        Statistic,
-        (
-            _Field("key", "key"),
-            _Field("indicator", "identifier", column="indicator_key"),
-            _Field("value", "number"),
-            _Field("qualifier", "choice", choices=QUALIFIERS),
-            _Field("period_label", "text"),
-            _Field("period_year", "int", required=False),
-            _Field("as_of", "date"),
-            _Field("scope", "text"),
-            _Field("reliability", "choice", choices=RELIABILITIES),
-            _Field("note", "text", required=False),
-            _Field("source", "key", column="source_key"),
-        ),
-        identity=("key",),
-    ),
-    _FileSpec(
-        "answers.yml",
-        Answer,
-        (
-            _Field("topic", "identifier", column="topic_key"),
-            _Field("language", "language"),
-            _Field("text", "text"),
-            _Field("source", "key", column="source_key"),
-            _Field("last_reviewed", "date"),
-            _Field("legal_process", "bool"),
-        ),
-        identity=("topic", "language"),
-        fixed={"topic_kind": "faq"},
-    ),
-    _FileSpec(
-        "services.yml",
-        Service,
-        (
-            _Field("key", "identifier"),
-            _Field("name", "text"),
-            _Field("kind", "choice", choices=SERVICE_KINDS),
-            _Field("contact", "text"),
-            _Field("offers", "text"),
-            _Field("availability_note", "text", required=False),
-            _Field("language", "language"),
-            _Field("source", "key", column="source_key"),
-        ),
-        identity=("key",),
-    ),
-)
-
-DATA_FILES = tuple(spec.filename for spec in _SPECS)
 
 
 # --- YAML reading ---------------------------------------------------------------------
@@ -242,79 +111,12 @@ def _read_yaml(path: Path, problems: list[Problem]) -> list | None:
     return document
 
 
-# --- value checks ---------------------------------------------------------------------
-
-
-def _describe(value: Any) -> str:
-    shown = repr(value)
-    if len(shown) > 40:
-        shown = shown[:37] + "..."
-    return f"{type(value).__name__} {shown}"
-
-
-def _check_value(spec: _Field, value: Any) -> tuple[Any, str | None]:
-    """Return (converted value, None) or (None, reason)."""
-    name, kind = spec.name, spec.kind
-    if kind in ("text", "key", "identifier", "language", "url", "choice"):
-        if not isinstance(value, str) or not value.strip():
-            return None, f"field {name!r} must be a non-empty string, got {_describe(value)}"
-        value = value.strip()
-        if kind == "key" and not _KEY.match(value):
-            return None, f"field {name!r} must be a lower-case key without spaces, got {value!r}"
-        if kind == "identifier" and not _IDENTIFIER.match(value):
-            return None, f"field {name!r} must be a snake_case identifier, got {value!r}"
-        if kind == "language" and not _LANGUAGE.match(value):
-            return None, f"field {name!r} must be a language code such as 'en', got {value!r}"
-        if kind == "url" and not value.startswith(("http://", "https://")):
-            return None, f"field {name!r} must start with http:// or https://, got {value!r}"
-        if kind == "choice" and value not in spec.choices:
-            allowed = ", ".join(repr(choice) for choice in spec.choices)
-            return None, f"field {name!r} must be one of {allowed}, got {value!r}"
-        return value, None
-    if kind == "int":
-        if isinstance(value, bool) or not isinstance(value, int):
-            return None, f"field {name!r} must be an integer, got {_describe(value)}"
-        return value, None
-    if kind == "number":
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            return None, f"field {name!r} must be a number, got {_describe(value)}"
-        return float(value), None
-    if kind == "bool":
-        if not isinstance(value, bool):
-            return None, f"field {name!r} must be true or false, got {_describe(value)}"
-        return value, None
-    if kind == "date":
-        if isinstance(value, dt.datetime):
-            return None, f"field {name!r} must be a date (YYYY-MM-DD) without a time, got {value!r}"
-        if isinstance(value, dt.date):
-            return value, None
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value.strip()), None
-            except ValueError:
-                pass
-        return None, f"field {name!r} must be a date (YYYY-MM-DD), got {_describe(value)}"
-    if kind == "keywords":
-        if not isinstance(value, list) or not value:
-            return None, f"field {name!r} must be a non-empty list of phrases, got {_describe(value)}"
-        words = []
-        for word in value:
-            if not isinstance(word, str) or not word.strip():
-                return None, f"field {name!r} must contain only non-empty strings, got {_describe(word)}"
-            word = word.strip()
-            if word != word.lower() or "," in word:
-                return None, f"field {name!r}: keyword {word!r} must be lower-case without commas"
-            words.append(word)
-        return ",".join(words), None
-    raise AssertionError(f"unknown field kind {kind!r}")
-
-
 # --- parsing one file -----------------------------------------------------------------
 
 
 @dataclass
 class _Parsed:
-    spec: _FileSpec
+    spec: FileSpec
     path: str
     # (entry label, row with YAML field names) of entries without problems
     rows: list[tuple[str, dict]] = field(default_factory=list)
@@ -322,7 +124,7 @@ class _Parsed:
     identities: set[tuple] = field(default_factory=set)
 
 
-def _parse_file(spec: _FileSpec, data_dir: Path, problems: list[Problem]) -> _Parsed:
+def _parse_file(spec: FileSpec, data_dir: Path, problems: list[Problem]) -> _Parsed:
     path = data_dir / spec.filename
     parsed = _Parsed(spec, str(path))
     document = _read_yaml(path, problems)
@@ -333,12 +135,12 @@ def _parse_file(spec: _FileSpec, data_dir: Path, problems: list[Problem]) -> _Pa
     for index, entry in enumerate(document, start=1):
         label = f"entry #{index}"
         if not isinstance(entry, dict):
-            problems.append(Problem(parsed.path, label, f"expected a mapping, got {_describe(entry)}"))
+            problems.append(Problem(parsed.path, label, f"expected a mapping, got {describe(entry)}"))
             continue
         identity = []
         for name in spec.identity:
             value, reason = (
-                _check_value(known[name], entry[name]) if name in entry else (None, "missing")
+                check_value(known[name], entry[name]) if name in entry else (None, "missing")
             )
             identity.append(value if reason is None else None)
         if all(part is not None for part in identity):
@@ -350,12 +152,23 @@ def _parse_file(spec: _FileSpec, data_dir: Path, problems: list[Problem]) -> _Pa
                 entry_problems.append(f"unknown field {name!r}")
         for spec_field in spec.fields:
             if spec_field.name not in entry or entry[spec_field.name] is None:
-                if spec_field.required:
+                english = spec_field.translation_of
+                if english is not None and entry.get(english) is not None:
+                    entry_problems.append(
+                        f"has English {english!r} but no Chinese {spec_field.name!r}"
+                        " (every text the user sees needs both languages)"
+                    )
+                elif english is None and entry.get(spec_field.name + "_zh") is not None:
+                    entry_problems.append(
+                        f"has Chinese {spec_field.name + '_zh'!r} but no English {spec_field.name!r}"
+                        " (every text the user sees needs both languages)"
+                    )
+                elif spec_field.required:
                     entry_problems.append(f"missing required field {spec_field.name!r}")
                 else:
                     row[spec_field.name] = None
                 continue
-            value, reason = _check_value(spec_field, entry[spec_field.name])
+            value, reason = check_value(spec_field, entry[spec_field.name])
             if reason is not None:
                 entry_problems.append(reason)
             else:
@@ -383,7 +196,7 @@ def load_data_dir(path: str | Path = DATA_DIR) -> LoadedData:
     """Parse and validate every data file in ``path``; raise DataFileError listing all problems."""
     data_dir = Path(path)
     problems: list[Problem] = []
-    parsed = {spec.model.__tablename__: _parse_file(spec, data_dir, problems) for spec in _SPECS}
+    parsed = {spec.model.__tablename__: _parse_file(spec, data_dir, problems) for spec in SPECS}
 
     sources = {key for (key,) in parsed["sources"].identities}
     topics_by_kind = {kind: set() for kind in TOPIC_KINDS}
@@ -411,6 +224,7 @@ def load_data_dir(path: str | Path = DATA_DIR) -> LoadedData:
                 valid_rows.append((label, row))
         item.rows = valid_rows
 
+    problems.extend(_answers_missing_a_language(parsed["answers"], topics_by_kind["faq"]))
     if problems:
         raise DataFileError(problems)
 
@@ -423,6 +237,17 @@ def load_data_dir(path: str | Path = DATA_DIR) -> LoadedData:
             for _, row in item.rows
         )
     return LoadedData(**tables)
+
+
+def _answers_missing_a_language(answers: _Parsed, faq_topics: set[str]) -> list[Problem]:
+    """Every FAQ topic needs an answer in every language (answers.yml is keyed by both)."""
+    answered = {identity for identity in answers.identities}
+    return [
+        Problem(answers.path, topic, f"no {language!r} answer (every FAQ topic needs one per language)")
+        for topic in sorted(faq_topics)
+        for language in LANGUAGES
+        if (topic, language) not in answered
+    ]
 
 
 def _defined_in(what: str) -> str:
@@ -450,3 +275,18 @@ def load_into_database(engine: Engine, data: LoadedData) -> dict[str, int]:
             if rows:
                 session.execute(insert(model), [dict(row) for row in rows])
     return data.counts()
+
+
+def load_into_url(url: str, data_dir: str | Path = DATA_DIR) -> dict[str, int]:
+    """Validate ``data_dir`` and load it into the database at ``url``; return row counts.
+
+    The one way tests, benchmarks and scripts set up a knowledge base.
+    """
+    from knowledge.db import make_engine
+
+    data = load_data_dir(data_dir)
+    engine = make_engine(url)
+    try:
+        return load_into_database(engine, data)
+    finally:
+        engine.dispose()

@@ -1,4 +1,9 @@
-"""SQLAlchemy models of the knowledge base (1.4, written in 2.0 style)."""
+"""SQLAlchemy models of the knowledge base (1.4, written in 2.0 style).
+
+Every text a user can see exists in English and in Chinese: a column ``x`` has a
+sibling ``x_zh`` (the loader refuses one without the other). FAQ answers are longer,
+so they are rows per language instead (``Answer.language``).
+"""
 
 from sqlalchemy import (
     Boolean,
@@ -35,7 +40,9 @@ class Source(Base):
 
     key = Column(String(64), primary_key=True)
     title = Column(Text, nullable=False)
+    title_zh = Column(Text, nullable=False)
     publisher = Column(Text, nullable=False)
+    publisher_zh = Column(Text, nullable=False)
     published_on = Column(Date, nullable=False)
     url = Column(Text)
     note = Column(Text)
@@ -54,7 +61,9 @@ class Topic(Base):
     kind = Column(String(8), primary_key=True)
     key = Column(String(64), primary_key=True)
     title = Column(String(80), nullable=False)
+    title_zh = Column(String(40), nullable=False)
     description = Column(Text)
+    description_zh = Column(Text)
 
 
 class Indicator(Base):
@@ -75,8 +84,11 @@ class Indicator(Base):
     topic_kind = Column(String(8), nullable=False, default="stat")
     topic_key = Column(String(64), nullable=False)
     label = Column(Text, nullable=False)
+    label_zh = Column(Text, nullable=False)
     unit = Column(String(64), nullable=False)
+    unit_zh = Column(String(16), nullable=False)
     keywords = Column(Text, nullable=False)
+    keywords_zh = Column(Text, nullable=False)
     headline = Column(Boolean, nullable=False, default=False)
     sort_order = Column(Integer, nullable=False, default=0)
 
@@ -96,11 +108,14 @@ class Statistic(Base):
     value = Column(Float, nullable=False)
     qualifier = Column(String(32), nullable=False)
     period_label = Column(Text, nullable=False)
+    period_label_zh = Column(Text, nullable=False)
     period_year = Column(Integer)
     as_of = Column(Date, nullable=False)
     scope = Column(Text, nullable=False)
+    scope_zh = Column(Text, nullable=False)
     reliability = Column(String(1), nullable=False)
     note = Column(Text)
+    note_zh = Column(Text)
     source_key = Column(String(64), ForeignKey("sources.key"), nullable=False)
 
 
@@ -132,10 +147,14 @@ class Service(Base):
 
     key = Column(String(64), primary_key=True)
     name = Column(Text, nullable=False)
+    name_zh = Column(Text, nullable=False)
     kind = Column(String(16), nullable=False)
     contact = Column(Text, nullable=False)
+    contact_zh = Column(Text, nullable=False)
     offers = Column(Text, nullable=False)
+    offers_zh = Column(Text, nullable=False)
     availability_note = Column(Text)
+    availability_note_zh = Column(Text)
     language = Column(String(8), nullable=False)
     source_key = Column(String(64), ForeignKey("sources.key"), nullable=False)
 

@@ -1,7 +1,9 @@
 """Read-only queries over the knowledge base.
 
 Every function takes the session keyword-only and returns plain frozen
-dataclasses from ``knowledge.views``, so callers never hold ORM objects.
+dataclasses from ``knowledge.views``, so callers never hold ORM objects. Functions
+that return text the user sees take ``language`` ("en" or "zh") and fill the views
+with that language's columns (``title`` or ``title_zh``, ...).
 """
 
 from __future__ import annotations
@@ -10,6 +12,9 @@ import re
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
+
+from assistant.contract import DEFAULT_LANGUAGE, TOPIC_KIND_OF_PREFIX
+from assistant.language import has_han, to_simplified
 
 from knowledge.models import Answer, Indicator, Service, Source, Statistic, Topic
 from knowledge.views import AnswerView, IndicatorView, ServiceView, StatisticView, TopicView
@@ -35,13 +40,22 @@ __all__ = [
     "ping",
 ]
 
-_INTENT_PREFIXES = {"faq_": "faq", "stat_": "stat"}
 _WORD = re.compile(r"[a-z0-9%]+")
+_LATIN_AND_SPACES = re.compile(r"[A-Za-z\s'.\-]+")
 
 
 def normalise_text(value: str) -> str:
     """Lower-case ``value`` and reduce it to single-space separated words (keeps digits and %)."""
     return " ".join(_WORD.findall(value.lower()))
+
+
+def _localised(row, column: str, language: str):
+    """Return ``row.<column>_zh`` for Chinese (when set), else ``row.<column>``."""
+    if language == "zh":
+        value = getattr(row, f"{column}_zh", None)
+        if value:
+            return value
+    return getattr(row, column)
 
 
 def ping(*, session: Session) -> None:
@@ -52,15 +66,19 @@ def ping(*, session: Session) -> None:
 # --- topics and answers ---------------------------------------------------------------
 
 
-def list_topics(*, session: Session, kind: str | None = None) -> list[TopicView]:
+def list_topics(
+    *, session: Session, kind: str | None = None, language: str = DEFAULT_LANGUAGE
+) -> list[TopicView]:
     """List topics (optionally only ``faq`` or ``stat``) sorted by key, then kind."""
     stmt = select(Topic).order_by(Topic.key, Topic.kind)
     if kind is not None:
         stmt = stmt.where(Topic.kind == kind)
-    return [_topic_view(topic) for topic in session.scalars(stmt)]
+    return [_topic_view(topic, language) for topic in session.scalars(stmt)]
 
 
-def get_topic(*, session: Session, key: str, kind: str | None = None) -> TopicView | None:
+def get_topic(
+    *, session: Session, key: str, kind: str | None = None, language: str = DEFAULT_LANGUAGE
+) -> TopicView | None:
     """Return one topic.
 
     Five keys (e.g. ``arbitration``) exist both as an FAQ and as a statistics
@@ -68,7 +86,7 @@ def get_topic(*, session: Session, key: str, kind: str | None = None) -> TopicVi
     neither, the FAQ topic wins.
     """
     if kind is None:
-        for prefix, prefix_kind in _INTENT_PREFIXES.items():
+        for prefix, prefix_kind in TOPIC_KIND_OF_PREFIX.items():
             if key.startswith(prefix):
                 key, kind = key[len(prefix):], prefix_kind
                 break
@@ -76,10 +94,12 @@ def get_topic(*, session: Session, key: str, kind: str | None = None) -> TopicVi
     if kind is not None:
         stmt = stmt.where(Topic.kind == kind)
     topic = session.scalars(stmt).first()
-    return _topic_view(topic) if topic is not None else None
+    return _topic_view(topic, language) if topic is not None else None
 
 
-def get_answer(*, session: Session, topic: str, language: str = "en") -> AnswerView | None:
+def get_answer(
+    *, session: Session, topic: str, language: str = DEFAULT_LANGUAGE
+) -> AnswerView | None:
     """Return the answer of FAQ topic ``topic`` in ``language``, or None."""
     stmt = (
         select(Answer, Topic, Source)
@@ -93,11 +113,11 @@ def get_answer(*, session: Session, topic: str, language: str = "en") -> AnswerV
     answer, topic_row, source = row
     return AnswerView(
         topic=answer.topic_key,
-        title=topic_row.title,
+        title=_localised(topic_row, "title", language),
         text=answer.text,
         legal_process=answer.legal_process,
-        source_title=source.title,
-        source_publisher=source.publisher,
+        source_title=_localised(source, "title", language),
+        source_publisher=_localised(source, "publisher", language),
         source_date=source.published_on,
         source_url=source.url,
         last_reviewed=answer.last_reviewed,
@@ -107,37 +127,63 @@ def get_answer(*, session: Session, topic: str, language: str = "en") -> AnswerV
 # --- indicators -----------------------------------------------------------------------
 
 
-def list_indicators(*, session: Session, topic: str) -> list[IndicatorView]:
+def list_indicators(
+    *, session: Session, topic: str, language: str = DEFAULT_LANGUAGE
+) -> list[IndicatorView]:
     """List the indicators of statistics topic ``topic`` in their sort order."""
     stmt = (
         select(Indicator)
         .where(Indicator.topic_key == topic)
         .order_by(Indicator.sort_order, Indicator.key)
     )
-    return [_indicator_view(indicator) for indicator in session.scalars(stmt)]
+    return [_indicator_view(indicator, language) for indicator in session.scalars(stmt)]
 
 
-def match_indicators(*, session: Session, topic: str, text: str) -> list[IndicatorView]:
+def match_indicators(
+    *, session: Session, topic: str, text: str, language: str = DEFAULT_LANGUAGE
+) -> list[IndicatorView]:
     """Return the indicators of ``topic`` whose keywords occur in ``text``, best match first.
 
-    Keywords match whole words after normalisation; an indicator's score is its
-    longest matching keyword, ties keep the indicator sort order.
+    English keywords match whole words after normalisation; Chinese keywords match as
+    substrings of the Simplified text (Chinese has no spaces). An indicator's score is
+    its longest matching keyword, ties keep the indicator sort order. A Chinese
+    question is matched on Chinese keywords first and on English ones only when none
+    match, so "lawyer 人数" still finds its indicator; glosses the NLU adds to Chinese
+    text never outvote the Chinese keywords.
     """
+    indicators = list_indicators(session=session, topic=topic, language=language)
+    if has_han(text):
+        # Latin words and spaces out: Chinese keywords are written without them, and the
+        # NLU's glosses ("律师调解 lawyer mediation 员") would split a keyword (调解员).
+        chinese = _LATIN_AND_SPACES.sub("", to_simplified(text))
+        found = _best_first(indicators, lambda i: _chinese_score(i, chinese))
+        if found:
+            return found
     haystack = f" {normalise_text(text)} "
-    scored = []
-    for position, indicator in enumerate(list_indicators(session=session, topic=topic)):
-        best = 0
-        for keyword in indicator.keywords:
-            needle = normalise_text(keyword)
-            # "lawyer" should find the keyword "lawyers", and "studio" "studios".
-            singular = needle[:-1] if needle.endswith("s") and len(needle) > 3 else needle
-            for form in {needle, singular}:
-                if form and f" {form} " in haystack:
-                    best = max(best, len(form))
-        if best:
-            scored.append((-best, position, indicator))
+    return _best_first(indicators, lambda i: _english_score(i, haystack))
+
+
+def _best_first(indicators: list[IndicatorView], score) -> list[IndicatorView]:
+    scored = [(-score(i), position, i) for position, i in enumerate(indicators)]
+    scored = [item for item in scored if item[0] < 0]
     scored.sort(key=lambda item: item[:2])
     return [indicator for _, _, indicator in scored]
+
+
+def _chinese_score(indicator: IndicatorView, text: str) -> int:
+    return max((len(k) for k in indicator.keywords_zh if k and k in text), default=0)
+
+
+def _english_score(indicator: IndicatorView, haystack: str) -> int:
+    best = 0
+    for keyword in indicator.keywords:
+        needle = normalise_text(keyword)
+        # "lawyer" should find the keyword "lawyers", and "studio" "studios".
+        singular = needle[:-1] if needle.endswith("s") and len(needle) > 3 else needle
+        for form in {needle, singular}:
+            if form and f" {form} " in haystack:
+                best = max(best, len(form))
+    return best
 
 
 # --- statistics -----------------------------------------------------------------------
@@ -151,7 +197,9 @@ def _statistics_stmt():
     )
 
 
-def get_indicator_history(*, session: Session, indicator: str) -> list[StatisticView]:
+def get_indicator_history(
+    *, session: Session, indicator: str, language: str = DEFAULT_LANGUAGE
+) -> list[StatisticView]:
     """Return every figure of ``indicator``, newest ``as_of`` first."""
     stmt = (
         _statistics_stmt()
@@ -160,10 +208,12 @@ def get_indicator_history(*, session: Session, indicator: str) -> list[Statistic
             Statistic.as_of.desc(), Statistic.period_year.desc().nulls_last(), Statistic.key
         )
     )
-    return [_statistic_view(*row) for row in session.execute(stmt)]
+    return [_statistic_view(*row, language) for row in session.execute(stmt)]
 
 
-def get_statistic_for_year(*, session: Session, indicator: str, year: int) -> StatisticView | None:
+def get_statistic_for_year(
+    *, session: Session, indicator: str, year: int, language: str = DEFAULT_LANGUAGE
+) -> StatisticView | None:
     """Return the figure of ``indicator`` for ``period_year == year`` (newest if several)."""
     stmt = (
         _statistics_stmt()
@@ -172,10 +222,12 @@ def get_statistic_for_year(*, session: Session, indicator: str, year: int) -> St
         .limit(1)
     )
     row = session.execute(stmt).first()
-    return _statistic_view(*row) if row is not None else None
+    return _statistic_view(*row, language) if row is not None else None
 
 
-def list_statistics(*, session: Session, topic: str | None = None) -> list[StatisticView]:
+def list_statistics(
+    *, session: Session, topic: str | None = None, language: str = DEFAULT_LANGUAGE
+) -> list[StatisticView]:
     """List figures (of one topic or all) by indicator sort order, newest ``as_of`` first."""
     stmt = _statistics_stmt().order_by(
         Indicator.topic_key,
@@ -186,7 +238,7 @@ def list_statistics(*, session: Session, topic: str | None = None) -> list[Stati
     )
     if topic is not None:
         stmt = stmt.where(Indicator.topic_key == topic)
-    return [_statistic_view(*row) for row in session.execute(stmt)]
+    return [_statistic_view(*row, language) for row in session.execute(stmt)]
 
 
 def list_statistic_years(*, session: Session, topic: str) -> list[int]:
@@ -204,15 +256,18 @@ def list_statistic_years(*, session: Session, topic: str) -> list[int]:
 # --- services -------------------------------------------------------------------------
 
 
-def get_service(*, session: Session, key: str) -> ServiceView | None:
+def get_service(
+    *, session: Session, key: str, language: str = DEFAULT_LANGUAGE
+) -> ServiceView | None:
     """Return the service ``key`` (e.g. ``hotline_12348``), or None."""
     row = session.execute(_services_stmt().where(Service.key == key)).first()
-    return _service_view(*row) if row is not None else None
+    return _service_view(*row, language) if row is not None else None
 
 
-def list_services(*, session: Session) -> list[ServiceView]:
+def list_services(*, session: Session, language: str = DEFAULT_LANGUAGE) -> list[ServiceView]:
     """List all services sorted by key."""
-    return [_service_view(*row) for row in session.execute(_services_stmt().order_by(Service.key))]
+    rows = session.execute(_services_stmt().order_by(Service.key))
+    return [_service_view(*row, language) for row in rows]
 
 
 def _services_stmt():
@@ -222,53 +277,60 @@ def _services_stmt():
 # --- conversions ----------------------------------------------------------------------
 
 
-def _topic_view(topic: Topic) -> TopicView:
-    return TopicView(key=topic.key, kind=topic.kind, title=topic.title)
+def _topic_view(topic: Topic, language: str) -> TopicView:
+    return TopicView(key=topic.key, kind=topic.kind, title=_localised(topic, "title", language))
 
 
-def _indicator_view(indicator: Indicator) -> IndicatorView:
-    keywords = tuple(word.strip() for word in indicator.keywords.split(",") if word.strip())
+def _split_keywords(value: str | None) -> tuple[str, ...]:
+    return tuple(word.strip() for word in (value or "").split(",") if word.strip())
+
+
+def _indicator_view(indicator: Indicator, language: str) -> IndicatorView:
     return IndicatorView(
         key=indicator.key,
         topic=indicator.topic_key,
-        label=indicator.label,
-        unit=indicator.unit,
-        keywords=keywords,
+        label=_localised(indicator, "label", language),
+        unit=_localised(indicator, "unit", language),
+        keywords=_split_keywords(indicator.keywords),
+        keywords_zh=_split_keywords(indicator.keywords_zh),
         headline=indicator.headline,
     )
 
 
-def _statistic_view(statistic: Statistic, indicator: Indicator, source: Source) -> StatisticView:
+def _statistic_view(
+    statistic: Statistic, indicator: Indicator, source: Source, language: str
+) -> StatisticView:
     return StatisticView(
         key=statistic.key,
         indicator=indicator.key,
-        label=indicator.label,
+        label=_localised(indicator, "label", language),
         topic=indicator.topic_key,
         value=statistic.value,
-        unit=indicator.unit,
+        unit=_localised(indicator, "unit", language),
         qualifier=statistic.qualifier,
-        period_label=statistic.period_label,
+        period_label=_localised(statistic, "period_label", language),
         period_year=statistic.period_year,
         as_of=statistic.as_of,
-        scope=statistic.scope,
+        scope=_localised(statistic, "scope", language),
         reliability=statistic.reliability,
-        note=statistic.note,
-        source_title=source.title,
-        source_publisher=source.publisher,
+        note=_localised(statistic, "note", language),
+        source_title=_localised(source, "title", language),
+        source_publisher=_localised(source, "publisher", language),
         source_date=source.published_on,
         source_url=source.url,
+        language=language,
     )
 
 
-def _service_view(service: Service, source: Source) -> ServiceView:
+def _service_view(service: Service, source: Source, language: str) -> ServiceView:
     return ServiceView(
         key=service.key,
-        name=service.name,
+        name=_localised(service, "name", language),
         kind=service.kind,
-        contact=service.contact,
-        offers=service.offers,
-        availability_note=service.availability_note,
+        contact=_localised(service, "contact", language),
+        offers=_localised(service, "offers", language),
+        availability_note=_localised(service, "availability_note", language),
         language=service.language,
-        source_title=source.title,
+        source_title=_localised(source, "title", language),
         source_url=source.url,
     )

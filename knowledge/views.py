@@ -1,4 +1,7 @@
-"""Plain, immutable values returned by ``knowledge.repository`` (never live ORM objects)."""
+"""Plain, immutable values returned by ``knowledge.repository`` (never live ORM objects).
+
+Text fields hold the language the repository was asked for (English or Chinese).
+"""
 
 from __future__ import annotations
 
@@ -33,6 +36,7 @@ class IndicatorView:
     label: str
     unit: str
     keywords: tuple[str, ...]
+    keywords_zh: tuple[str, ...]
     headline: bool
 
 
@@ -55,6 +59,8 @@ class StatisticView:
     source_publisher: str
     source_date: dt.date
     source_url: str | None
+    # The language the text fields are in: "en" or "zh".
+    language: str = "en"
 
 
 @dataclass(frozen=True)

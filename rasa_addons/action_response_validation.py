@@ -9,7 +9,7 @@ is done once.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Dict, Text
+from typing import Any, Text
 
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
@@ -25,7 +25,7 @@ def _response_validator() -> Any:
     return validator_class(schema)
 
 
-def validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
+def validate_action_result(self: RemoteAction, result: dict[Text, Any]) -> bool:
     """Check an action-server reply against Rasa's response schema."""
     from jsonschema import ValidationError
 

@@ -9,7 +9,7 @@ apology that points to the 12348 hotline.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Text
 
 from rasa.core.policies.policy import Policy, PolicyPrediction, confidence_scores_for
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -20,7 +20,13 @@ from rasa.shared.core.events import ActionExecuted, SlotSet
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-ANSWER_MARKER_SLOT = "last_answer"
+from assistant.contract import (
+    FAQ_INTENT_PREFIX,
+    LAST_ANSWER_SLOT,
+    PERIOD_FOLLOWUP_INTENT,
+    STAT_INTENT_PREFIX,
+    UNKNOWN_STATISTIC_INTENT,
+)
 
 
 @DefaultV1Recipe.register(
@@ -30,16 +36,16 @@ class KnowledgeRouterPolicy(Policy):
     """Route knowledge-base intents by name prefix; reply even when an action fails."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[Text, Any]:
         """Return the default configuration."""
         return {
             # Above RulePolicy (6): a failed rule action must still get a reply.
             "priority": 7,
             "routes": {
-                "faq_": "action_answer_faq",
-                "stat_": "action_answer_statistic",
-                "ask_period_followup": "action_answer_statistic",
-                "ask_unknown_statistic": "action_answer_statistic",
+                FAQ_INTENT_PREFIX: "action_answer_faq",
+                STAT_INTENT_PREFIX: "action_answer_statistic",
+                PERIOD_FOLLOWUP_INTENT: "action_answer_statistic",
+                UNKNOWN_STATISTIC_INTENT: "action_answer_statistic",
             },
             # Actions that always set `last_answer` when they succeed.
             "answering_actions": [
@@ -54,7 +60,7 @@ class KnowledgeRouterPolicy(Policy):
 
     def train(
         self,
-        training_trackers: List[TrackerWithCachedStates],
+        training_trackers: list[TrackerWithCachedStates],
         domain: Domain,
         **kwargs: Any,
     ) -> Resource:
@@ -65,7 +71,7 @@ class KnowledgeRouterPolicy(Policy):
         self,
         tracker: DialogueStateTracker,
         domain: Domain,
-        rule_only_data: Optional[Dict[Text, Any]] = None,
+        rule_only_data: dict[Text, Any] | None = None,
         **kwargs: Any,
     ) -> PolicyPrediction:
         """Predict the routed action, or abstain with all-zero scores."""
@@ -74,7 +80,7 @@ class KnowledgeRouterPolicy(Policy):
             return self._prediction(self._default_predictions(domain))
         return self._prediction(confidence_scores_for(action, 1.0, domain))
 
-    def _next_action(self, tracker: DialogueStateTracker) -> Optional[Text]:
+    def _next_action(self, tracker: DialogueStateTracker) -> Text | None:
         latest_action = tracker.latest_action_name
         if latest_action == ACTION_LISTEN_NAME:
             return self._route_user_message(tracker)
@@ -89,7 +95,7 @@ class KnowledgeRouterPolicy(Policy):
             return ACTION_LISTEN_NAME
         return None
 
-    def _route_user_message(self, tracker: DialogueStateTracker) -> Optional[Text]:
+    def _route_user_message(self, tracker: DialogueStateTracker) -> Text | None:
         message = tracker.latest_message
         if message is None:
             return None
@@ -109,7 +115,7 @@ class KnowledgeRouterPolicy(Policy):
     @staticmethod
     def _latest_action_answered(tracker: DialogueStateTracker) -> bool:
         for event in reversed(tracker.events):
-            if isinstance(event, SlotSet) and event.key == ANSWER_MARKER_SLOT:
+            if isinstance(event, SlotSet) and event.key == LAST_ANSWER_SLOT:
                 return True
             if isinstance(event, ActionExecuted):
                 return False

@@ -14,7 +14,8 @@ import hashlib
 import hmac
 import logging
 import os
-from typing import Any, Awaitable, Callable, Optional, Text
+from typing import Any, Text
+from collections.abc import Awaitable, Callable
 
 import sqlalchemy as sa
 from rasa.core.channels.channel import InputChannel, UserMessage
@@ -63,11 +64,11 @@ class PrivacyInput(InputChannel):
         return "privacy"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[dict]) -> "PrivacyInput":
+    def from_credentials(cls, credentials: dict | None) -> PrivacyInput:
         """Create the channel; the token comes from the environment only."""
         return cls(os.environ.get("RASA_PRIVACY_TOKEN") or None)
 
-    def __init__(self, token: Optional[Text]) -> None:
+    def __init__(self, token: Text | None) -> None:
         self._token = token
 
     def _authorised(self, request: Request) -> bool:

@@ -1,8 +1,10 @@
 """An NLU pipeline component that makes any user text safe for the rest of the pipeline.
 
 Users paste anything: control characters, zero-width and bidi marks, full-width
-letters, "Zalgo" combining-mark floods, pages of text. The featurizers and DIET
-cope best with short, clean, NFKC-normalised text, so this component runs first.
+letters, "Zalgo" combining-mark floods, pages of text, Traditional characters. The
+featurizers and DIET cope best with short, clean, NFKC-normalised Simplified text, so
+this component runs first (after the language detector, which must see the user's own
+script and words, not the English glosses added here).
 """
 from __future__ import annotations
 
@@ -10,9 +12,11 @@ import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Text
 
 import yaml
+
+from assistant.language import chinese_years_to_digits, detect_language, to_simplified
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -31,18 +35,23 @@ DEFAULT_GLOSSARY = Path(__file__).with_name("glossary_zh_en.yml")
 
 
 @lru_cache(maxsize=8)
-def load_glossary(path: Path = DEFAULT_GLOSSARY) -> Tuple[Tuple[str, str], ...]:
+def load_glossary(path: Path = DEFAULT_GLOSSARY) -> tuple[tuple[str, str], ...]:
     """Return (Chinese term, English words) pairs, longest term first."""
     terms = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("terms") or {}
     pairs = {unicodedata.normalize("NFKC", str(k)): str(v) for k, v in terms.items()}
     return tuple(sorted(pairs.items(), key=lambda pair: -len(pair[0])))
 
 
-def add_glosses(text: Text, glossary: Tuple[Tuple[str, str], ...]) -> Text:
-    """Add the English words after each glossary term in the text (longest match wins)."""
-    if not glossary or text.isascii():
+def add_glosses(text: Text, glossary: tuple[tuple[str, str], ...]) -> Text:
+    """Add the English words after each glossary term of an English text (longest match wins).
+
+    Only English messages with Chinese terms in them ("what is 法律援助") are glossed: a
+    Chinese message is read by the Chinese training examples, and English words added to
+    it made it look like the English ones (README "Choosing the pipeline").
+    """
+    if not glossary or text.isascii() or detect_language(text) != "en":
         return text
-    pieces: List[str] = []
+    pieces: list[str] = []
     position = 0
     while position < len(text):
         for term, english in glossary:
@@ -59,11 +68,13 @@ def add_glosses(text: Text, glossary: Tuple[Tuple[str, str], ...]) -> Text:
 def normalise_text(
     text: Text,
     max_characters: int = DEFAULT_MAX_CHARACTERS,
-    glossary: Optional[Tuple[Tuple[str, str], ...]] = None,
+    glossary: tuple[tuple[str, str], ...] | None = None,
 ) -> Text:
-    """Return text NFKC-normalised, without control/format characters, capped, glossed."""
-    text = unicodedata.normalize("NFKC", text or "")
-    kept: List[str] = []
+    """Return text NFKC-normalised, without control/format characters, capped, in
+    Simplified characters with Chinese years in digits, and glossed."""
+    # Cap first: nothing below should spend time on pages of pasted text.
+    text = unicodedata.normalize("NFKC", (text or "")[: max_characters * 4])
+    kept: list[str] = []
     marks_in_a_row = 0
     for character in text:
         category = unicodedata.category(character)
@@ -84,6 +95,7 @@ def normalise_text(
         # Cut at a word boundary when there is one near the end.
         space = cut.rfind(" ", max_characters - 40)
         cleaned = cut[:space] if space > 0 else cut
+    cleaned = chinese_years_to_digits(to_simplified(cleaned))
     if glossary:
         cleaned = add_glosses(cleaned, glossary)
     return _WHITESPACE.sub(" ", cleaned).strip()
@@ -96,12 +108,12 @@ class TextNormaliser(GraphComponent):
     """Normalises message text in place before tokenisation."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[Text, Any]:
         """Return the default configuration."""
         # A file name next to this module, so a model does not depend on where it was trained.
         return {"max_characters": DEFAULT_MAX_CHARACTERS, "glossary": DEFAULT_GLOSSARY.name}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: dict[Text, Any]) -> None:
         self._max_characters = int(config["max_characters"])
         glossary = config.get("glossary")
         self._glossary = load_glossary(Path(__file__).with_name(glossary)) if glossary else ()
@@ -109,11 +121,11 @@ class TextNormaliser(GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[Text, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "TextNormaliser":
+    ) -> TextNormaliser:
         """Create the component (it has nothing to train)."""
         return cls(config)
 
@@ -128,7 +140,7 @@ class TextNormaliser(GraphComponent):
             self._normalise(example)
         return training_data
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         """Normalise incoming messages."""
         for message in messages:
             self._normalise(message)

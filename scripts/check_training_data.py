@@ -13,10 +13,10 @@ import re
 import sys
 from collections import defaultdict
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
 
 import yaml
 
+from assistant.contract import intent_of, is_knowledge_intent, topic_of
 from knowledge.loader import Problem
 from scripts.model_store import PROJECT_ROOT
 
@@ -33,9 +33,9 @@ def comparable(example: str) -> str:
     return " ".join(re.findall(r"\w+", example.lower()))
 
 
-def read_examples(nlu_files: List[Path], root: Path) -> Dict[str, List[Tuple[str, str]]]:
+def read_examples(nlu_files: list[Path], root: Path) -> dict[str, list[tuple[str, str]]]:
     """Return intent -> [(file, example)] from the NLU files."""
-    examples: Dict[str, List[Tuple[str, str]]] = defaultdict(list)
+    examples: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for path in nlu_files:
         content = yaml.safe_load(path.read_text()) or {}
         for block in content.get("nlu") or []:
@@ -48,11 +48,11 @@ def read_examples(nlu_files: List[Path], root: Path) -> Dict[str, List[Tuple[str
     return examples
 
 
-def check(root: Path = PROJECT_ROOT, knowledge_dir: Optional[Path] = None) -> List[Finding]:
+def check(root: Path = PROJECT_ROOT, knowledge_dir: Path | None = None) -> list[Finding]:
     """Return every problem found (empty when all is well)."""
     from knowledge.loader import load_data_dir
 
-    findings: List[Finding] = []
+    findings: list[Finding] = []
     knowledge_dir = knowledge_dir or root / "knowledge" / "data"
     knowledge = load_data_dir(knowledge_dir)  # raises DataFileError with its own messages
     answers_file = str((knowledge_dir / "answers.yml").relative_to(root))
@@ -66,24 +66,25 @@ def check(root: Path = PROJECT_ROOT, knowledge_dir: Optional[Path] = None) -> Li
     examples = read_examples(nlu_files, root)
 
     for intent in sorted(domain_intents | set(examples)):
-        if intent.startswith("faq_") and intent[4:] not in answered_topics:
+        kind, key = topic_of(intent) or ("", "")
+        if kind == "faq" and key not in answered_topics:
             findings.append(Finding(answers_file, intent,
-                                    f"intent {intent} has no answer: add one with topic {intent[4:]}"))
-        if intent.startswith("stat_") and intent[5:] not in figure_topics:
+                                    f"intent {intent} has no answer: add one with topic {key}"))
+        if kind == "stat" and key not in figure_topics:
             findings.append(Finding(statistics_file, intent,
-                                    f"intent {intent} has no figures for topic {intent[5:]}"))
+                                    f"intent {intent} has no figures for topic {key}"))
         if intent not in domain_intents:
             findings.append(Finding("domain.yml", intent, "intent has examples but is not listed under intents"))
-        elif intent not in examples and intent.startswith(("faq_", "stat_")):
-            findings.append(Finding("data/nlu.yml", intent, "intent is in domain.yml but has no examples"))
-    for topic in sorted(answered_topics - {i[4:] for i in domain_intents if i.startswith("faq_")}):
-        findings.append(Finding(answers_file, topic,
-                                f"answer has no intent: add faq_{topic} to domain.yml and data/nlu.yml"))
-    for topic in sorted(figure_topics - {i[5:] for i in domain_intents if i.startswith("stat_")}):
-        findings.append(Finding(statistics_file, topic,
-                                f"figures have no intent: add stat_{topic} to domain.yml and data/nlu.yml"))
+        elif intent not in examples and is_knowledge_intent(intent):
+            findings.append(Finding("data/nlu/", intent, "intent is in domain.yml but has no examples"))
+    intent_topics = {topic_of(intent) for intent in domain_intents} - {None}
+    for kind, topics, file in (("faq", answered_topics, answers_file), ("stat", figure_topics, statistics_file)):
+        for topic in sorted(topics - {key for k, key in intent_topics if k == kind}):
+            what = "answer" if kind == "faq" else "figures"
+            findings.append(Finding(file, topic, f"{what} {'has' if kind == 'faq' else 'have'} no intent: "
+                                    f"add {intent_of(kind, topic)} to domain.yml and data/nlu/"))
 
-    seen: Dict[str, Tuple[str, str, str]] = {}
+    seen: dict[str, tuple[str, str, str]] = {}
     for intent, items in sorted(examples.items()):
         for file, example in items:
             key = comparable(example)

@@ -15,13 +15,12 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Iterable, List, Optional
+from collections.abc import Iterable
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TRAINING_INPUT_GLOBS = (
@@ -31,12 +30,14 @@ TRAINING_INPUT_GLOBS = (
     "data/**/*.yml",
     "rasa_addons/**/*.py",
     "rasa_addons/**/*.yml",
+    "rasa_addons/**/*.txt",
+    "assistant/**/*.py",
     "requirements.txt",
 )
 CURRENT_MODEL_NAME = "current.tar.gz"
 
 
-def training_inputs(root: Path = PROJECT_ROOT) -> List[Path]:
+def training_inputs(root: Path = PROJECT_ROOT) -> list[Path]:
     """Return the files whose content decides the trained model, sorted."""
     files = set()
     for pattern in TRAINING_INPUT_GLOBS:
@@ -109,13 +110,13 @@ def make_current(model: Path) -> Path:
     return link
 
 
-def current_model(models_dir: Path) -> Optional[Path]:
+def current_model(models_dir: Path) -> Path | None:
     """Return the resolved current model, or None."""
     link = models_dir / CURRENT_MODEL_NAME
     return link.resolve() if link.exists() else None
 
 
-def ensure_model(root: Path = PROJECT_ROOT, models_dir: Optional[Path] = None,
+def ensure_model(root: Path = PROJECT_ROOT, models_dir: Path | None = None,
                  force: bool = False) -> Path:
     """Return the model for the current inputs, training it first if needed."""
     models_dir = models_dir or root / "models"
@@ -130,7 +131,7 @@ def ensure_model(root: Path = PROJECT_ROOT, models_dir: Optional[Path] = None,
     return model
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=["hash", "ensure", "train", "path"])

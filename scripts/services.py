@@ -1,15 +1,18 @@
 """Starts the action server and the Rasa server on loopback, for tests and benchmarks."""
 from __future__ import annotations
 
+import secrets
 import signal
 import socket
 import subprocess
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import IO
+from collections.abc import Iterator
 
 import yaml
 
@@ -32,7 +35,7 @@ class Service:
     process: subprocess.Popen
     log_path: Path
     started_in: float = 0.0
-    _log_file: Optional[object] = field(default=None, repr=False)
+    _log_file: IO[str] | None = field(default=None, repr=False)
 
     def log(self) -> str:
         """Return what the process has logged so far."""
@@ -70,23 +73,27 @@ def _wait_until_up(service: Service, probe_url: str, timeout: float) -> None:
     raise RuntimeError(f"{service.name} did not start within {timeout:.0f} s:\n{service.log()[-4000:]}")
 
 
-def _start(name: str, command: List[str], environment: Dict[str, str], log_path: Path,
+def _start(name: str, command: list[str], environment: dict[str, str], log_path: Path,
            url: str, probe_url: str, timeout: float, cwd: Path) -> Service:
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    log_file = open(log_path, "w")
+    log_file = open(log_path, "w")  # noqa: SIM115 (the Service owns it and closes it in stop())
     started = time.monotonic()
-    process = subprocess.Popen(
-        command, cwd=cwd, env={**environment, "PYTHONPATH": str(cwd)}, stdout=log_file,
-        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-    )
+    try:
+        process = subprocess.Popen(
+            command, cwd=cwd, env={**environment, "PYTHONPATH": str(cwd)}, stdout=log_file,
+            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        )
+    except OSError:
+        log_file.close()
+        raise
     service = Service(name, url, process, log_path, _log_file=log_file)
     _wait_until_up(service, probe_url, timeout)
     service.started_in = time.monotonic() - started
     return service
 
 
-def start_action_server(log_path: Path, port: Optional[int] = None,
-                        environment: Optional[Dict[str, str]] = None,
+def start_action_server(log_path: Path, port: int | None = None,
+                        environment: dict[str, str] | None = None,
                         timeout: float = 90, cwd: Path = PROJECT_ROOT) -> Service:
     """Start `rasa run actions` on 127.0.0.1 and wait for its /health."""
     port = port or free_port()
@@ -100,8 +107,8 @@ def start_action_server(log_path: Path, port: Optional[int] = None,
 
 
 def write_endpoints(path: Path, action_server_url: str,
-                    tracker_store: Optional[dict] = None,
-                    lock_store: Optional[dict] = None) -> Path:
+                    tracker_store: dict | None = None,
+                    lock_store: dict | None = None) -> Path:
     """Write an endpoints.yml for one server."""
     endpoints: dict = {"action_endpoint": {"url": f"{action_server_url}/webhook"}}
     if tracker_store:
@@ -113,9 +120,9 @@ def write_endpoints(path: Path, action_server_url: str,
 
 
 def start_rasa_server(model: Path, endpoints: Path, log_path: Path,
-                      port: Optional[int] = None, api_token: Optional[str] = None,
-                      environment: Optional[Dict[str, str]] = None,
-                      credentials: Optional[Path] = None,
+                      port: int | None = None, api_token: str | None = None,
+                      environment: dict[str, str] | None = None,
+                      credentials: Path | None = None,
                       timeout: float = 240, cwd: Path = PROJECT_ROOT) -> Service:
     """Start `rasa run` with the REST channel on 127.0.0.1 and wait until it answers."""
     port = port or free_port()
@@ -130,3 +137,37 @@ def start_rasa_server(model: Path, endpoints: Path, log_path: Path,
     url = f"http://127.0.0.1:{port}"
     return _start("rasa server", command, env, log_path, url, f"{url}/", timeout, cwd)
 
+
+
+@dataclass
+class Serving:
+    """An action server and a Rasa server started together by `serving()`."""
+
+    actions: Service
+    rasa: Service
+    # The Rasa HTTP API token of this run only (random, never a fixed word).
+    api_token: str
+
+
+@contextmanager
+def serving(model: Path, directory: Path, environment: dict[str, str] | None = None,
+            cwd: Path = PROJECT_ROOT, api: bool = True) -> Iterator[Serving]:
+    """Start the action server and Rasa on free loopback ports; stop both on exit.
+
+    Logs go to `directory` (actions.log, rasa.log). With `api`, Rasa's HTTP API is on
+    with a random token made for this run.
+    """
+    api_token = secrets.token_urlsafe(24) if api else ""
+    actions = start_action_server(directory / "actions.log", environment=environment, cwd=cwd)
+    try:
+        endpoints = write_endpoints(directory / "endpoints.yml", actions.url)
+        rasa = start_rasa_server(
+            model, endpoints, directory / "rasa.log", api_token=api_token or None,
+            environment=environment, credentials=cwd / "credentials.yml", cwd=cwd,
+        )
+        try:
+            yield Serving(actions, rasa, api_token)
+        finally:
+            rasa.stop()
+    finally:
+        actions.stop()

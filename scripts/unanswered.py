@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional
+from collections.abc import Iterable
 
 from scripts.model_store import PROJECT_ROOT
 
@@ -34,8 +34,8 @@ class Group:
 
     text: str
     count: int = 0
-    reasons: Dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    guesses: Dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    reasons: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    guesses: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     conversations: set = field(default_factory=set)
     last_seen: float = 0.0
 
@@ -49,7 +49,7 @@ def unanswered_messages(events: Iterable, sender: str) -> Iterable[dict]:
     """Yield {text, reason, guess, timestamp} for each unanswered user message."""
     from rasa.shared.core.events import ActionExecuted, UserUttered
 
-    pending: Optional[UserUttered] = None
+    pending: UserUttered | None = None
     for event in events:
         if isinstance(event, UserUttered):
             pending = event
@@ -77,7 +77,7 @@ def unanswered_messages(events: Iterable, sender: str) -> Iterable[dict]:
             pending = None
 
 
-async def collect(endpoints_path: Path, domain_path: Path) -> Dict[str, Group]:
+async def collect(endpoints_path: Path, domain_path: Path) -> dict[str, Group]:
     """Read every conversation from the tracker store and group unanswered messages."""
     from rasa.core.tracker_store import TrackerStore
     from rasa.core.utils import AvailableEndpoints
@@ -94,7 +94,7 @@ async def collect(endpoints_path: Path, domain_path: Path) -> Dict[str, Group]:
         warnings.filterwarnings("ignore", message="Slot auto-fill has been removed")
         domain = Domain.load(str(domain_path))
     store = TrackerStore.create(endpoints.tracker_store, domain)
-    groups: Dict[str, Group] = {}
+    groups: dict[str, Group] = {}
     for sender in await store.keys():
         tracker = await store.retrieve_full_tracker(sender)
         if tracker is None:
@@ -112,7 +112,7 @@ async def collect(endpoints_path: Path, domain_path: Path) -> Dict[str, Group]:
     return groups
 
 
-def render(groups: Dict[str, Group]) -> str:
+def render(groups: dict[str, Group]) -> str:
     """Return the review file as Markdown, most frequent first."""
     generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
@@ -120,7 +120,7 @@ def render(groups: Dict[str, Group]) -> str:
         "",
         f"Generated {generated} by `make unanswered`. Each row is a message the assistant "
         "could not answer confidently; frequent ones are candidates for new intents "
-        "(add examples to data/nlu.yml and an answer to knowledge/data, then `make retrain`).",
+        "(add examples to data/nlu/ and an answer to knowledge/data, then `make retrain`).",
         "",
         "| count | conversations | message | why | nearest intent | last seen |",
         "|---|---|---|---|---|---|",
@@ -136,7 +136,7 @@ def render(groups: Dict[str, Group]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     """Write the report and say where it is."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--endpoints", type=Path, default=PROJECT_ROOT / "deploy" / "endpoints.yml")

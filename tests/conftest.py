@@ -6,13 +6,13 @@ caches it by hash under models/), so a second test run reuses it.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from scripts.model_store import PROJECT_ROOT, ensure_model
 from scripts.services import Service, start_action_server, start_rasa_server, write_endpoints
-from tests.support import RestReply, post_json
+from testkit.support import RestReply, post_json, temporary_postgres_database
 
 # The HTTP API is enabled only with a token; tests read trackers through it.
 RASA_API_TOKEN = "test-api-token"
@@ -27,13 +27,10 @@ def trained_model() -> Path:
 @pytest.fixture(scope="session")
 def kb_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     """Return the URL of a SQLite knowledge base loaded from knowledge/data."""
-    from knowledge.db import make_engine
-    from knowledge.loader import load_data_dir, load_into_database
+    from knowledge.loader import load_into_url
 
     url = f"sqlite:///{tmp_path_factory.mktemp('kb') / 'knowledge.db'}"
-    engine = make_engine(url)
-    load_into_database(engine, load_data_dir(PROJECT_ROOT / "knowledge" / "data"))
-    engine.dispose()
+    load_into_url(url)
     return url
 
 
@@ -83,3 +80,104 @@ def talk(rasa_url: str, request: pytest.FixtureRequest) -> Callable[..., RestRep
         return post_json(f"{rasa_url}/webhooks/rest/webhook", {"sender": sender, "message": text})
 
     return send
+
+
+# --- knowledge base: a fresh database per test, from the shipped data files -----------
+
+
+@pytest.fixture(scope="session")
+def kb_data():
+    """The shipped data files, parsed once (LoadedData is immutable)."""
+    from knowledge.loader import load_data_dir
+
+    return load_data_dir()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """URL of a fresh, empty database (SQLite file or PostgreSQL database), removed after."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'kb.db'}"
+        return
+    with temporary_postgres_database("kb_test") as url:
+        yield url
+
+
+@pytest.fixture
+def engine(database_url: str):
+    """An engine on the fresh database."""
+    from knowledge.db import make_engine
+
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def loaded_engine(engine, kb_data):
+    """The fresh database loaded with the shipped data."""
+    from knowledge.loader import load_into_database
+
+    load_into_database(engine, kb_data)
+    return engine
+
+
+@pytest.fixture
+def session(loaded_engine):
+    """A session on the loaded database, in one transaction."""
+    from knowledge.db import make_session_factory
+
+    Session = make_session_factory(loaded_engine)
+    with Session.begin() as session:
+        yield session
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A writable copy of the shipped data directory."""
+    import shutil
+
+    from knowledge.loader import DATA_DIR
+
+    return Path(shutil.copytree(DATA_DIR, tmp_path / "data"))
+
+
+# --- actions: a fresh knowledge base per test, a real dispatcher --------------------------
+
+
+def _forget_cached_action_settings() -> None:
+    from actions import config as action_config
+    from actions import knowledge_access
+
+    action_config.get_settings.cache_clear()
+    knowledge_access._session_factory.cache_clear()
+
+
+@pytest.fixture
+def knowledge_base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A fresh SQLite knowledge base per test, loaded from knowledge/data, used by the actions."""
+    from knowledge.loader import load_into_url
+
+    url = f"sqlite:///{tmp_path / 'kb.db'}"
+    load_into_url(url)
+    monkeypatch.setenv("KB_DATABASE_URL", url)
+    _forget_cached_action_settings()
+    yield url
+    _forget_cached_action_settings()
+
+
+@pytest.fixture
+def unreachable_knowledge_base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Point the actions at a database that cannot be opened."""
+    monkeypatch.setenv("KB_DATABASE_URL", f"sqlite:///{tmp_path / 'missing-dir' / 'kb.db'}")
+    _forget_cached_action_settings()
+    yield
+    _forget_cached_action_settings()
+
+
+@pytest.fixture
+def dispatcher():
+    """A fresh rasa_sdk dispatcher per test."""
+    from rasa_sdk.executor import CollectingDispatcher
+
+    return CollectingDispatcher()

@@ -2,101 +2,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Dict, List, Optional
 
 import pytest
-from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import config as action_config
-from actions import knowledge_access
 from actions.clarify import ActionClarify
 from actions.faq import ActionAnswerFaq
 from actions.formatting import format_number
 from actions.referral import ActionReferralCard
 from actions.statistics import ActionAnswerStatistic
-from knowledge.db import make_engine
-from knowledge.loader import load_data_dir, load_into_database
+from testkit.trackers import buttons, make_tracker, run, texts, year_entity
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def knowledge_base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A fresh SQLite knowledge base per test, loaded from knowledge/data."""
-    url = f"sqlite:///{tmp_path / 'kb.db'}"
-    engine = make_engine(url)
-    load_into_database(engine, load_data_dir(PROJECT_ROOT / "knowledge" / "data"))
-    engine.dispose()
-    monkeypatch.setenv("KB_DATABASE_URL", url)
-    _forget_cached_settings()
-    yield url
-    _forget_cached_settings()
-
-
-def _forget_cached_settings() -> None:
-    action_config.get_settings.cache_clear()
-    knowledge_access._session_factory.cache_clear()
-
-
-@pytest.fixture
-def unreachable_knowledge_base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Point the actions at a database that cannot be opened."""
-    monkeypatch.setenv("KB_DATABASE_URL", f"sqlite:///{tmp_path / 'missing-dir' / 'kb.db'}")
-    _forget_cached_settings()
-    yield
-    _forget_cached_settings()
-
-
-@pytest.fixture
-def dispatcher() -> CollectingDispatcher:
-    """A fresh dispatcher per test."""
-    return CollectingDispatcher()
-
-
-def make_tracker(
-    *,
-    intent: str,
-    text: str = "",
-    confidence: float = 0.95,
-    entities: Optional[List[Dict[str, Any]]] = None,
-    slots: Optional[Dict[str, Any]] = None,
-    ranking: Optional[List[Dict[str, Any]]] = None,
-) -> Tracker:
-    """Build a tracker whose latest message has the given NLU result."""
-    latest_message = {
-        "text": text,
-        "intent": {"name": intent, "confidence": confidence},
-        "entities": entities or [],
-        "intent_ranking": ranking or [{"name": intent, "confidence": confidence}],
-    }
-    return Tracker(
-        sender_id="test",
-        slots=slots or {},
-        latest_message=latest_message,
-        events=[],
-        paused=False,
-        followup_action=None,
-        active_loop={},
-        latest_action_name="action_listen",
-    )
-
-
-def year_entity(year: int) -> Dict[str, Any]:
-    return {"entity": "year", "value": str(year), "start": 0, "end": 4}
-
-
-async def run(action, dispatcher, tracker) -> List[Dict[str, Any]]:
-    return await action.run(dispatcher, tracker, {})
-
-
-def texts(dispatcher: CollectingDispatcher) -> str:
-    return "\n".join(message.get("text") or "" for message in dispatcher.messages)
-
-
-def buttons(dispatcher: CollectingDispatcher) -> List[Dict[str, str]]:
-    return [button for message in dispatcher.messages for button in message.get("buttons") or []]
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,5 @@
 """End-to-end tests of the Telegram front end: the real PTB Application from
-`build_application()`, really polling a fake Bot API server (tests/fake_telegram.py) over HTTP.
+`build_application()`, really polling a fake Bot API server (testkit/fake_telegram.py) over HTTP.
 
 Tests whose name contains `rasa_url` talk to the real Rasa server (session fixture in
 conftest.py: trained model, action server, knowledge base). The others use `stand_in_rasa`,
@@ -20,7 +20,8 @@ import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, AsyncIterator, Awaitable, Callable, Dict, List, Optional, Tuple
+from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import aiohttp
 import pytest
@@ -32,12 +33,13 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     from telegram.ext import Application
 
-from bot import handlers
+from bot.formatting import MAX_QUESTION_CHARACTERS
+from bot.texts import HELP_QUESTIONS, say
 from bot.app import build_application, polling_options, webhook_options
 from bot.config import Settings
 from bot.formatting import split_message, utf16_length
 from bot.rasa_client import parse_reply, sender_id
-from tests.fake_telegram import FakeTelegram
+from testkit.fake_telegram import FakeTelegram
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SECRET = "test-sender-secret"
@@ -56,11 +58,11 @@ class RasaCall:
     sender: str
     message: str
     start: float
-    end: Optional[float] = None
+    end: float | None = None
     reply: Any = None
 
 
-Outcome = Tuple[int, Any, float]  # HTTP status, JSON body (or raw str), delay in seconds
+Outcome = tuple[int, Any, float]  # HTTP status, JSON body (or raw str), delay in seconds
 Behaviour = Callable[[str, str], Awaitable[Outcome]]
 
 
@@ -74,12 +76,12 @@ class StandInRasa:
 
     def __init__(self) -> None:
         self.behaviour: Behaviour = answer_with_echo
-        self.calls: List[RasaCall] = []
-        self.erasures: List[Tuple[str, Optional[str]]] = []
-        self._runner: Optional[web.AppRunner] = None
+        self.calls: list[RasaCall] = []
+        self.erasures: list[tuple[str, str | None]] = []
+        self._runner: web.AppRunner | None = None
         self.port = 0
 
-    async def start(self, port: int = 0) -> "StandInRasa":
+    async def start(self, port: int = 0) -> StandInRasa:
         """Serve on 127.0.0.1:`port` (0: any free port)."""
         app = web.Application()
         app.router.add_get("/", self._root)
@@ -103,7 +105,7 @@ class StandInRasa:
         """Return the base URL, the value for RASA_URL."""
         return f"http://127.0.0.1:{self.port}"
 
-    def messages(self, sender: Optional[str] = None) -> List[str]:
+    def messages(self, sender: str | None = None) -> list[str]:
         """Return the messages received, optionally of one sender."""
         return [c.message for c in self.calls if sender is None or c.sender == sender]
 
@@ -196,11 +198,10 @@ def sender_of(chat_id: int) -> str:
 @contextlib.asynccontextmanager
 async def polling(application: Application) -> AsyncIterator[Application]:
     """Run `application` with real long polling, in the order run_polling() uses."""
-    settings = application.bot_data[handlers.SERVICES_KEY].settings
     try:
         async with application:
             await application.post_init(application)
-            await application.updater.start_polling(**polling_options(settings))
+            await application.updater.start_polling(**polling_options())
             await application.start()
             try:
                 yield application
@@ -234,16 +235,16 @@ async def rasa_proxy(rasa_url: str) -> AsyncIterator[StandInRasa]:
         await proxy.stop()
 
 
-def expected_texts(reply: Any) -> List[str]:
+def expected_texts(reply: Any) -> list[str]:
     """Return what the bot should send for one REST reply: split text, or the fallback."""
     try:
         messages = parse_reply(reply)
     except Exception:
-        return [handlers.FALLBACK]
-    texts: List[str] = []
+        return [say("en", "fallback")]
+    texts: list[str] = []
     for message in messages:
         chunks = split_message(message.text or "")
-        texts.extend(chunks or ([handlers.CHOOSE] if message.buttons else []))
+        texts.extend(chunks or ([say("en", "choose")] if message.buttons else []))
     return texts
 
 
@@ -260,7 +261,7 @@ async def test_rasa_url_round_trip(telegram: FakeTelegram, rasa_url: str) -> Non
         await asyncio.sleep(1.0)  # an answer may come in several messages
     answer = "\n".join(telegram.texts(CHAT)[count:])
     assert "legal aid" in answer.lower()
-    assert handlers.FALLBACK not in telegram.texts(CHAT)
+    assert say("en", "fallback") not in telegram.texts(CHAT)
 
 
 async def test_rasa_url_buttons_and_button_tap(telegram: FakeTelegram, rasa_proxy: StandInRasa) -> None:
@@ -283,7 +284,7 @@ async def test_rasa_url_buttons_and_button_tap(telegram: FakeTelegram, rasa_prox
         await telegram.wait_for_texts(CHAT, before + 1, timeout=30)
     assert [c.params["callback_query_id"] for c in telegram.calls_of("answerCallbackQuery")] == [query_id]
     assert rasa_proxy.messages(sender_of(CHAT))[-1] == payload
-    assert handlers.FALLBACK not in telegram.texts(CHAT)
+    assert say("en", "fallback") not in telegram.texts(CHAT)
 
 
 async def test_rasa_url_in_order_replies(telegram: FakeTelegram, rasa_proxy: StandInRasa) -> None:
@@ -312,9 +313,9 @@ async def test_rasa_url_in_order_replies(telegram: FakeTelegram, rasa_proxy: Sta
         await telegram.wait_for_texts(OTHER_CHAT, 1, timeout=30)
     assert [turn.message for turn in turns] == questions
     assert telegram.texts(CHAT) == expected
-    assert handlers.FALLBACK not in expected
+    assert say("en", "fallback") not in expected
     # One chat's turns never overlap (Rasa sees them in order) ...
-    assert all(later.start >= earlier.end for earlier, later in zip(turns, turns[1:]))
+    assert all(later.start >= earlier.end for earlier, later in zip(turns, turns[1:], strict=False))
     # ... while the other chat did not wait for all five.
     other = next(c for c in rasa_proxy.calls if c.sender == sender_of(OTHER_CHAT))
     assert other.start < turns[-1].start
@@ -338,7 +339,8 @@ async def test_round_trip_sends_pseudonymous_sender_and_plain_text(
     typing = telegram.calls_of("sendChatAction")
     assert typing and typing[0].params["action"] == "typing"
     assert typing[0].time <= telegram.calls_of("sendMessage")[0].time
-    assert [c["command"] for c in telegram.commands] == ["start", "help", "hotline", "forget"]
+    assert [c["command"] for c in telegram.commands] == ["start", "help", "hotline", "language", "forget"]
+    assert telegram.commands_by_language["zh"][0]["description"] == "关于本助手和隐私说明"
 
 
 async def test_buttons_become_inline_keyboard_and_tap_is_answered(
@@ -396,7 +398,7 @@ async def test_long_reply_is_split_within_telegram_limit(
     assert "".join(chunks).replace("\n", "").replace(" ", "") == long_text.replace("\n", "").replace(" ", "")
     assert all(chunk.rstrip().endswith(".") for chunk in chunks)  # cut at sentence ends
     sends = [c.time for c in telegram.calls_of("sendMessage", ok=True)]
-    assert all(later - earlier >= 0.25 for earlier, later in zip(sends, sends[1:]))  # paced
+    assert all(later - earlier >= 0.25 for earlier, later in zip(sends, sends[1:], strict=False))  # paced
 
 
 async def test_flood_limit_429_is_retried_and_delivered_exactly_once(
@@ -443,7 +445,7 @@ async def test_rasa_down_gives_fallback_then_recovers(telegram: FakeTelegram) ->
         sent = time.monotonic()
         telegram.send_text(CHAT, "how do I apply for legal aid?")
         texts = await telegram.wait_for_texts(CHAT, 1, timeout=5)
-        assert texts == [handlers.FALLBACK]
+        assert texts == [say("en", "fallback")]
         assert "12348" in texts[0] and "https://www.12348.gov.cn" in texts[0]
         assert telegram.calls_of("sendMessage")[0].time - sent < 3.0
 
@@ -471,7 +473,7 @@ async def test_rasa_slower_than_timeout_gives_fallback(
         telegram.send_text(CHAT, "is mediation free?")
         texts = await telegram.wait_for_texts(CHAT, 1, timeout=5)
         delay = telegram.calls_of("sendMessage")[0].time - sent
-    assert texts == [handlers.FALLBACK]
+    assert texts == [say("en", "fallback")]
     assert 0.9 <= delay < 3.0
     assert len(stand_in_rasa.calls) == 1  # a timed-out message is not sent twice
 
@@ -492,7 +494,7 @@ async def test_rasa_failure_reply_gives_fallback(
     stand_in_rasa.behaviour = failing
     async with running_bot(make_settings(telegram, stand_in_rasa.url)):
         telegram.send_text(CHAT, "how many lawyers are there?")
-        assert await telegram.wait_for_texts(CHAT, 1) == [handlers.FALLBACK]
+        assert await telegram.wait_for_texts(CHAT, 1) == [say("en", "fallback")]
 
 
 async def test_button_tap_is_answered_even_when_rasa_fails(
@@ -506,7 +508,7 @@ async def test_button_tap_is_answered_even_when_rasa_fails(
     stand_in_rasa.behaviour = broken
     async with running_bot(make_settings(telegram, stand_in_rasa.url)):
         query_id = telegram.tap_button(CHAT, "/faq_hotline_12348")
-        assert await telegram.wait_for_texts(CHAT, 1) == [handlers.FALLBACK]
+        assert await telegram.wait_for_texts(CHAT, 1) == [say("en", "fallback")]
     assert [c.params["callback_query_id"] for c in telegram.calls_of("answerCallbackQuery")] == [query_id]
 
 
@@ -519,13 +521,13 @@ async def test_error_handler_logs_first_then_tells_the_user(
     async with running_bot(make_settings(telegram, stand_in_rasa.url)):
         telegram.fail_next("sendMessage", 1, status=400, description="Bad Request: something odd")
         telegram.send_text(CHAT, "first question")
-        assert await telegram.wait_for_texts(CHAT, 1) == [handlers.ERROR_REPLY]
+        assert await telegram.wait_for_texts(CHAT, 1) == [say("en", "error")]
         logged_at = next(r.created for r in caplog.records if "Error while handling update" in r.getMessage())
         telegram.fail_next("sendMessage", 1, status=403, description="Forbidden: bot was blocked by the user")
         telegram.send_text(OTHER_CHAT, "second question")
         await telegram.wait_until(lambda: any("blocked the bot" in r.getMessage() for r in caplog.records))
         await asyncio.sleep(0.2)
-    assert "12348" in handlers.ERROR_REPLY
+    assert "12348" in say("en", "error")
     reply_sent_at = telegram.calls_of("sendMessage", ok=True)[0].time + (time.time() - time.monotonic())
     assert logged_at <= reply_sent_at  # logged first, then told the user
     assert telegram.texts(OTHER_CHAT) == []
@@ -549,9 +551,9 @@ async def test_non_text_and_edited_messages_get_polite_reply_and_skip_rasa(
         texts = await telegram.wait_for_texts(CHAT, len(kinds))
         other = await telegram.wait_for_texts(OTHER_CHAT, 2)
         empty = await telegram.wait_for_texts(OTHER_CHAT + 1, 1)
-    assert texts == [handlers.TEXT_ONLY] * len(kinds)
-    assert other == [handlers.WELCOME, handlers.EDITED]
-    assert empty == [handlers.EMPTY_QUESTION]
+    assert texts == [say("en", "text_only")] * len(kinds)
+    assert other == [say("en", "welcome"), say("en", "edited")]
+    assert empty == [say("en", "empty_question")]
     assert stand_in_rasa.calls == [] and stand_in_rasa.erasures == []
 
 
@@ -570,8 +572,8 @@ async def test_user_text_is_cleaned_redacted_and_truncated_before_rasa(
     assert first == "劳动合同 law[31m?"
     assert second == "my ID is [ID number] and phone [phone number], mail [e-mail]"
     assert len(third) <= 2000 and third.startswith("word word")
-    assert texts[1] == handlers.REDACTED_NOTE
-    assert texts[3] == handlers.TRUNCATED_NOTE
+    assert texts[1] == say("en", "redacted")
+    assert texts[3] == say("en", "truncated", limit=MAX_QUESTION_CHARACTERS)
 
 
 async def test_group_chats_get_one_private_only_reply(
@@ -586,7 +588,7 @@ async def test_group_chats_get_one_private_only_reply(
         await telegram.wait_for_texts(CHAT, 1)
         await telegram.wait_for_texts(group, 1)
         await asyncio.sleep(0.3)
-    assert telegram.texts(group) == [handlers.PRIVATE_ONLY]
+    assert telegram.texts(group) == [say("en", "private_only")]
     assert stand_in_rasa.messages() == ["hello"]
 
 
@@ -621,7 +623,7 @@ async def test_one_chat_in_order_while_other_chats_run_concurrently(
         await telegram.wait_for_texts(CHAT, 5, timeout=5)
     assert telegram.texts(CHAT) == [f"Answer to: A{n}" for n in range(1, 6)]
     a_calls = [c for c in stand_in_rasa.calls if c.sender == sender_of(CHAT)]
-    assert all(later.start >= earlier.end for earlier, later in zip(a_calls, a_calls[1:]))
+    assert all(later.start >= earlier.end for earlier, later in zip(a_calls, a_calls[1:], strict=False))
     sends = {c.params["text"]: c.time for c in telegram.calls_of("sendMessage")}
     assert sends["Answer to: B1"] < sends["Answer to: A1"]  # B did not wait behind A
 
@@ -652,7 +654,8 @@ async def test_update_is_confirmed_to_telegram_before_it_is_answered(
 async def test_start_help_hotline_and_unknown_command(
     telegram: FakeTelegram, stand_in_rasa: StandInRasa
 ) -> None:
-    """/start has the disclaimer and privacy notice, /help example buttons, /hotline the referral card."""
+    """/start has the disclaimer and privacy notice, /help example buttons, /hotline asks Rasa
+    for the knowledge base's referral card."""
     async with running_bot(make_settings(telegram, stand_in_rasa.url)):
         for command in ("/start", "/help", "/hotline", "/nonsense"):
             telegram.send_text(CHAT, command)
@@ -665,15 +668,52 @@ async def test_start_help_hotline_and_unknown_command(
     assert "not legal advice" in welcome and "/forget" in welcome
     assert "pseudonymous" in welcome and "text of your messages" in welcome
     assert "/hotline" in help_text
-    assert [row[0]["text"] for row in keyboard] == list(handlers.HELP_QUESTIONS)
+    assert [row[0]["text"] for row in keyboard] == list(HELP_QUESTIONS["en"])
     assert all(0 < len(row[0]["callback_data"].encode()) <= 64 for row in keyboard)
+    assert card == "Answer to: /human_handoff"
+    assert unknown == say("en", "unknown_command") and "/help" in unknown
+    assert [c.params["callback_query_id"] for c in telegram.calls_of("answerCallbackQuery")] == [query_id]
+    assert stand_in_rasa.messages() == ["/human_handoff", question]
+    assert answer == f"Answer to: {question}"
+
+
+async def test_hotline_without_rasa_gives_the_built_in_card(
+    telegram: FakeTelegram, stand_in_rasa: StandInRasa
+) -> None:
+    """Rasa down: /hotline still gives 12348, the website, WeChat and legal-aid centres."""
+
+    async def broken(sender: str, message: str) -> Outcome:
+        return 500, {"error": "boom"}, 0.0
+
+    stand_in_rasa.behaviour = broken
+    async with running_bot(make_settings(telegram, stand_in_rasa.url)):
+        telegram.send_text(CHAT, "/hotline")
+        (card,) = await telegram.wait_for_texts(CHAT, 1)
     for needle in ("12348", "free", "hours vary by province", "call charges may apply",
                    "https://www.12348.gov.cn", "掌上12348", "legal-aid centre", "judicial bureau"):
         assert needle in card
-    assert unknown == handlers.UNKNOWN_COMMAND and "/help" in unknown
-    assert [c.params["callback_query_id"] for c in telegram.calls_of("answerCallbackQuery")] == [query_id]
-    assert stand_in_rasa.messages() == [question]
-    assert answer == f"Answer to: {question}"
+
+
+async def test_chinese_chat_gets_chinese_bot_texts_and_language_switches(
+    telegram: FakeTelegram, stand_in_rasa: StandInRasa
+) -> None:
+    """language_code zh → Chinese /start; a Chinese question makes the bot's own texts Chinese;
+    /language tells Rasa to switch and the bot's texts follow."""
+    telegram.language_codes[CHAT] = "zh-hans"
+    async with running_bot(make_settings(telegram, stand_in_rasa.url)):
+        telegram.send_text(CHAT, "/start")
+        telegram.send_media(CHAT, "sticker")
+        telegram.send_text(CHAT, "/language")
+        telegram.send_media(CHAT, "sticker")
+        telegram.send_text(CHAT, "法律援助怎么申请")
+        telegram.send_media(CHAT, "sticker")
+        texts = await telegram.wait_for_texts(CHAT, 6)
+    assert texts[0] == say("zh", "welcome") and "隐私" in texts[0]
+    assert texts[1] == say("zh", "text_only")
+    assert texts[2] == 'Answer to: /switch_language{"language":"en"}'
+    assert texts[3] == say("en", "text_only")
+    assert texts[4] == "Answer to: 法律援助怎么申请"
+    assert texts[5] == say("zh", "text_only")
 
 
 async def test_forget_erases_rasa_and_bot_data_idempotently(
@@ -690,7 +730,7 @@ async def test_forget_erases_rasa_and_bot_data_idempotently(
         telegram.send_text(CHAT, "/forget extra words")
         texts = await telegram.wait_for_texts(CHAT, 3)
         assert CHAT not in application.chat_data and CHAT not in application.user_data
-    assert texts[1:] == [handlers.FORGET_DONE, handlers.FORGET_DONE]
+    assert texts[1:] == [say("en", "forget_done"), say("en", "forget_done")]
     assert stand_in_rasa.erasures == [(sender_of(CHAT), f"Bearer {PRIVACY_TOKEN}")] * 2
     assert stand_in_rasa.calls == []
     bot_logs = [r.getMessage() for r in caplog.records if r.name.startswith(("bot", "telegram", "httpx"))]
@@ -703,7 +743,7 @@ async def test_forget_when_rasa_is_down_says_so(telegram: FakeTelegram) -> None:
     """/forget while Rasa is unreachable tells the user to try again, instead of claiming success."""
     async with running_bot(make_settings(telegram, f"http://127.0.0.1:{free_port()}")):
         telegram.send_text(CHAT, "/forget")
-        assert await telegram.wait_for_texts(CHAT, 1) == [handlers.FORGET_FAILED]
+        assert await telegram.wait_for_texts(CHAT, 1) == [say("en", "forget_failed")]
 
 
 # --- webhook mode -------------------------------------------------------------------------
@@ -778,7 +818,7 @@ async def test_bot_token_never_appears_in_logs(
     assert telegram.token.split(":")[1] not in caplog.text
 
 
-async def run_bot_process(env: Dict[str, str], timeout: float = 30) -> Tuple[int, str]:
+async def run_bot_process(env: dict[str, str], timeout: float = 30) -> tuple[int, str]:
     """Run `python -m bot` with `env`; return its exit code and combined output."""
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", cwd=PROJECT_ROOT, env=env,
@@ -788,7 +828,7 @@ async def run_bot_process(env: Dict[str, str], timeout: float = 30) -> Tuple[int
     return process.returncode, output.decode()
 
 
-def base_environment() -> Dict[str, str]:
+def base_environment() -> dict[str, str]:
     """Return os.environ without any of the bot's variables."""
     return {k: v for k, v in os.environ.items()
             if not k.startswith(("TELEGRAM_", "RASA_", "SENDER_ID_", "ALLOW_GROUPS"))}

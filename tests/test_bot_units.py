@@ -10,7 +10,7 @@ import re
 import socket
 import unicodedata
 import warnings
-from typing import Any, List
+from typing import Any
 
 import pytest
 
@@ -33,7 +33,7 @@ from bot.formatting import (
     truncate_question,
     utf16_length,
 )
-from bot.handlers import HELP_QUESTIONS
+from bot.texts import HELP_QUESTIONS
 from bot.rasa_client import BotMessage, RasaClient, RasaError, parse_reply, sender_id
 from bot.redaction import REDACTED, install_secret_redaction
 
@@ -250,7 +250,7 @@ def test_keyboard_leaves_out_payloads_telegram_would_reject() -> None:
 
 def test_help_questions_fit_callback_data() -> None:
     """Each /help example is sent back as the question, so it must fit in 64 bytes."""
-    assert all(0 < len(question.encode()) <= 64 for question in HELP_QUESTIONS)
+    assert all(0 < len(question.encode()) <= 64 for language in HELP_QUESTIONS for question in HELP_QUESTIONS[language])
 
 
 @pytest.mark.parametrize(
@@ -340,7 +340,7 @@ async def test_processor_orders_one_chat_and_overlaps_chats() -> None:
     """Updates of one chat run one after the other in arrival order; other chats don't wait."""
     processor = PerChatUpdateProcessor()
     await processor.initialize()
-    log: List[str] = []
+    log: list[str] = []
 
     async def handle(name: str, delay: float) -> None:
         log.append(f"start {name}")
@@ -363,7 +363,7 @@ async def test_processor_survives_cancellation_of_a_waiting_update() -> None:
     processor = PerChatUpdateProcessor()
     await processor.initialize()
     gate = asyncio.Event()
-    log: List[str] = []
+    log: list[str] = []
 
     async def first() -> None:
         await gate.wait()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import reply_payloads, reply_text
+from testkit.support import reply_payloads, reply_text
 
 NOT_ADVICE = "not legal advice"
 

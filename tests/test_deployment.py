@@ -5,18 +5,16 @@ import urllib.request
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from knowledge.db import make_engine
-from knowledge.loader import load_data_dir, load_into_database
+from knowledge.loader import load_into_url
 from scripts import unanswered
-from scripts.model_store import PROJECT_ROOT
 from scripts.services import Service, start_action_server, start_rasa_server, write_endpoints
-from tests.support import post_json, reply_text, temporary_postgres_database
+from testkit.support import post_json, reply_text, temporary_postgres_database
 
 API_TOKEN = "deployment-test-token"
 
@@ -57,9 +55,7 @@ def deployment(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) ->
     """Start the action server on a PostgreSQL KB and Rasa on a PostgreSQL tracker store + Redis locks."""
     directory = tmp_path_factory.mktemp("deployment")
     with temporary_postgres_database("kb") as kb_url, temporary_postgres_database("tracker") as tracker_url:
-        engine = make_engine(kb_url)
-        load_into_database(engine, load_data_dir(PROJECT_ROOT / "knowledge" / "data"))
-        engine.dispose()
+        load_into_url(kb_url)
         tracker = make_url(tracker_url)
         endpoints = write_endpoints(
             directory / "endpoints.yml",

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from scripts.services import free_port, start_action_server, start_rasa_server, write_endpoints
-from tests.support import post_json, reply_text
+from testkit.support import post_json, reply_text
 
 
 def test_action_server_down_gets_the_configured_reply_then_recovers(

@@ -1,36 +1,30 @@
 """Tests of the knowledge package: loader, repository queries, data content and CLI.
 
-Every database test gets a fresh database, once on SQLite (temp file) and once on
-PostgreSQL (a uniquely named database on the local server, dropped afterwards).
-PostgreSQL being unreachable is a failure unless KB_SKIP_POSTGRES=1.
+Every database test gets a fresh database (fixtures in conftest.py), once on SQLite
+(temp file) and once on PostgreSQL (a uniquely named database on the local server,
+dropped afterwards). PostgreSQL being unreachable is a failure.
 """
 
 import dataclasses
 import datetime as dt
 import os
 import re
-import shutil
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from knowledge import repository
 from knowledge.__main__ import main as cli_main
 from knowledge.db import default_database_url, make_engine, make_session_factory
-from knowledge.loader import DATA_DIR, DataFileError, load_data_dir, load_into_database
+from knowledge.loader import DataFileError, load_data_dir, load_into_database
 from knowledge.models import Base
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 ARCHITECTURE = REPO_ROOT / "docs" / "architecture.md"
-POSTGRES_ADMIN_URL = os.environ.get(
-    "KB_TEST_POSTGRES_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
-)
 SEED = "scio-2021-09-24"
 REVIEWED = dt.date(2026, 11, 29)
 
@@ -129,81 +123,6 @@ CONTACT_ONLY_TOPICS = {"hotline_12348", "hotline_hours", "legal_service_network"
 # --- fixtures -------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def kb_data():
-    """The shipped data files, parsed once (LoadedData is immutable)."""
-    return load_data_dir(DATA_DIR)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path):
-    """URL of a fresh, empty database that is removed after the test."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'kb.db'}"
-        return
-    if os.environ.get("KB_SKIP_POSTGRES") == "1":
-        pytest.skip("KB_SKIP_POSTGRES=1")
-    admin = create_engine(
-        POSTGRES_ADMIN_URL,
-        future=True,
-        isolation_level="AUTOCOMMIT",
-        connect_args={"connect_timeout": 5},
-    )
-    name = f"kb_test_{uuid.uuid4().hex}"
-    unreachable = None
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as exc:
-        unreachable = exc.orig
-    if unreachable is not None:
-        admin.dispose()
-        pytest.fail(
-            f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL}: {unreachable}\n"
-            "Start it, or set KB_SKIP_POSTGRES=1 to skip the PostgreSQL tests.",
-            pytrace=False,
-        )
-    try:
-        yield make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                    " WHERE datname = :name AND pid <> pg_backend_pid()"
-                ),
-                {"name": name},
-            )
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
-
-
-@pytest.fixture
-def engine(database_url):
-    engine = make_engine(database_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def loaded_engine(engine, kb_data):
-    load_into_database(engine, kb_data)
-    return engine
-
-
-@pytest.fixture
-def session(loaded_engine):
-    Session = make_session_factory(loaded_engine)
-    with Session.begin() as session:
-        yield session
-
-
-@pytest.fixture
-def data_copy(tmp_path):
-    """A writable copy of the shipped data directory."""
-    return Path(shutil.copytree(DATA_DIR, tmp_path / "data"))
-
-
 # --- helpers --------------------------------------------------------------------------
 
 
@@ -272,8 +191,10 @@ BAD_FILES = [
   indicator: lawyers
   qualifier: about
   period_label: in 2030
+  period_label_zh: 2030年
   as_of: 2030-01-01
   scope: nationwide
+  scope_zh: 全国
   reliability: B
   source: scio-2021-09-24
 """,
@@ -289,8 +210,10 @@ BAD_FILES = [
   value: about 900,000
   qualifier: about
   period_label: in 2030
+  period_label_zh: 2030年
   as_of: 2030-01-01
   scope: nationwide
+  scope_zh: 全国
   reliability: B
   source: scio-2021-09-24
 """,
@@ -306,8 +229,10 @@ BAD_FILES = [
   value: 900000
   qualifier: about
   period_label: in 2030
+  period_label_zh: 2030年
   as_of: September 2030
   scope: nationwide
+  scope_zh: 全国
   reliability: B
   source: scio-2021-09-24
 """,
@@ -321,8 +246,11 @@ BAD_FILES = [
 - key: paralegals
   topic: lawyers
   label: Paralegals
+  label_zh: 律师助理
   unit: paralegals
+  unit_zh: 名
   keywords: [paralegals]
+  keywords_zh: [律师助理]
   headline: sometimes
   sort_order: 9
 """,
@@ -338,8 +266,10 @@ BAD_FILES = [
   value: 540000
   qualifier: more than
   period_label: as of September 2021
+  period_label_zh: 截至2021年9月
   as_of: 2021-09-24
   scope: nationwide
+  scope_zh: 全国
   reliability: B
   source: scio-2021-09-24
 """,
@@ -367,8 +297,11 @@ BAD_FILES = [
 - key: paralegals
   topic: no_such_topic
   label: Paralegals
+  label_zh: 律师助理
   unit: paralegals
+  unit_zh: 名
   keywords: [paralegals]
+  keywords_zh: [律师助理]
   headline: false
   sort_order: 9
 """,
@@ -398,8 +331,10 @@ BAD_FILES = [
   value: 1
   qualifier: about
   period_label: in 2030
+  period_label_zh: 2030年
   as_of: 2030-01-01
   scope: nationwide
+  scope_zh: 全国
   reliability: B
   source: no-such-source
 """,
@@ -412,9 +347,12 @@ BAD_FILES = [
         """
 - key: fax_line
   name: Fax line
+  name_zh: 传真
   kind: fax
   contact: "000"
+  contact_zh: "000"
   offers: Nothing.
+  offers_zh: 无。
   language: zh
   source: scio-2021-09-24
 """,
@@ -430,8 +368,10 @@ BAD_FILES = [
   value: 900000
   qualifier: roughly
   period_label: in 2030
+  period_label_zh: 2030年
   as_of: 2030-01-01
   scope: nationwide
+  scope_zh: 全国
   reliability: D
   source: scio-2021-09-24
 """,
@@ -459,6 +399,50 @@ BAD_FILES = [
         "line",
         "malformed YAML",
         id="malformed-yaml",
+    ),
+    pytest.param(
+        "topics.yml",
+        """
+- {kind: faq, key: court_fees, title: "Court fees"}
+""",
+        "faq/court_fees",
+        "has English 'title' but no Chinese 'title_zh'",
+        id="topic-without-chinese-title",
+    ),
+    pytest.param(
+        "indicators.yml",
+        """
+- key: paralegals
+  topic: lawyers
+  label_zh: 律师助理
+  unit: paralegals
+  unit_zh: 名
+  keywords: [paralegals]
+  keywords_zh: [律师助理]
+  headline: false
+  sort_order: 9
+""",
+        "paralegals",
+        "has Chinese 'label_zh' but no English 'label'",
+        id="indicator-without-english-label",
+    ),
+    pytest.param(
+        "indicators.yml",
+        """
+- key: paralegals
+  topic: lawyers
+  label: Paralegals
+  label_zh: Paralegals
+  unit: paralegals
+  unit_zh: 名
+  keywords: [paralegals]
+  keywords_zh: [律师助理]
+  headline: false
+  sort_order: 9
+""",
+        "paralegals",
+        "field 'label_zh' must be Chinese text",
+        id="chinese-field-in-english",
     ),
     pytest.param(
         "topics.yml",
@@ -495,6 +479,23 @@ def test_bad_data_file_raises_and_leaves_database_unchanged(
     assert matching, f"no problem {filename}: {entry}: {reason!r} in\n{excinfo.value}"
     assert str(matching[0]) in str(excinfo.value)
     assert dump(loaded_engine) == before
+
+
+def test_faq_topic_needs_an_answer_in_each_language(data_copy):
+    append(data_copy, "topics.yml", '- {kind: faq, key: court_fees, title: "Court fees", title_zh: "诉讼费"}')
+    append(data_copy, "answers.yml", """
+- topic: court_fees
+  language: en
+  text: Courts can defer, reduce or waive court fees.
+  source: legal-aid-law-2021
+  last_reviewed: 2026-11-29
+  legal_process: true
+""")
+    with pytest.raises(DataFileError) as excinfo:
+        load_data_dir(data_copy)
+    assert [str(p).split("/")[-1] for p in excinfo.value.problems] == [
+        "answers.yml: court_fees: no 'zh' answer (every FAQ topic needs one per language)"
+    ]
 
 
 def test_load_data_dir_reports_all_problems(data_copy):
@@ -675,18 +676,19 @@ def test_get_answer_returns_plain_view_with_source(session):
 
 
 def test_get_answer_missing_language_or_topic_is_none(session):
-    assert repository.get_answer(session=session, topic="legal_aid_apply", language="zh") is None
+    assert repository.get_answer(session=session, topic="legal_aid_apply", language="fr") is None
     assert repository.get_answer(session=session, topic="lawyers") is None
 
 
 def test_answers_are_plain_text_of_60_to_180_words(kb_data):
-    for answer in kb_data.answers:
+    english = [answer for answer in kb_data.answers if answer["language"] == "en"]
+    assert len(english) == 26
+    for answer in english:
         words = len(answer["text"].split())
         assert 60 <= words <= 180, (answer["topic_key"], words)
         assert not re.search(r"\*\*|__|^#|\]\(|`", answer["text"], flags=re.MULTILINE), answer["topic_key"]
         assert "12348" in answer["text"] or "legal aid centre" in answer["text"], answer["topic_key"]
         assert answer["last_reviewed"] == REVIEWED
-        assert answer["language"] == "en"
 
 
 def test_answers_flag_legal_process_except_contact_info(kb_data):
@@ -696,7 +698,7 @@ def test_answers_flag_legal_process_except_contact_info(kb_data):
 
 
 def test_answers_do_not_overpromise(kb_data):
-    texts = {answer["topic_key"]: answer["text"] for answer in kb_data.answers}
+    texts = {answer["topic_key"]: answer["text"] for answer in kb_data.answers if answer["language"] == "en"}
     for topic, body in texts.items():
         assert "24/7" not in body, topic
         assert "working days" not in body or topic == "notarization" or "older rules" in body, topic
@@ -777,7 +779,7 @@ def test_list_statistics_orders_by_indicator_then_newest(session):
     assert [r.indicator for r in rows] == (
         ["lawyers"] * 3 + ["lawyer_matters_per_year"] * 2 + ["lawyer_counsel_organisations"] * 2 + ["law_firms"]
     )
-    for first, second in zip(rows, rows[1:]):
+    for first, second in zip(rows, rows[1:], strict=False):
         if first.indicator == second.indicator:
             assert first.as_of >= second.as_of
     everything = repository.list_statistics(session=session)

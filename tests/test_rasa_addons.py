@@ -34,7 +34,12 @@ def test_valid_action_reply_passes_and_invalid_one_fails_as_before():
     [
         ("a\x00b\u200bc\u202e", "abc"),
         ("ｌｅｇａｌ  aid\n\nplease", "legal aid please"),
-        ("法律援助 how to apply", "法律援助 legal aid how to apply"),
+        ("how do I apply for 法律援助", "how do I apply for 法律援助 legal aid"),
+        # Chinese messages are not glossed; Traditional becomes Simplified; years in digits.
+        ("法律援助怎么申请", "法律援助怎么申请"),
+        ("請問法律援助怎麼申請？", "请问法律援助怎么申请?"),
+        ("二〇二〇年律师有多少", "2020年律师有多少"),
+        ("２０２０年，律师有多少？", "2020年,律师有多少?"),
         ("q\u0301\u0302\u0303\u0304", "q\u0301\u0302"),
     ],
 )
@@ -49,3 +54,16 @@ def test_normalise_text_caps_length_at_a_word_boundary():
 
     cleaned = normalise_text("word " * 500, 600)
     assert len(cleaned) <= 600 and cleaned.endswith("word")
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("法律援助要收费吗？", "zh"), ("how many lawyers", "en"), ("12348 hotline 一年接多少电话", "zh"),
+     ("can u explain what 法律援助 actually means", "en"), ("English please", "en"), ("说中文", "zh"),
+     ("speak Chinese please", "zh"), ("请用英文回答", "en"), ("？", None), ("2020 😀", None),
+     ("請問法律援助", "zh"), ("falv yuanzhu", "en")],
+)
+def test_language_of_a_message(text, language):
+    from assistant.language import detect_language
+
+    assert detect_language(text) == language

@@ -10,19 +10,24 @@ import subprocess
 import sys
 import uuid
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 
-from scripts.example_topic import NEW_ANSWER, add_knowledge_edits, add_training_edits, copy_project
+from scripts.example_topic import (
+    NEW_ANSWER,
+    SERVING_FILES,
+    add_knowledge_edits,
+    add_training_edits,
+    copy_project,
+)
 from scripts.model_store import make_current
 from scripts.services import start_action_server, start_rasa_server, write_endpoints
-from tests.support import post_json, reply_text
+from testkit.support import post_json, reply_text
 
 pytestmark = pytest.mark.retrain
 
-COPIED = ["config.yml", "domain.yml", "credentials.yml", "endpoints.yml", "data", "rasa_addons",
-          "actions", "knowledge", "scripts", "tests/heldout"]
+COPIED = SERVING_FILES
 API_TOKEN = "retrain-test-token"
 
 

@@ -1,6 +1,8 @@
 """The README's run command path: `rasa shell` in a real pseudo-terminal."""
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 import pexpect
@@ -13,7 +15,7 @@ PROMPT = "Your input ->"
 FREE_TEXT_CHOICE = "Type out your own message"
 ARROW_UP = "\x1b[A"
 # Every reply of the bot contains one of these; typed input echoed back does not.
-REPLY_MARKERS = ("12348", "Did you mean", "type your question", "Sorry")
+REPLY_MARKERS = ("12348", "Did you mean", "type your question", "Sorry", "您是想问", "请输入", "抱歉")
 
 
 @pytest.fixture
@@ -69,3 +71,16 @@ def test_shell_answers_hi_and_survives_bad_input(shell):
         printed = say(shell, bad, "|".join(REPLY_MARKERS))
         assert "Traceback" not in printed, f"traceback after {bad[:20]!r}"
     assert shell.isalive()
+
+
+def test_shell_speaks_chinese(shell):
+    """`make shell`: type Chinese, get Chinese (and Traditional characters are understood)."""
+    assert "您好" in say(shell, "你好", "您好")
+    printed = on_screen(say(shell, "法律援助要收费吗？", "来源"))
+    assert "不收取任何费用" in printed and "Traceback" not in printed
+    assert "申请" in on_screen(say(shell, "請問怎麼申請法律援助", "来源"))
+
+
+def on_screen(printed: str) -> str:
+    """The text as read on screen: no colour codes, no line wrapping or padding."""
+    return re.sub(r"\x1b\[[0-9;]*[A-Za-z]|\s+", "", printed)

@@ -1,4 +1,4 @@
-"""Small helpers shared by test modules (fixtures live in conftest.py)."""
+"""Small helpers shared by tests and benchmarks (fixtures live in tests/conftest.py)."""
 from __future__ import annotations
 
 import contextlib
@@ -6,14 +6,15 @@ import json
 import os
 import urllib.request
 import uuid
-from typing import Any, Dict, Iterator, List
+from typing import Any
+from collections.abc import Iterator
 
 import pytest
 
-RestReply = List[Dict[str, Any]]
+RestReply = list[dict[str, Any]]
 
 
-def post_json(url: str, payload: Dict[str, Any], timeout: float = 30) -> Any:
+def post_json(url: str, payload: dict[str, Any], timeout: float = 30) -> Any:
     """POST JSON and return the decoded reply."""
     request = urllib.request.Request(
         url, data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}
@@ -27,7 +28,7 @@ def reply_text(reply: RestReply) -> str:
     return "\n".join(message.get("text", "") for message in reply)
 
 
-def reply_payloads(reply: RestReply) -> List[str]:
+def reply_payloads(reply: RestReply) -> list[str]:
     """Return every button payload of a REST reply."""
     return [button["payload"] for message in reply for button in message.get("buttons", [])]
 

@@ -15,7 +15,8 @@ import itertools
 import json
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any
+from collections.abc import Callable
 
 import aiohttp
 from aiohttp import web
@@ -36,7 +37,7 @@ class Call:
     """One request the fake received."""
 
     method: str
-    params: Dict[str, Any]
+    params: dict[str, Any]
     time: float  # time.monotonic()
     status: int = 200
     result: Any = None
@@ -46,16 +47,16 @@ class Call:
 class _Failure:
     count: int
     status: int
-    retry_after: Optional[int]
-    description: Optional[str]
+    retry_after: int | None
+    description: str | None
 
 
 @dataclass
 class _Webhook:
     url: str
-    secret_token: Optional[str]
-    allowed_updates: Optional[List[str]]
-    deliveries: List[int] = field(default_factory=list)
+    secret_token: str | None
+    allowed_updates: list[str] | None
+    deliveries: list[int] = field(default_factory=list)
 
 
 def utf16_length(text: str) -> int:
@@ -73,27 +74,29 @@ class FakeTelegram:
             "username": BOT_USERNAME, "can_join_groups": True,
             "can_read_all_group_messages": False, "supports_inline_queries": False,
         }
-        self.calls: List[Call] = []
-        self.commands: List[Dict[str, str]] = []
+        self.calls: list[Call] = []
+        self.commands: list[dict[str, str]] = []
+        self.commands_by_language: dict[str, list[dict[str, str]]] = {}
+        self.language_codes: dict[int, str] = {}
         self.confirmed_update_id = 0  # highest update_id confirmed by a getUpdates offset
         self.last_update_id = 0
-        self.webhook: Optional[_Webhook] = None
-        self._pending: List[Dict[str, Any]] = []
+        self.webhook: _Webhook | None = None
+        self._pending: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1000)
         self._message_ids = itertools.count(1)
         self._callback_ids = itertools.count(1)
-        self._chats: Dict[int, Dict[str, Any]] = {}
-        self._failures: Dict[str, List[_Failure]] = {}
+        self._chats: dict[int, dict[str, Any]] = {}
+        self._failures: dict[str, list[_Failure]] = {}
         self._changed = asyncio.Event()
         self._stopping = False
-        self._runner: Optional[web.AppRunner] = None
-        self._session: Optional[aiohttp.ClientSession] = None
-        self._pusher: Optional[asyncio.Task] = None
+        self._runner: web.AppRunner | None = None
+        self._session: aiohttp.ClientSession | None = None
+        self._pusher: asyncio.Task | None = None
         self.port = 0
 
     # --- lifecycle -----------------------------------------------------------------------
 
-    async def start(self) -> "FakeTelegram":
+    async def start(self) -> FakeTelegram:
         """Listen on a random port of 127.0.0.1."""
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
@@ -120,7 +123,7 @@ class FakeTelegram:
         if self._runner is not None:
             await self._runner.cleanup()
 
-    async def __aenter__(self) -> "FakeTelegram":
+    async def __aenter__(self) -> FakeTelegram:
         return await self.start()
 
     async def __aexit__(self, *exc_info: object) -> None:
@@ -133,10 +136,10 @@ class FakeTelegram:
 
     # --- scripting updates -----------------------------------------------------------------
 
-    def _chat(self, chat_id: int, chat_type: Optional[str] = None) -> Dict[str, Any]:
+    def _chat(self, chat_id: int, chat_type: str | None = None) -> dict[str, Any]:
         if chat_id not in self._chats or chat_type is not None:
             kind = chat_type or ("private" if chat_id > 0 else "group")
-            chat: Dict[str, Any] = {"id": chat_id, "type": kind}
+            chat: dict[str, Any] = {"id": chat_id, "type": kind}
             if kind == "private":
                 chat["first_name"] = f"User{chat_id}"
             else:
@@ -144,19 +147,20 @@ class FakeTelegram:
             self._chats[chat_id] = chat
         return self._chats[chat_id]
 
-    @staticmethod
-    def _user(user_id: int) -> Dict[str, Any]:
-        return {"id": user_id, "is_bot": False, "first_name": f"User{user_id}", "language_code": "en"}
+    def _user(self, user_id: int) -> dict[str, Any]:
+        # Telegram sends the user's app language; tests set it per user in `language_codes`.
+        return {"id": user_id, "is_bot": False, "first_name": f"User{user_id}",
+                "language_code": self.language_codes.get(user_id, "en")}
 
-    def add_update(self, kind: str, payload: Dict[str, Any]) -> int:
+    def add_update(self, kind: str, payload: dict[str, Any]) -> int:
         """Queue a raw update of `kind` (e.g. "message"); return its update_id."""
         update_id = self.last_update_id = next(self._update_ids)
         self._pending.append({"update_id": update_id, kind: payload})
         self._notify()
         return update_id
 
-    def _user_message(self, chat_id: int, user_id: Optional[int], chat_type: Optional[str],
-                      **content: Any) -> Dict[str, Any]:
+    def _user_message(self, chat_id: int, user_id: int | None, chat_type: str | None,
+                      **content: Any) -> dict[str, Any]:
         return {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
@@ -165,10 +169,10 @@ class FakeTelegram:
             **content,
         }
 
-    def send_text(self, chat_id: int, text: str, *, user_id: Optional[int] = None,
-                  chat_type: Optional[str] = None) -> Dict[str, Any]:
+    def send_text(self, chat_id: int, text: str, *, user_id: int | None = None,
+                  chat_type: str | None = None) -> dict[str, Any]:
         """Queue a text message from a user (commands get their bot_command entity)."""
-        content: Dict[str, Any] = {"text": text}
+        content: dict[str, Any] = {"text": text}
         if text.startswith("/"):
             command = text.split()[0] if text.split() else text
             content["entities"] = [{"type": "bot_command", "offset": 0, "length": utf16_length(command)}]
@@ -176,10 +180,10 @@ class FakeTelegram:
         self.add_update("message", message)
         return message
 
-    def send_media(self, chat_id: int, kind: str) -> Dict[str, Any]:
+    def send_media(self, chat_id: int, kind: str) -> dict[str, Any]:
         """Queue a non-text message: sticker, photo, voice, video, document, location, contact, poll."""
         file = {"file_id": f"file-{kind}", "file_unique_id": f"unique-{kind}"}
-        contents: Dict[str, Dict[str, Any]] = {
+        contents: dict[str, dict[str, Any]] = {
             "sticker": {"sticker": {**file, "type": "regular", "width": 512, "height": 512,
                                     "is_animated": False, "is_video": False}},
             "photo": {"photo": [{**file, "width": 90, "height": 90}], "caption": "see this"},
@@ -199,14 +203,14 @@ class FakeTelegram:
         self.add_update("message", message)
         return message
 
-    def edit_text(self, message: Dict[str, Any], text: str) -> Dict[str, Any]:
+    def edit_text(self, message: dict[str, Any], text: str) -> dict[str, Any]:
         """Queue an edited_message update for an earlier user message."""
         edited = {**message, "text": text, "edit_date": int(time.time())}
         self.add_update("edited_message", edited)
         return edited
 
-    def tap_button(self, chat_id: int, data: str, message: Optional[Dict[str, Any]] = None,
-                   *, user_id: Optional[int] = None) -> str:
+    def tap_button(self, chat_id: int, data: str, message: dict[str, Any] | None = None,
+                   *, user_id: int | None = None) -> str:
         """Queue a callback query, as when the user taps an inline button; return its id."""
         if message is None:
             message = {"message_id": next(self._message_ids), "date": int(time.time()),
@@ -224,13 +228,13 @@ class FakeTelegram:
     # --- failures ----------------------------------------------------------------------------
 
     def fail_next(self, method: str, count: int = 1, *, status: int = 429,
-                  retry_after: Optional[int] = 1, description: Optional[str] = None) -> None:
+                  retry_after: int | None = 1, description: str | None = None) -> None:
         """Make the next `count` calls of `method` fail (default: 429 retry after 1 s)."""
         self._failures.setdefault(method, []).append(
             _Failure(count, status, retry_after if status == 429 else None, description)
         )
 
-    def _take_failure(self, method: str) -> Optional[_Failure]:
+    def _take_failure(self, method: str) -> _Failure | None:
         for failure in self._failures.get(method, []):
             if failure.count > 0:
                 failure.count -= 1
@@ -239,17 +243,17 @@ class FakeTelegram:
 
     # --- inspection --------------------------------------------------------------------------
 
-    def calls_of(self, method: str, *, ok: Optional[bool] = None) -> List[Call]:
+    def calls_of(self, method: str, *, ok: bool | None = None) -> list[Call]:
         """Return the calls of `method`, optionally only the successful (or failed) ones."""
         return [c for c in self.calls if c.method == method
                 and (ok is None or (c.status == 200) == ok)]
 
-    def sent_messages(self, chat_id: Optional[int] = None) -> List[Dict[str, Any]]:
+    def sent_messages(self, chat_id: int | None = None) -> list[dict[str, Any]]:
         """Return the parameters of every delivered sendMessage, in order."""
         return [c.params for c in self.calls_of("sendMessage", ok=True)
                 if chat_id is None or c.params.get("chat_id") == chat_id]
 
-    def texts(self, chat_id: Optional[int] = None) -> List[str]:
+    def texts(self, chat_id: int | None = None) -> list[str]:
         """Return the texts of every delivered sendMessage, in order."""
         return [params["text"] for params in self.sent_messages(chat_id)]
 
@@ -261,7 +265,7 @@ class FakeTelegram:
                 raise AssertionError(f"condition not met within {timeout} s")
             await asyncio.sleep(0.02)
 
-    async def wait_for_texts(self, chat_id: int, count: int, timeout: float = 5.0) -> List[str]:
+    async def wait_for_texts(self, chat_id: int, count: int, timeout: float = 5.0) -> list[str]:
         """Wait until `count` messages were delivered to `chat_id`; return their texts."""
         await self.wait_until(lambda: len(self.texts(chat_id)) >= count, timeout)
         return self.texts(chat_id)
@@ -273,15 +277,15 @@ class FakeTelegram:
         self._changed = asyncio.Event()
 
     @staticmethod
-    async def _params(request: web.Request) -> Dict[str, Any]:
-        raw: Dict[str, Any] = dict(request.query)
+    async def _params(request: web.Request) -> dict[str, Any]:
+        raw: dict[str, Any] = dict(request.query)
         if request.content_type == "application/json":
             body = await request.json()
             raw.update(body if isinstance(body, dict) else {})
         elif request.method == "POST":
             for key, value in (await request.post()).items():
                 raw[key] = value if isinstance(value, str) else "<file>"
-        params: Dict[str, Any] = {}
+        params: dict[str, Any] = {}
         for key, value in raw.items():
             if isinstance(value, str) and key in _JSON_FIELDS:
                 value = json.loads(value)
@@ -294,7 +298,7 @@ class FakeTelegram:
 
     @staticmethod
     def _error(status: int, description: str, **parameters: Any) -> web.Response:
-        body: Dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+        body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
         if parameters:
             body["parameters"] = parameters
         return web.json_response(body, status=status)
@@ -329,16 +333,16 @@ class FakeTelegram:
         call.result = outcome
         return web.json_response({"ok": True, "result": outcome})
 
-    def _bot_message(self, chat_id: int, **content: Any) -> Dict[str, Any]:
+    def _bot_message(self, chat_id: int, **content: Any) -> dict[str, Any]:
         return {"message_id": next(self._message_ids), "date": int(time.time()),
                 "chat": self._chat(chat_id), "from": self.bot_user, **content}
 
     # --- Bot API methods ---------------------------------------------------------------------
 
-    async def _api_getMe(self, params: Dict[str, Any]) -> Any:
+    async def _api_getMe(self, params: dict[str, Any]) -> Any:
         return self.bot_user
 
-    async def _api_getUpdates(self, params: Dict[str, Any]) -> Any:
+    async def _api_getUpdates(self, params: dict[str, Any]) -> Any:
         if self.webhook is not None:
             return self._error(409, "Conflict: can't use getUpdates method while webhook is active; "
                                     "use deleteWebhook to delete the webhook first")
@@ -366,7 +370,7 @@ class FakeTelegram:
                 self._pending = [u for u in self._pending if set(u) - {"update_id"} <= set(allowed)]
         return self._pending[:limit]
 
-    async def _api_sendMessage(self, params: Dict[str, Any]) -> Any:
+    async def _api_sendMessage(self, params: dict[str, Any]) -> Any:
         text = params.get("text", "")
         if not isinstance(text, str) or not text.strip():
             return self._error(400, "Bad Request: message text is empty")
@@ -374,7 +378,7 @@ class FakeTelegram:
             return self._error(400, "Bad Request: message is too long")
         if params.get("parse_mode"):
             return self._error(400, "Bad Request: this fake expects plain text only")
-        content: Dict[str, Any] = {"text": text}
+        content: dict[str, Any] = {"text": text}
         markup = params.get("reply_markup")
         if markup:
             for row in markup.get("inline_keyboard", []):
@@ -385,44 +389,50 @@ class FakeTelegram:
             content["reply_markup"] = markup
         return self._bot_message(int(params["chat_id"]), **content)
 
-    async def _api_sendPhoto(self, params: Dict[str, Any]) -> Any:
+    async def _api_sendPhoto(self, params: dict[str, Any]) -> Any:
         photo = [{"file_id": "sent-photo", "file_unique_id": "sent-photo-u", "width": 90, "height": 90}]
         return self._bot_message(int(params["chat_id"]), photo=photo)
 
-    async def _api_sendChatAction(self, params: Dict[str, Any]) -> Any:
+    async def _api_sendChatAction(self, params: dict[str, Any]) -> Any:
         return True
 
-    async def _api_answerCallbackQuery(self, params: Dict[str, Any]) -> Any:
+    async def _api_answerCallbackQuery(self, params: dict[str, Any]) -> Any:
         return True
 
-    async def _api_setMyCommands(self, params: Dict[str, Any]) -> Any:
-        self.commands = list(params.get("commands") or [])
+    async def _api_setMyCommands(self, params: dict[str, Any]) -> Any:
+        commands = list(params.get("commands") or [])
+        if params.get("language_code"):
+            self.commands_by_language[params["language_code"]] = commands
+        else:
+            self.commands = commands
         return True
 
-    async def _api_getMyCommands(self, params: Dict[str, Any]) -> Any:
+    async def _api_getMyCommands(self, params: dict[str, Any]) -> Any:
+        if params.get("language_code"):
+            return self.commands_by_language.get(params["language_code"], self.commands)
         return self.commands
 
-    async def _api_deleteMyCommands(self, params: Dict[str, Any]) -> Any:
+    async def _api_deleteMyCommands(self, params: dict[str, Any]) -> Any:
         self.commands = []
         return True
 
-    async def _api_editMessageReplyMarkup(self, params: Dict[str, Any]) -> Any:
+    async def _api_editMessageReplyMarkup(self, params: dict[str, Any]) -> Any:
         markup = {"reply_markup": params["reply_markup"]} if params.get("reply_markup") else {}
         return self._bot_message(int(params["chat_id"]), text="(edited)", **markup)
 
-    async def _api_editMessageText(self, params: Dict[str, Any]) -> Any:
+    async def _api_editMessageText(self, params: dict[str, Any]) -> Any:
         return self._bot_message(int(params["chat_id"]), text=params.get("text", ""))
 
-    async def _api_deleteMessage(self, params: Dict[str, Any]) -> Any:
+    async def _api_deleteMessage(self, params: dict[str, Any]) -> Any:
         return True
 
-    async def _api_deleteWebhook(self, params: Dict[str, Any]) -> Any:
+    async def _api_deleteWebhook(self, params: dict[str, Any]) -> Any:
         self.webhook = None
         if str(params.get("drop_pending_updates", "")).lower() == "true":
             self._pending.clear()
         return True
 
-    async def _api_setWebhook(self, params: Dict[str, Any]) -> Any:
+    async def _api_setWebhook(self, params: dict[str, Any]) -> Any:
         self.webhook = _Webhook(params["url"], params.get("secret_token"), params.get("allowed_updates"))
         if str(params.get("drop_pending_updates", "")).lower() == "true":
             self._pending.clear()
@@ -430,17 +440,17 @@ class FakeTelegram:
             self._pusher = asyncio.get_running_loop().create_task(self._push_to_webhook())
         return True
 
-    async def _api_getWebhookInfo(self, params: Dict[str, Any]) -> Any:
-        info: Dict[str, Any] = {"url": "", "has_custom_certificate": False,
+    async def _api_getWebhookInfo(self, params: dict[str, Any]) -> Any:
+        info: dict[str, Any] = {"url": "", "has_custom_certificate": False,
                                 "pending_update_count": len(self._pending)}
         if self.webhook is not None:
             info["url"] = self.webhook.url
         return info
 
-    async def _api_close(self, params: Dict[str, Any]) -> Any:
+    async def _api_close(self, params: dict[str, Any]) -> Any:
         return True
 
-    async def _api_logOut(self, params: Dict[str, Any]) -> Any:
+    async def _api_logOut(self, params: dict[str, Any]) -> Any:
         return True
 
     async def _push_to_webhook(self) -> None:

@@ -1,0 +1,113 @@
+"""Every sentence the actions say, in English and in Chinese, in one place.
+
+Fixed replies without knowledge-base content live in domain.yml as responses with a
+`language` variation; the texts here are those the actions build around knowledge-base
+content. Chinese is written as a Chinese public-service text would say it, not as a
+translation of the English.
+"""
+from __future__ import annotations
+
+
+from assistant.contract import HUMAN_HANDOFF_INTENT, UNKNOWN_STATISTIC_INTENT, language_or_default
+
+TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "not_legal_advice": (
+            "This is general legal information, not legal advice. For your own case, "
+            "ask your local legal aid centre or call 12348."
+        ),
+        "knowledge_unavailable": (
+            "Sorry, my legal information database isn't available right now. Please try "
+            "again in a few minutes. For help today, call the 12348 public legal service "
+            "hotline or visit www.12348.gov.cn."
+        ),
+        "talk_to_a_person": "Talk to a person",
+        "no_answer_yet": (
+            "Sorry, I don't have an answer on that yet. The 12348 public legal "
+            "service hotline can help you directly."
+        ),
+        "answer_source": "Source: {source}. Last reviewed {reviewed}.",
+        "figure_source": "Source: {source}.",
+        "figure_note": "Note: {note}",
+        "earlier": "Earlier: {figures}.",
+        "no_figure_for_year": "I don't have a figure on {title} for {years}.",
+        "figures_available": " I do have figures for: {years}. The latest:",
+        "years_joiner": " or ",
+        "list_joiner": ", ",
+        "confirm_statistic_topic": (
+            "I'm not sure I understood. Did you mean the official figures on {title}?"
+        ),
+        "which_figures": "Which figures do you mean? I have official figures on these topics:",
+        "figures_not_held": (
+            "I don't hold official figures on that. These are the figures I can "
+            "give, each with its date and source:"
+        ),
+        "did_you_mean": "Did you mean one of these?",
+        "not_understood": (
+            "Sorry, I'm not sure I understood. I can help with China's public legal services "
+            "(legal aid, the 12348 hotline, mediation, notarization, arbitration, judicial "
+            "appraisal, lawyers) and official figures about them. Could you rephrase? "
+            "To talk to a person, call the 12348 public legal service hotline."
+        ),
+        "referral_heading": "To talk to a person:",
+        "hotline_only_card": (
+            "To talk to a person: call the 12348 public legal service hotline "
+            "(consultations are free; hours vary by province), or visit www.12348.gov.cn. "
+            "Your county or city legal aid centre can also help in person."
+        ),
+        "intent_title:help": "What can you answer?",
+        f"intent_title:{HUMAN_HANDOFF_INTENT}": "Talk to a person",
+        "intent_title:bot_challenge": "Are you a bot?",
+        f"intent_title:{UNKNOWN_STATISTIC_INTENT}": "Which figures do you have?",
+        "date_unknown": "date unknown",
+    },
+    "zh": {
+        "not_legal_advice": (
+            "以上为一般性法律信息，不构成法律意见。具体情况请咨询当地法律援助中心或拨打12348。"
+        ),
+        "knowledge_unavailable": (
+            "抱歉，法律信息数据库暂时无法使用，请几分钟后再试。如需帮助，"
+            "请拨打12348公共法律服务热线或访问 www.12348.gov.cn。"
+        ),
+        "talk_to_a_person": "转人工服务",
+        "no_answer_yet": "抱歉，这个问题暂时没有答案。可直接拨打12348公共法律服务热线咨询。",
+        "answer_source": "来源：{source}。最后审核：{reviewed}。",
+        "figure_source": "来源：{source}。",
+        "figure_note": "说明：{note}",
+        "earlier": "此前：{figures}。",
+        "no_figure_for_year": "暂无{years}年的{title}。",
+        "figures_available": "现有数据年份：{years}。最新数据如下：",
+        "years_joiner": "、",
+        "list_joiner": "、",
+        "confirm_statistic_topic": "不太确定您的意思。您是想查询{title}吗？",
+        "which_figures": "您想查询哪方面的数据？现有以下官方数据：",
+        "figures_not_held": "暂无这方面的官方数据。可以查询以下数据（均注明日期和来源）：",
+        "did_you_mean": "您是想问以下哪个问题？",
+        "not_understood": (
+            "抱歉，没有理解您的问题。我可以解答中国公共法律服务（法律援助、12348热线、调解、"
+            "公证、仲裁、司法鉴定、律师服务）及相关官方数据方面的问题，请换个说法再问。"
+            "如需人工服务，请拨打12348公共法律服务热线。"
+        ),
+        "referral_heading": "人工服务渠道：",
+        "hotline_only_card": (
+            "人工服务：请拨打12348公共法律服务热线（咨询免费，服务时间各省不同），"
+            "或访问中国法律服务网 www.12348.gov.cn。也可以到所在县（市、区）的法律援助中心当面咨询。"
+        ),
+        "intent_title:help": "你能回答什么？",
+        f"intent_title:{HUMAN_HANDOFF_INTENT}": "转人工服务",
+        "intent_title:bot_challenge": "你是机器人吗？",
+        f"intent_title:{UNKNOWN_STATISTIC_INTENT}": "有哪些数据？",
+        "date_unknown": "日期不详",
+    },
+}
+
+
+def say(language: object, key: str, **values: object) -> str:
+    """Return the text ``key`` in the language (English for an unknown one), filled in."""
+    template = TEXTS[language_or_default(language)][key]
+    return template.format(**values) if values else template
+
+
+def referral_button(language: object) -> dict[str, str]:
+    """The "talk to a person" button, in the language."""
+    return {"title": say(language, "talk_to_a_person"), "payload": f"/{HUMAN_HANDOFF_INTENT}"}

@@ -1,0 +1,74 @@
+"""The contract between the NLU model, the dialogue and the knowledge base, written once.
+
+Intent names carry knowledge-base keys: `faq_<topic>` is answered from the FAQ answer
+of <topic>, `stat_<topic>` from its figures. Actions, the knowledge router, the data
+checks, the evaluation and the benchmarks all read these names from here. This module
+imports nothing outside the standard library, so every process can use it.
+"""
+from __future__ import annotations
+
+
+FAQ_INTENT_PREFIX = "faq_"
+STAT_INTENT_PREFIX = "stat_"
+# Intent prefix -> topic kind in the knowledge base (knowledge.models.TOPIC_KINDS).
+TOPIC_KIND_OF_PREFIX = {FAQ_INTENT_PREFIX: "faq", STAT_INTENT_PREFIX: "stat"}
+KNOWLEDGE_INTENT_PREFIXES = tuple(TOPIC_KIND_OF_PREFIX)
+
+PERIOD_FOLLOWUP_INTENT = "ask_period_followup"
+UNKNOWN_STATISTIC_INTENT = "ask_unknown_statistic"
+HUMAN_HANDOFF_INTENT = "human_handoff"
+OUT_OF_SCOPE_INTENT = "out_of_scope"
+SWITCH_LANGUAGE_INTENT = "switch_language"
+
+# Set by every answering action; its absence after one means the action failed
+# (rasa_addons/knowledge_router.py then apologises on the action's behalf).
+LAST_ANSWER_SLOT = "last_answer"
+# The statistic topic and indicator of the last figure given, for "and in 2020?".
+STAT_TOPIC_SLOT = "stat_topic"
+STAT_INDICATOR_SLOT = "stat_indicator"
+# The language of the conversation: set from each message (rasa_addons/language.py).
+LANGUAGE_SLOT = "language"
+YEAR_ENTITY = "year"
+LANGUAGE_ENTITY = "language"
+
+LANGUAGES = ("en", "zh")
+DEFAULT_LANGUAGE = "en"
+
+# Share of held-out questions the model must answer from the right topic, per language,
+# before `make retrain` serves it and for `make test` to pass. These are regression
+# floors under the bilingual model's measured 0.913 / 0.942 (English sets) and 0.917
+# (Chinese set), not the targets: the targets are 0.95 for English and 0.92 for Chinese
+# (issue #10), which this model does not reach yet (README "Choosing the pipeline").
+MIN_HELDOUT_ACCURACY = {"en": 0.90, "zh": 0.90}
+
+
+def topic_of(intent: str) -> tuple[str, str] | None:
+    """Return (kind, key) of the knowledge-base topic an intent names, or None."""
+    for prefix, kind in TOPIC_KIND_OF_PREFIX.items():
+        if intent.startswith(prefix) and len(intent) > len(prefix):
+            return kind, intent[len(prefix):]
+    return None
+
+
+def intent_of(kind: str, key: str) -> str:
+    """Return the intent name of a knowledge-base topic: ('faq', 'x') -> 'faq_x'."""
+    for prefix, prefix_kind in TOPIC_KIND_OF_PREFIX.items():
+        if prefix_kind == kind:
+            return prefix + key
+    raise ValueError(f"unknown topic kind {kind!r}")
+
+
+def is_knowledge_intent(intent: str) -> bool:
+    """Whether the intent is answered from the knowledge base (faq_* or stat_*)."""
+    return topic_of(intent) is not None
+
+
+def is_statistic_intent(intent: str) -> bool:
+    """Whether the intent asks for figures (stat_*)."""
+    found = topic_of(intent)
+    return found is not None and found[0] == "stat"
+
+
+def language_or_default(value: object) -> str:
+    """Return a supported language code for a slot value (None or unknown -> default)."""
+    return value if isinstance(value, str) and value in LANGUAGES else DEFAULT_LANGUAGE

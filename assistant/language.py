@@ -1,0 +1,107 @@
+"""Which language a message is in, and the Chinese clean-up the NLU needs.
+
+The rules are deliberately simple and explainable: a message is Chinese when it has
+at least as many Han characters as Latin words ("12348 hotline 一年接多少电话" is
+Chinese, "can u explain what 法律援助 means" is English); a message with neither
+(digits, emoji, a lone "？") has no language of its own and keeps the conversation's.
+An explicit request ("English please", "说中文") beats the script it is written in.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# CJK Unified Ideographs, Extension A and the compatibility block: enough for every
+# character a user types; rarer extensions count as Han too.
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
+
+# "reply in Chinese", "说中文", "换成英文": the user asks for a language by name.
+_REQUESTS = {
+    "zh": re.compile(
+        r"(说|讲|用|回|换成|切换到|切换成|改成|改用|要|来点)\s*(中文|汉语|普通话|簡體|简体)"
+        r"|(中文|汉语)\s*(回答|回复|可以吗|行吗|吧|版|模式)"
+        r"|\b(in|speak|use|reply in|answer in|switch to|change to)\s+(chinese|mandarin|zhongwen)\b"
+        r"|\b(chinese|mandarin|zhongwen)\s+(please|pls|plz)\b",
+        re.IGNORECASE,
+    ),
+    "en": re.compile(
+        r"(说|讲|用|回|换成|切换到|切换成|改成|改用|要)\s*(英文|英语)"
+        r"|(英文|英语)\s*(回答|回复|可以吗|行吗|吧|版|模式)"
+        r"|\b(in|speak|use|reply in|answer in|switch to|change to)\s+english\b"
+        r"|\benglish\s+(please|pls|plz)\b|^\s*english\s*[.!?]*\s*$",
+        re.IGNORECASE,
+    ),
+}
+
+_CHINESE_DIGITS = {"〇": "0", "零": "0", "○": "0", "一": "1", "二": "2", "三": "3", "四": "4",
+                   "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+# 二〇二〇年 / 二零一九年 -> 2020年: years are looked up by digits (the `year` regex).
+_CHINESE_YEAR = re.compile(r"([〇零○一二三四五六七八九]{4})(?=\s*年)")
+
+
+def count_scripts(text: str) -> tuple[int, int]:
+    """Return (Han characters, Latin words) in the text."""
+    return len(_HAN.findall(text)), len(_LATIN_WORD.findall(text))
+
+
+def requested_language(text: str) -> str | None:
+    """Return the language the user explicitly asks for, or None."""
+    for language, pattern in _REQUESTS.items():
+        if pattern.search(text):
+            return language
+    return None
+
+
+def detect_language(text: str) -> str | None:
+    """Return 'zh', 'en', or None when the text has no words of either script."""
+    requested = requested_language(text)
+    if requested is not None:
+        return requested
+    han, latin_words = count_scripts(text)
+    if han == 0 and latin_words == 0:
+        return None
+    return "zh" if han >= latin_words else "en"
+
+
+def has_han(text: str) -> bool:
+    """Whether the text contains any Han character."""
+    return _HAN.search(text) is not None
+
+
+def is_mostly_chinese(text: str) -> bool:
+    """Whether a (bot) text is written in Chinese: more Han characters than Latin letters.
+
+    Used to check replies: URLs, "12348" and a source's English title may appear in a
+    Chinese reply, but most of it must be Han characters.
+    """
+    han = len(_HAN.findall(text))
+    latin_letters = sum(1 for character in text if character.isascii() and character.isalpha())
+    return han > latin_letters
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    # zhconv loads its conversion table on first use; keep that out of import time. Its
+    # default loader leaves the file open (a ResourceWarning); a path it opens with `with`.
+    import os
+
+    import zhconv
+
+    zhconv.loaddict(os.path.join(os.path.dirname(zhconv.__file__), "zhcdict.json"))
+    return zhconv.convert
+
+
+def to_simplified(text: str) -> str:
+    """Convert Traditional characters to Simplified ("請問法律援助" -> "请问法律援助")."""
+    if not has_han(text):
+        return text
+    return _converter()(text, "zh-hans")
+
+
+def chinese_years_to_digits(text: str) -> str:
+    """Write four-character Chinese years in digits: 二〇二〇年 -> 2020年."""
+    return _CHINESE_YEAR.sub(
+        lambda match: "".join(_CHINESE_DIGITS[c] for c in match.group(1)), text
+    )
+

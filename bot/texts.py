@@ -1,0 +1,168 @@
+"""Every text the Telegram front end says itself, in English and in Chinese.
+
+Answers come from Rasa in the conversation's language; these are the bot's own
+replies (commands, fallbacks, notes). A chat's language is the language of its last
+message with words (assistant.language), or for /start Telegram's language_code.
+"""
+from __future__ import annotations
+
+
+from assistant.contract import DEFAULT_LANGUAGE, language_or_default
+
+WEBSITE = "https://www.12348.gov.cn"
+COMMANDS_EN = (
+    "/help – example questions\n/hotline – talk to a person\n"
+    "/language – 中文 / English\n/forget – delete our conversation"
+)
+COMMANDS_ZH = "/help – 问题示例\n/hotline – 人工服务\n/language – 中文 / English\n/forget – 删除对话记录"
+
+TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "welcome": (
+            "Hello! I answer questions about China's public legal services: legal aid, the 12348 "
+            "hotline, people's mediation, notarization, arbitration, judicial appraisal, lawyers, "
+            "and the official figures about them.\n\n"
+            "I give general legal information, not legal advice. For your own case, talk to a "
+            "lawyer or a legal-aid centre (see /hotline).\n\n"
+            "Privacy: to follow the conversation I store the text of your messages and my answers "
+            "under a pseudonymous ID (not your Telegram ID, name or phone number). Please don't send "
+            "ID numbers, phone numbers or other people's details. Telegram's servers are outside "
+            "mainland China. Send /forget at any time to delete our conversation.\n\n"
+            "我也可以用中文回答：直接用中文提问即可。\n\n" + COMMANDS_EN
+        ),
+        "help": (
+            "Type a question in your own words, or tap an example below.\n\n"
+            "/hotline – 12348 and legal-aid centres (talk to a person)\n"
+            "/language – 中文 / English\n"
+            "/forget – delete our conversation\n/start – about this bot and privacy"
+        ),
+        "hotline_card": (
+            "Talk to a person:\n\n"
+            "☎ 12348 – the public legal service hotline. Consultation is free; hours vary by "
+            "province and normal call charges may apply.\n"
+            f"🌐 {WEBSITE} – China Legal Service Network (online consultation and service finder).\n"
+            "💬 WeChat: search for the 掌上12348 (12348 in your pocket) public account of your province.\n"
+            "🏛 Legal aid: the legal-aid centre of your county or city judicial bureau (司法局) takes "
+            "applications in person.\n\n"
+            "This bot gives general legal information, not legal advice."
+        ),
+        "fallback": (
+            "Sorry, I can't reach my legal information service right now, so I can't answer that. "
+            "Please try again in a few minutes. If it's urgent, call the 12348 public legal service "
+            f"hotline or visit {WEBSITE}."
+        ),
+        "error": (
+            "Sorry, something went wrong on my side. Please send your question again. If it's "
+            f"urgent, call the 12348 public legal service hotline or visit {WEBSITE}."
+        ),
+        "empty_question": "Please type your question, for example: \"How do I apply for legal aid?\"",
+        "text_only": (
+            "Sorry, I can only read text messages – please type your question. "
+            "(Nothing from that message was stored.)"
+        ),
+        "edited": "I don't read edited messages – please send your corrected question as a new message.",
+        "unknown_command": (
+            "I don't know that command. Type your question in your own words, or use:\n" + COMMANDS_EN
+        ),
+        "private_only": (
+            "I only work in private chats. Please message me directly: my answers are general "
+            "legal information, and legal questions are better asked in private."
+        ),
+        "truncated": "Your message was long, so I only read its first {limit} characters.",
+        "redacted": (
+            "I removed what looked like an ID number, phone number or e-mail address before "
+            "reading your message. Please don't send personal details."
+        ),
+        "forget_done": "Done: our conversation has been deleted. If you write again, I start from scratch.",
+        "forget_failed": (
+            "Sorry, I couldn't reach the service to delete our conversation. Please send /forget "
+            "again in a few minutes."
+        ),
+        "choose": "Please choose:",
+        "you_can_type": "You can also type:",
+    },
+    "zh": {
+        "welcome": (
+            "您好！我可以解答中国公共法律服务方面的问题，包括法律援助、12348热线、人民调解、公证、"
+            "仲裁、司法鉴定、律师服务，并提供相关官方数据。\n\n"
+            "我提供的是一般性法律信息，不构成法律意见。具体案件请咨询律师或法律援助中心（见 /hotline）。\n\n"
+            "隐私说明：为了理解上下文，我会以化名编号（不是您的Telegram账号、姓名或手机号）保存您的消息和我的回答。"
+            "请不要发送身份证号、手机号或他人的个人信息。Telegram的服务器位于中国大陆以外。"
+            "随时发送 /forget 即可删除对话记录。\n\n"
+            "You can also ask in English.\n\n" + COMMANDS_ZH
+        ),
+        "help": (
+            "请直接输入您的问题，或点击下面的示例。\n\n"
+            "/hotline – 12348和法律援助中心（人工服务）\n"
+            "/language – 中文 / English\n"
+            "/forget – 删除对话记录\n/start – 关于本助手和隐私说明"
+        ),
+        "hotline_card": (
+            "人工服务：\n\n"
+            "☎ 12348公共法律服务热线：咨询免费；服务时间各省（区、市）不同，可能收取正常通话费。\n"
+            f"🌐 {WEBSITE} 中国法律服务网：在线咨询，查找法律服务机构。\n"
+            "💬 微信：搜索本省的“掌上12348”公众号。\n"
+            "🏛 法律援助：向所在县（市、区）司法局的法律援助中心当面申请。\n\n"
+            "本助手提供的是一般性法律信息，不构成法律意见。"
+        ),
+        "fallback": (
+            "抱歉，法律信息服务暂时无法连接，暂时不能回答这个问题，请几分钟后再试。"
+            f"如有急事，请拨打12348公共法律服务热线或访问 {WEBSITE}。"
+        ),
+        "error": (
+            f"抱歉，系统出了点问题，请重新发送您的问题。如有急事，请拨打12348公共法律服务热线或访问 {WEBSITE}。"
+        ),
+        "empty_question": "请输入您的问题，例如：“怎么申请法律援助？”",
+        "text_only": "抱歉，我只能阅读文字消息，请用文字输入您的问题。（该消息的内容没有被保存。）",
+        "edited": "我不读取修改过的消息，请把修改后的问题作为新消息发送。",
+        "unknown_command": "没有这个命令。请直接输入您的问题，或使用：\n" + COMMANDS_ZH,
+        "private_only": "我只在私聊中回答问题。请直接给我发消息：法律问题更适合在私聊中询问。",
+        "truncated": "您的消息较长，我只读取了前{limit}个字符。",
+        "redacted": "您的消息中疑似身份证号、电话号码或电子邮箱的内容已被删除。请不要发送个人信息。",
+        "forget_done": "已删除我们的对话记录。如果您再次发消息，将重新开始。",
+        "forget_failed": "抱歉，暂时无法连接服务删除对话记录，请几分钟后再发送 /forget。",
+        "choose": "请选择：",
+        "you_can_type": "也可以直接输入：",
+    },
+}
+
+# Sent back as the question when tapped, so each must fit callback_data (64 bytes).
+HELP_QUESTIONS: dict[str, tuple[str, ...]] = {
+    "en": (
+        "How do I apply for legal aid?",
+        "Who can get legal aid?",
+        "What is the 12348 hotline?",
+        "Is people's mediation free?",
+        "My employer owes me wages. What can I do?",
+        "How many lawyers are there in China?",
+    ),
+    "zh": (
+        "怎么申请法律援助？",
+        "哪些人可以申请法律援助？",
+        "12348热线是做什么的？",
+        "人民调解收费吗？",
+        "老板拖欠工资怎么办？",
+        "全国有多少律师？",
+    ),
+}
+# What the bot sends Rasa for /language and /hotline: intent syntax the bot builds itself.
+SWITCH_LANGUAGE_MESSAGE = '/switch_language{{"language":"{language}"}}'
+HANDOFF_MESSAGE = "/human_handoff"
+
+
+def say(language: object, key: str, **values: object) -> str:
+    """Return the text `key` in the language (English for an unknown one), filled in."""
+    template = TEXTS[language_or_default(language)][key]
+    return template.format(**values) if values else template
+
+
+def language_of_telegram_user(language_code: str | None) -> str:
+    """Telegram's IETF language tag ("zh-hans", "en") -> "zh" or "en"."""
+    if language_code and language_code.lower().startswith("zh"):
+        return "zh"
+    return DEFAULT_LANGUAGE
+
+
+def other_language(language: object) -> str:
+    """The language /language switches to."""
+    return "en" if language_or_default(language) == "zh" else "zh"
