@@ -86,7 +86,8 @@ def format_statistic(statistic: Any) -> str:
         line = f"{statistic.label}: {_amount(statistic)} ({statistic.period_label}{scope}). "
     line += say(language, "figure_source", source=source)
     if statistic.note:
-        line += " " + say(language, "figure_note", note=statistic.note)
+        # Chinese sentences follow each other without a space.
+        line += ("" if language == "zh" else " ") + say(language, "figure_note", note=statistic.note)
     return line
 
 

@@ -1,6 +1,6 @@
 """Runs the benchmark suite and writes bench/RESULTS.md (see bench/__init__.py).
 
-    python -m bench            # full sizes (make bench); about 10-15 min on 2 cores
+    python -m bench            # full sizes (make bench): about 10 min on 2 cores, +~18 min the first time (stock model)
     python -m bench --quick    # small sizes, results under bench/work/quick/
     python -m bench --quick --skip training,stock,telegram
 
