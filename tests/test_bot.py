@@ -497,15 +497,17 @@ async def test_rasa_failure_reply_gives_fallback(
         assert await telegram.wait_for_texts(CHAT, 1) == [say("en", "fallback")]
 
 
+
+async def rasa_answers_500(sender: str, message: str) -> Outcome:
+    """A stand-in Rasa behaviour: every message fails with HTTP 500."""
+    return 500, {"error": "boom"}, 0.0
+
+
 async def test_button_tap_is_answered_even_when_rasa_fails(
     telegram: FakeTelegram, stand_in_rasa: StandInRasa
 ) -> None:
     """The callback query is answered before Rasa is asked, so a Rasa failure cannot skip it."""
-
-    async def broken(sender: str, message: str) -> Outcome:
-        return 500, {"error": "boom"}, 0.0
-
-    stand_in_rasa.behaviour = broken
+    stand_in_rasa.behaviour = rasa_answers_500
     async with running_bot(make_settings(telegram, stand_in_rasa.url)):
         query_id = telegram.tap_button(CHAT, "/faq_hotline_12348")
         assert await telegram.wait_for_texts(CHAT, 1) == [say("en", "fallback")]
@@ -681,11 +683,7 @@ async def test_hotline_without_rasa_gives_the_built_in_card(
     telegram: FakeTelegram, stand_in_rasa: StandInRasa
 ) -> None:
     """Rasa down: /hotline still gives 12348, the website, WeChat and legal-aid centres."""
-
-    async def broken(sender: str, message: str) -> Outcome:
-        return 500, {"error": "boom"}, 0.0
-
-    stand_in_rasa.behaviour = broken
+    stand_in_rasa.behaviour = rasa_answers_500
     async with running_bot(make_settings(telegram, stand_in_rasa.url)):
         telegram.send_text(CHAT, "/hotline")
         (card,) = await telegram.wait_for_texts(CHAT, 1)
