@@ -28,8 +28,14 @@ export REDIS_HOST ?= 127.0.0.1
 export REDIS_PORT ?= 6379
 export REDIS_DB ?= 1
 MODEL := models/current.tar.gz
+# Local state (ignored by git): conversations, the bot's inbox, generated local secrets.
+STATE := state
+export RASA_TRACKER_DB ?= $(STATE)/rasa-tracker.db
+SECRETS := $(STATE)/secrets.env
+# Sources the local secrets (created on first use; variables already set win).
+WITH_SECRETS = $(PY) -m scripts.local_secrets >/dev/null && . $(SECRETS)
 
-.PHONY: help setup venv load-kb model train shell actions run validate lint test telegram retrain evaluate unanswered bench
+.PHONY: help setup venv load-kb model train shell actions run validate lint test telegram inbox retrain evaluate unanswered bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -56,15 +62,15 @@ train: $(STAMP) ## train the model now, even if one exists for these inputs
 	$(PY) -m scripts.model_store train
 
 shell: setup ## talk to the assistant in this terminal (starts the action server too)
-	@set -m; $(RASA) run actions --port $(ACTION_SERVER_PORT) --quiet >.action-server.log 2>&1 & \
+	@mkdir -p $(STATE); set -m; $(RASA) run actions --port $(ACTION_SERVER_PORT) --quiet >.action-server.log 2>&1 & \
 	actions_pid=$$!; trap 'kill $$actions_pid 2>/dev/null; wait $$actions_pid 2>/dev/null' EXIT INT TERM; \
 	$(RASA) shell --model $(MODEL) --interface 127.0.0.1 --port $(RASA_PORT)
 
 actions: $(STAMP) ## run the action server alone on 127.0.0.1:$(ACTION_SERVER_PORT)
 	$(RASA) run actions --port $(ACTION_SERVER_PORT)
 
-run: setup ## action server + Rasa HTTP server (REST channel) on 127.0.0.1:$(RASA_PORT)
-	@set -m; $(RASA) run actions --port $(ACTION_SERVER_PORT) & \
+run: setup ## action server + Rasa HTTP server (REST and bot channels) on 127.0.0.1:$(RASA_PORT)
+	@mkdir -p $(STATE); $(WITH_SECRETS); set -m; $(RASA) run actions --port $(ACTION_SERVER_PORT) & \
 	actions_pid=$$!; trap 'kill $$actions_pid 2>/dev/null; wait $$actions_pid 2>/dev/null' EXIT INT TERM; \
 	$(RASA) run --model $(MODEL) --interface 127.0.0.1 --port $(RASA_PORT) \
 		$${RASA_API_TOKEN:+--enable-api --auth-token "$$RASA_API_TOKEN"} \
@@ -85,7 +91,10 @@ test: $(STAMP) ## lint, the whole test suite (needs PostgreSQL and Redis running
 	$(MAKE) --no-print-directory validate
 
 telegram: $(STAMP) ## run the Telegram front end (needs TELEGRAM_TOKEN; `make run` in another terminal)
-	$(PY) -m bot
+	@$(WITH_SECRETS); $(PY) -m bot
+
+inbox: $(STAMP) ## the Telegram inbox: pending, failed and done updates, oldest pending age
+	$(PY) -m bot inbox
 
 evaluate: setup ## score the current model on every held-out set, per language (QUESTIONS=file for one)
 	$(PY) -m scripts.evaluate $${QUESTIONS:+--questions "$$QUESTIONS"}

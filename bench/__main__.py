@@ -48,7 +48,7 @@ FULL = Sizes(latency_turns=500, conversation_turns=200, conversation_window=25,
              telegram_messages=100, quality_limit=None, warmup_turns=10)
 QUICK = Sizes(latency_turns=40, conversation_turns=40, conversation_window=10,
               throughput_levels=(1, 8, 32), throughput_seconds=3, throughput_max_turns=300,
-              telegram_messages=10, quality_limit=40, warmup_turns=3)
+              telegram_messages=30, quality_limit=40, warmup_turns=3)
 
 
 # --- environment description --------------------------------------------------------------
@@ -239,7 +239,7 @@ async def measure_http(result: StackResult, rasa_url: str, token: str, sizes: Si
                     sizes.throughput_max_turns, f"{result.label}-tp{level}"))
 
 
-async def measure_telegram(result: StackResult, rasa_url: str, token: str, sizes: Sizes,
+async def measure_telegram(result: StackResult, rasa_url: str, channel_secret: str, token: str, sizes: Sizes,
                            texts: dict[str, Any], scratch: Path, sampler: memory.MemorySampler,
                            deadline: float) -> None:
     """The Telegram path next to REST, on one running stack."""
@@ -247,7 +247,7 @@ async def measure_telegram(result: StackResult, rasa_url: str, token: str, sizes
         rasa = load.RasaHttp(session, rasa_url, token)
         print(f"[{result.label}] telegram path: {sizes.telegram_messages} messages", flush=True)
         result.telegram = await telegram_path(
-            rasa, texts["mix"], sizes.telegram_messages, scratch / "telegram-bot.log", sampler,
+            rasa, channel_secret, texts["mix"], sizes.telegram_messages, scratch / "telegram-bot.log", sampler,
             f"{result.label}/telegram", min(deadline, time.monotonic() + 300))
         if result.telegram.error:
             result.errors.append(f"telegram path: {result.telegram.error}")
@@ -270,7 +270,8 @@ def run_stack(label: str, model: Path, credentials: Path, scratch: Path, kb_url:
         sampler.watch(f"{label}/actions", stack.actions.process.pid)
         asyncio.run(measure_http(result, stack.rasa.url, token, sizes, texts, skip, deadline))
         if label == "ours" and "telegram" not in skip:
-            asyncio.run(measure_telegram(result, stack.rasa.url, token, sizes, texts, scratch,
+            asyncio.run(measure_telegram(result, stack.rasa.url, stack.rasa.channel_secret, token,
+                                         sizes, texts, scratch,
                                          sampler, deadline))
     finally:
         sampler.close(f"{label}/rasa")

@@ -87,7 +87,11 @@ def render(results: dict[str, Any], rows: list[Row], pictures: dict[str, Path]) 
         "- **Telegram path:** the fake Bot API of testkit/fake_telegram.py in the benchmark "
         "process, `python -m bot` as its own process long-polling it; latency from queueing the "
         "update to the fake receiving the answer's sendMessage; each message from a new chat; "
-        "interleaved with the same question sent straight to the REST channel.",
+        "interleaved with the same question sent straight to the REST channel and to a second "
+        "`python -m bot` without the inbox (INBOX_DATABASE_URL=none, its own fake Bot API), "
+        "the two front ends alternating which goes first; the ratio is the inbox's cost (its "
+        "SQLite file in WAL mode: store the update, count the start, store the reply, record "
+        "the part, mark it done).",
         "- **Start-up:** both servers launched at once (like `make run`), clock stopped at the "
         "first non-empty REST answer to a knowledge question (so the action server and the "
         "knowledge base are included). Python files were in the page cache (not a cold disk).",

@@ -15,6 +15,7 @@ LATENCY_TARGET = 1.5  # full turn p50 / parse p50
 THROUGHPUT_TARGET = 2.5  # ours / stock at 8 concurrent conversations
 THROUGHPUT_TARGET_LEVEL = 8
 CONVERSATION_TARGET = 1.2  # p50 of the last window / p50 of the first
+INBOX_TARGET = 1.3  # Telegram path p50 with the durable inbox / without it
 COLD_START_TARGET_SECONDS = 25.0
 
 
@@ -204,6 +205,17 @@ def build_rows(results: dict[str, Any]) -> list[Row]:
             rows.append(Row("Telegram path", f"fake Bot API → bot → Rasa, update queued → "
                                              f"sendMessage, {name} (n={tg.n})",
                             ms(a), f"{ms(b)} (REST directly)", fmt_ratio(ratio(a, b))))
+        if telegram.no_inbox:
+            bare = Summary.of(telegram.no_inbox)
+            for name in ("p50", "p95"):
+                a, b = getattr(tg, name), getattr(bare, name)
+                value = ratio(a, b)
+                has_target = name == "p50"
+                rows.append(Row("Telegram path", f"with the durable inbox vs without it, {name} "
+                                                 f"(n={tg.n}, messages interleaved)",
+                                ms(a), f"{ms(b)} (no inbox)", fmt_ratio(value),
+                                f"≤ {INBOX_TARGET}×" if has_target else "—",
+                                value <= INBOX_TARGET if has_target and value is not None else None))
         rows.append(Row("Telegram path", "messages without an answer / with the 12348 fallback",
                         f"{telegram.lost} / {telegram.fallbacks}", "—", "—", "0 / 0",
                         telegram.lost == 0 and telegram.fallbacks == 0))

@@ -1,5 +1,8 @@
 """Runs the Telegram front end: `python -m bot` (long polling, or a webhook if configured).
 
+`python -m bot inbox` prints the inbox report instead: pending, failed and done updates and
+the age of the oldest pending one (it needs only INBOX_DATABASE_URL, or the default file).
+
 Exit codes: 0 after a normal stop, 1 if Telegram cannot be reached or another instance
 polls with the same token, 2 for a configuration error (including a token Telegram rejects).
 """
@@ -8,14 +11,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import signal
 import sys
 
 from telegram.error import InvalidToken, NetworkError
 
-from bot.app import build_application, polling_options, webhook_options
-from bot.config import ConfigError, Settings
+from bot.app import build_application
+from bot.config import DEFAULT_STATE_DIRECTORY, ConfigError, Settings
 from bot.handlers import SERVICES_KEY
+from bot.inbox import Inbox, make_inbox_engine
 from bot.redaction import REDACTION_FILTER
+from bot.runner import serve
 
 logger = logging.getLogger("bot")
 
@@ -31,8 +37,24 @@ def _configure_logging() -> None:
         handler.addFilter(REDACTION_FILTER)
 
 
-def main() -> int:
-    """Run the bot until SIGINT/SIGTERM; return the process exit code."""
+def inbox_report() -> int:
+    """Print the inbox report; return 0."""
+    url = (os.environ.get("INBOX_DATABASE_URL") or "").strip()
+    engine = make_inbox_engine(url or f"sqlite:///{DEFAULT_STATE_DIRECTORY / 'bot-inbox.db'}")
+    try:
+        print("\n".join(Inbox(engine).report().lines()))
+    finally:
+        engine.dispose()
+    return 0
+
+
+def main(arguments: list[str]) -> int:
+    """Run the bot until SIGINT/SIGTERM (or print the inbox report); return the exit code."""
+    if arguments[:1] == ["inbox"]:
+        return inbox_report()
+    if arguments:
+        print("usage: python -m bot [inbox]", file=sys.stderr)
+        return 2
     _configure_logging()
     # Opt in to PTB's future timedelta time periods; otherwise every Telegram 429 makes PTB
     # construct RetryAfter with a deprecation warning about its own int attribute.
@@ -42,16 +64,17 @@ def main() -> int:
     except ConfigError as error:
         print(f"Configuration error: {error}", file=sys.stderr)
         return 2
-    application = build_application(settings)
+    return asyncio.run(_run(settings))
 
+
+async def _run(settings: Settings) -> int:
+    application = build_application(settings)
     # Check the token ourselves (getMe) so a rejected token is one clear line, not a traceback.
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
     try:
-        loop.run_until_complete(application.bot.initialize())
+        await application.bot.initialize()
     except (InvalidToken, NetworkError) as error:
-        loop.run_until_complete(application.bot.shutdown())
-        loop.close()
+        await application.bot.shutdown()
+        application.bot_data[SERVICES_KEY].inbox.close()
         if isinstance(error, InvalidToken):
             print(
                 "Configuration error: Telegram rejected TELEGRAM_TOKEN (getMe answered "
@@ -68,12 +91,14 @@ def main() -> int:
         application.bot.username, mode, settings.rasa_url,
         "allowed" if settings.allow_groups else "refused",
     )
-    if settings.use_webhook:
-        application.run_webhook(**webhook_options(settings))
-    else:
-        application.run_polling(**polling_options())
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signal_number in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signal_number, stop.set)
+    await serve(application, stop)
+    logger.info("Stopped.")
     return 1 if application.bot_data[SERVICES_KEY].fatal_error else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

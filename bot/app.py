@@ -1,7 +1,8 @@
-"""Builds the PTB Application for the front end; running it is `bot.__main__`'s job.
+"""Builds the PTB Application for the front end; running it is `bot.runner`'s job.
 
 `build_application(settings)` is what tests use too, pointed at a fake Bot API through
-TELEGRAM_API_BASE_URL.
+TELEGRAM_API_BASE_URL. It has no PTB Updater: bot.runner receives updates itself, so
+that an update is stored in the inbox before Telegram is told it arrived.
 """
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ import asyncio
 import logging
 from typing import Any
 from collections.abc import Awaitable
-from urllib.parse import urlsplit
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.error import TelegramError
@@ -22,14 +22,14 @@ from telegram.ext import (
 )
 
 from bot.config import Settings
+from bot.delivery import run_in_thread
 from bot.handlers import SERVICES_KEY, Services, register
+from bot.inbox import MAX_PROCESSING_ATTEMPTS, Inbox, NoInbox, open_inbox
 from bot.rasa_client import RasaClient
 from bot.redaction import install_secret_redaction
 
 logger = logging.getLogger(__name__)
 
-# Only what the handlers use (privacy: no member lists, no inline queries, no polls).
-ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
 COMMANDS = [
     BotCommand("start", "About this bot and privacy"),
     BotCommand("help", "Example questions"),
@@ -45,8 +45,9 @@ COMMANDS_ZH = [
     BotCommand("language", "中文 / English"),
     BotCommand("forget", "删除对话记录"),
 ]
-# Retries after Telegram's 429 "retry after N": the rate limiter waits N s, then resends.
-RATE_LIMIT_RETRIES = 3
+# Telegram's 429 "retry after N" is retried by bot.delivery (resuming at the failed part);
+# the rate limiter only spaces requests out.
+RATE_LIMIT_RETRIES = 0
 # Updates accepted before new ones wait (including those waiting for their chat's turn).
 MAX_UPDATES_IN_FLIGHT = 4096
 # Updates actually being handled at once (each holds a Rasa request).
@@ -58,14 +59,18 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 
     PTB starts one task per update, in arrival order; each task queues behind the previous
     update of its chat before doing anything that can suspend, so order within a chat is
-    the order Telegram delivered, while other chats proceed.
+    the order Telegram delivered, while other chats proceed. With an inbox, each start is
+    counted (an update that keeps crashing the process is failed after
+    MAX_PROCESSING_ATTEMPTS) and the update is marked done once its handlers finished.
     """
 
-    def __init__(self, max_active: int = MAX_UPDATES_ACTIVE) -> None:
+    def __init__(self, inbox: Inbox | NoInbox | None = None,
+                 max_active: int = MAX_UPDATES_ACTIVE) -> None:
         # The base semaphore only bounds memory: it must never be what makes a task wait
         # before it has taken its place in its chat's queue.
         super().__init__(MAX_UPDATES_IN_FLIGHT)
         self._max_active = max_active
+        self._inbox = inbox
         self._active: asyncio.Semaphore | None = None
         self._tails: dict[int, asyncio.Future[None]] = {}
 
@@ -93,13 +98,29 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
                 await asyncio.wait({previous})
             async with self._active:
                 started = True
-                await coroutine
+                await self._handle(update, coroutine)
         finally:
             if not started and asyncio.iscoroutine(coroutine):
                 coroutine.close()
             done.set_result(None)
             if key is not None and self._tails.get(key) is done:
                 del self._tails[key]
+
+
+    async def _handle(self, update: object, coroutine: Awaitable[Any]) -> None:
+        if self._inbox is None or not isinstance(update, Update):
+            await coroutine
+            return
+        attempts = await run_in_thread(self._inbox.start_attempt, update.update_id)
+        if attempts > MAX_PROCESSING_ATTEMPTS:
+            logger.error("Update %s: started %d times without finishing; marked failed.",
+                         update.update_id, attempts - 1)
+            await run_in_thread(self._inbox.fail, update.update_id, "processing kept crashing")
+            if asyncio.iscoroutine(coroutine):
+                coroutine.close()
+            return
+        await coroutine  # handler errors are caught by PTB and passed to the error handler
+        await run_in_thread(self._inbox.finish, update.update_id)
 
 
 def _chat_key(update: object) -> int | None:
@@ -138,8 +159,10 @@ async def _post_init(application: Application) -> None:
 
 
 async def _post_shutdown(application: Application) -> None:
-    """Close the connection pool to Rasa."""
-    await application.bot_data[SERVICES_KEY].rasa.aclose()
+    """Close the connection pool to Rasa and the inbox's connections."""
+    services = application.bot_data[SERVICES_KEY]
+    await services.rasa.aclose()
+    services.inbox.close()
 
 
 def build_application(settings: Settings) -> Application:
@@ -148,11 +171,16 @@ def build_application(settings: Settings) -> Application:
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
+    inbox = open_inbox(settings.inbox_database_url)
+    if isinstance(inbox, NoInbox):
+        logger.warning("INBOX_DATABASE_URL=none: no inbox; a crash loses unanswered messages "
+                       "(for benchmarks only).")
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_token)
+        .updater(None)  # bot.runner receives updates (inbox first)
         .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
-        .concurrent_updates(PerChatUpdateProcessor())
+        .concurrent_updates(PerChatUpdateProcessor(inbox))
         .job_queue(None)  # no scheduled jobs
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .post_init(_post_init)
@@ -167,31 +195,11 @@ def build_application(settings: Settings) -> Application:
         rasa=RasaClient(
             settings.rasa_url,
             timeout_seconds=settings.rasa_timeout_seconds,
+            channel_secret=settings.rasa_channel_secret,
             privacy_token=settings.rasa_privacy_token,
+            patience_seconds=settings.rasa_patience_seconds,
         ),
+        inbox=inbox,
     )
     register(application)
     return application
-
-
-def polling_options() -> dict[str, Any]:
-    """Return the keyword arguments for run_polling / Updater.start_polling."""
-    # drop_pending_updates=False: messages sent while the bot was down are still answered.
-    return {"allowed_updates": ALLOWED_UPDATES, "drop_pending_updates": False}
-
-
-def webhook_options(settings: Settings) -> dict[str, Any]:
-    """Return the keyword arguments for run_webhook / Updater.start_webhook."""
-    if not settings.webhook_url or not settings.webhook_secret:
-        raise ValueError("Webhook mode needs TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET.")
-    return {
-        "listen": settings.webhook_listen,
-        "port": settings.webhook_port,
-        # The local server listens on the public URL's path (a reverse proxy passes it on).
-        "url_path": urlsplit(settings.webhook_url).path.lstrip("/"),
-        "webhook_url": settings.webhook_url,
-        # PTB answers 403 to any request without this X-Telegram-Bot-Api-Secret-Token.
-        "secret_token": settings.webhook_secret,
-        "allowed_updates": ALLOWED_UPDATES,
-        "drop_pending_updates": False,
-    }

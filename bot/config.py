@@ -7,9 +7,9 @@ from __future__ import annotations
 import logging
 import os
 import re
-import secrets
 from dataclasses import dataclass, field
 from collections.abc import Mapping
+from pathlib import Path
 from urllib.parse import urlsplit
 
 logger = logging.getLogger(__name__)
@@ -18,6 +18,13 @@ DEFAULT_RASA_URL = "http://127.0.0.1:5005"
 DEFAULT_RASA_TIMEOUT_SECONDS = 10.0
 DEFAULT_WEBHOOK_LISTEN = "127.0.0.1"
 DEFAULT_WEBHOOK_PORT = 8443
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Where the bot keeps its inbox when INBOX_DATABASE_URL is not set (created on first start).
+DEFAULT_STATE_DIRECTORY = PROJECT_ROOT / "state"
+DEFAULT_INBOX_RETENTION_HOURS = 24.0
+DEFAULT_RASA_PATIENCE_SECONDS = 60.0
+# Secrets and HMAC keys: at least 32 bytes, the strength of the HMAC-SHA256 they key.
+MIN_SECRET_BYTES = 32
 
 # As issued by @BotFather: "<bot id>:<secret>". It becomes part of every Bot API URL.
 _TOKEN_FORMAT = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
@@ -37,11 +44,18 @@ class Settings:
 
     telegram_token: str = field(repr=False)
     sender_id_secret: bytes = field(repr=False)
+    rasa_channel_secret: str = field(repr=False)
     rasa_url: str = DEFAULT_RASA_URL
     rasa_timeout_seconds: float = DEFAULT_RASA_TIMEOUT_SECONDS
+    # How long a message waits for Rasa to come back (connection refused or dropped)
+    # before the user gets the 12348 fallback; resending is safe (the channel deduplicates).
+    rasa_patience_seconds: float = DEFAULT_RASA_PATIENCE_SECONDS
     rasa_privacy_token: str | None = field(default=None, repr=False)
     telegram_api_base_url: str | None = None
-    sender_id_secret_is_ephemeral: bool = False
+    inbox_database_url: str = field(
+        default=f"sqlite:///{DEFAULT_STATE_DIRECTORY / 'bot-inbox.db'}", repr=False
+    )
+    inbox_retention_seconds: float = DEFAULT_INBOX_RETENTION_HOURS * 3600
     webhook_url: str | None = None
     webhook_secret: str | None = field(default=None, repr=False)
     webhook_listen: str = DEFAULT_WEBHOOK_LISTEN
@@ -49,6 +63,8 @@ class Settings:
     allow_groups: bool = False
     # Pause between the messages of one answer: Telegram asks for <= 1 message/s per chat.
     send_interval_seconds: float = 1.0
+    # First pause before resending a part Telegram did not take (doubled per attempt).
+    send_retry_base_seconds: float = 1.0
 
     @property
     def use_webhook(self) -> bool:
@@ -58,9 +74,8 @@ class Settings:
     @property
     def secrets(self) -> tuple:
         """Return every secret value, for log redaction."""
-        values = [self.telegram_token, self.rasa_privacy_token, self.webhook_secret]
-        if not self.sender_id_secret_is_ephemeral:
-            values.append(self.sender_id_secret.decode("utf-8", "replace"))
+        values = [self.telegram_token, self.rasa_privacy_token, self.webhook_secret,
+                  self.rasa_channel_secret, self.sender_id_secret.decode("utf-8", "replace")]
         return tuple(value for value in values if value)
 
     @classmethod
@@ -83,16 +98,10 @@ class Settings:
                 "exactly as @BotFather gives it, without quotes or a 'bot' prefix)."
             )
 
-        secret = get("SENDER_ID_SECRET")
-        ephemeral = not secret
-        if ephemeral:
-            logger.warning(
-                "SENDER_ID_SECRET is not set: using a random secret for this process only. "
-                "Conversations (and /forget for them) will not survive a restart of the bot."
-            )
-            secret_bytes = secrets.token_bytes(32)
-        else:
-            secret_bytes = secret.encode()
+        # Without a stable key every restart would give every user a new conversation id,
+        # orphaning the old conversations (and /forget could no longer find them).
+        secret_bytes = _required_secret("SENDER_ID_SECRET", get("SENDER_ID_SECRET")).encode()
+        channel_secret = _required_secret("RASA_CHANNEL_SECRET", get("RASA_CHANNEL_SECRET"))
 
         webhook_url = get("TELEGRAM_WEBHOOK_URL") or None
         webhook_secret = get("TELEGRAM_WEBHOOK_SECRET") or None
@@ -124,10 +133,24 @@ class Settings:
         return cls(
             telegram_token=token,
             sender_id_secret=secret_bytes,
-            sender_id_secret_is_ephemeral=ephemeral,
+            rasa_channel_secret=channel_secret,
             rasa_url=rasa_url,
             rasa_timeout_seconds=_positive_float(
                 "RASA_TIMEOUT_SECONDS", get("RASA_TIMEOUT_SECONDS"), DEFAULT_RASA_TIMEOUT_SECONDS
+            ),
+            rasa_patience_seconds=_positive_float(
+                "RASA_PATIENCE_SECONDS", get("RASA_PATIENCE_SECONDS"), DEFAULT_RASA_PATIENCE_SECONDS
+            ),
+            inbox_database_url=get("INBOX_DATABASE_URL")
+            or f"sqlite:///{DEFAULT_STATE_DIRECTORY / 'bot-inbox.db'}",
+            inbox_retention_seconds=3600 * _positive_float(
+                "INBOX_RETENTION_HOURS", get("INBOX_RETENTION_HOURS"), DEFAULT_INBOX_RETENTION_HOURS
+            ),
+            send_interval_seconds=_positive_float(
+                "BOT_SEND_INTERVAL_SECONDS", get("BOT_SEND_INTERVAL_SECONDS"), 1.0
+            ),
+            send_retry_base_seconds=_positive_float(
+                "TELEGRAM_RETRY_BASE_SECONDS", get("TELEGRAM_RETRY_BASE_SECONDS"), 1.0
             ),
             rasa_privacy_token=get("RASA_PRIVACY_TOKEN") or None,
             telegram_api_base_url=api_base_url,
@@ -137,6 +160,16 @@ class Settings:
             webhook_port=_port(get("TELEGRAM_WEBHOOK_PORT")),
             allow_groups=_boolean("ALLOW_GROUPS", get("ALLOW_GROUPS")),
         )
+
+
+def _required_secret(name: str, value: str) -> str:
+    if len(value.encode()) < MIN_SECRET_BYTES:
+        raise ConfigError(
+            f"{name} must be set to at least {MIN_SECRET_BYTES} random bytes "
+            f"(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`); "
+            f"{'it is not set' if not value else 'the value given is too short'}."
+        )
+    return value
 
 
 def _is_http_url(value: str) -> bool:

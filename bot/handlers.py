@@ -5,15 +5,14 @@ id ever reach Rasa; names, usernames, phone numbers, locations and files never d
 """
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from collections.abc import AsyncIterator, Sequence
 
 from telegram import Update
-from telegram.constants import ChatAction, ChatType
-from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.constants import ChatType
+from telegram.error import Conflict, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -25,18 +24,19 @@ from telegram.ext import (
     filters,
 )
 
+from assistant.language import detect_language
 from bot.config import Settings
+from bot.delivery import DeliveryFailed, Part, deliver, run_in_thread, text_part
 from bot.formatting import (
     MAX_QUESTION_CHARACTERS,
-    build_keyboard,
     clean_user_text,
     question_keyboard,
     redact_identifiers,
-    split_message,
     truncate_question,
 )
-from assistant.language import detect_language
-from bot.rasa_client import BotMessage, RasaClient, RasaError, log_id, sender_id
+from bot.inbox import Inbox, NoInbox
+from bot.rasa_client import RasaClient, RasaError, log_id, sender_id
+from bot.replies import ask_rasa
 from bot.texts import (
     HANDOFF_MESSAGE,
     HELP_QUESTIONS,
@@ -50,17 +50,16 @@ logger = logging.getLogger(__name__)
 
 SERVICES_KEY = "services"
 _TOLD_PRIVATE_ONLY = "told_private_only"
-TYPING_REFRESH_SECONDS = 4.5  # Telegram shows "typing…" for 5 s per chat action
-
 LANGUAGE_KEY = "language"
 
 
 @dataclass
 class Services:
-    """What the handlers share: the settings and the Rasa client."""
+    """What the handlers share: the settings, the Rasa client and the inbox."""
 
     settings: Settings
     rasa: RasaClient
+    inbox: Inbox | NoInbox
     fatal_error: str | None = None
 
 
@@ -69,14 +68,22 @@ def get_services(context: ContextTypes.DEFAULT_TYPE) -> Services:
     return context.application.bot_data[SERVICES_KEY]
 
 
+def chat_key_of(settings: Settings, update: Update) -> str | None:
+    """Return the pseudonymous key (the Rasa sender id) of the update's chat, if it has one."""
+    chat_id = _chat_id(update)
+    return None if chat_id is None else sender_id(settings.sender_id_secret, chat_id)
+
+
+def _chat_id(update: Update) -> int | None:
+    if update.effective_chat is not None:
+        return update.effective_chat.id
+    if update.effective_user is not None:
+        return update.effective_user.id
+    return None
+
+
 def _sender(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> str:
     return sender_id(get_services(context).settings.sender_id_secret, chat_id)
-
-
-async def _say(
-    context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str, **kwargs: object
-) -> None:
-    await context.bot.send_message(chat_id=chat_id, text=text, **kwargs)
 
 
 def chat_language(context: ContextTypes.DEFAULT_TYPE) -> str:
@@ -84,92 +91,66 @@ def chat_language(context: ContextTypes.DEFAULT_TYPE) -> str:
     return (context.chat_data or {}).get(LANGUAGE_KEY) or "en"
 
 
-def _note_language(context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+async def _set_language(context: ContextTypes.DEFAULT_TYPE, chat_id: int, language: str) -> None:
+    """Set the chat's language here and in the inbox, so a restart keeps it."""
+    if context.chat_data is not None and context.chat_data.get(LANGUAGE_KEY) != language:
+        context.chat_data[LANGUAGE_KEY] = language
+        await run_in_thread(get_services(context).inbox.set_language, _sender(context, chat_id), language)
+
+
+async def restore_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Before any handler: load the chat's language from the inbox after a restart."""
+    chat_id = _chat_id(update)
+    if chat_id is None or context.chat_data is None or LANGUAGE_KEY in context.chat_data:
+        return
+    stored = await run_in_thread(get_services(context).inbox.language, _sender(context, chat_id))
+    if stored:
+        context.chat_data[LANGUAGE_KEY] = stored
+
+
+async def _note_language(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str) -> None:
     # Digits or emoji alone keep the chat's language, as on the Rasa side.
     language = detect_language(text)
-    if language is not None and context.chat_data is not None:
-        context.chat_data[LANGUAGE_KEY] = language
+    if language is not None:
+        await _set_language(context, chat_id, language)
 
 
-@contextlib.asynccontextmanager
-async def _typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> AsyncIterator[None]:
-    """Show "typing…" in the chat until the block ends."""
-
-    async def keep_typing() -> None:
-        while True:
-            try:
-                await context.bot.send_chat_action(chat_id=chat_id, action=ChatAction.TYPING)
-            except TelegramError as error:  # cosmetic; never let it block the answer
-                logger.debug("sendChatAction failed: %s", error)
-            await asyncio.sleep(TYPING_REFRESH_SECONDS)
-
-    task = asyncio.create_task(keep_typing())
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-
-
-async def _send_answer(
-    context: ContextTypes.DEFAULT_TYPE, chat_id: int, messages: Sequence[BotMessage]
+async def _reply(
+    update: Update, context: ContextTypes.DEFAULT_TYPE,
+    compose: Callable[[], Awaitable[list[Part]]],
 ) -> None:
-    """Send Rasa's messages in order, split and paced, with buttons as inline keyboards."""
-    interval = get_services(context).settings.send_interval_seconds
-    sent = 0
-
-    async def pace() -> None:
-        # Telegram asks for at most about one message per second in one chat.
-        if sent:
-            await asyncio.sleep(interval)
-
-    for message in messages:
-        text = message.text or ""
-        keyboard, left_out = build_keyboard(message.buttons)
-        if left_out:
-            text = f"{text}\n\n{say(chat_language(context), 'you_can_type')}\n" + "\n".join(
-                f"• {title}" for title in left_out
-            )
-        chunks: list[str] = split_message(text)
-        if keyboard is not None and not chunks:
-            chunks = [say(chat_language(context), "choose")]
-        for index, chunk in enumerate(chunks):
-            await pace()
-            last = index == len(chunks) - 1
-            await _say(context, chat_id, chunk, reply_markup=keyboard if last else None)
-            sent += 1
-        if message.image:
-            await pace()
-            try:
-                await context.bot.send_photo(chat_id=chat_id, photo=message.image)
-            except BadRequest as error:
-                logger.warning("Telegram refused an image from Rasa (%s); sending its link.", error)
-                await _say(context, chat_id, message.image)
-            sent += 1
-
-
-async def _ask_rasa(
-    context: ContextTypes.DEFAULT_TYPE, chat_id: int, question: str, notes: Sequence[str] = (),
-    fallback_key: str = "fallback",
-) -> None:
-    """Send `question` to Rasa for this chat and relay the answer, or the fallback."""
+    """Compose (once, even across restarts), store and send the reply to this update."""
     services = get_services(context)
-    sender = _sender(context, chat_id)
-    for note in notes:
-        await _say(context, chat_id, note)
-    async with _typing(context, chat_id):
-        try:
-            messages = await services.rasa.send_message(sender, question)
-        except RasaError as error:
-            logger.warning(
-                "No answer from Rasa for conversation %s: %s", log_id(sender), error.reason
-            )
-            messages = []
-    if not messages:
-        await _say(context, chat_id, say(chat_language(context), fallback_key))
-        return
-    await _send_answer(context, chat_id, messages)
+    await deliver(
+        context.bot, services.inbox, update.update_id, _chat_id(update), compose,
+        interval_seconds=services.settings.send_interval_seconds,
+        retry_base_seconds=services.settings.send_retry_base_seconds,
+    )
+
+
+def _fixed(*parts: Part) -> Callable[[], Awaitable[list[Part]]]:
+    async def compose() -> list[Part]:
+        return list(parts)
+
+    return compose
+
+
+def _from_rasa(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, question: str, notes: tuple[str, ...] = (),
+    fallback_key: str = "fallback",
+) -> Callable[[], Awaitable[list[Part]]]:
+    """Return a composer: the notes, then Rasa's answer to `question` (or the fallback)."""
+
+    async def compose() -> list[Part]:
+        services = get_services(context)
+        chat_id = _chat_id(update)
+        answer = await ask_rasa(
+            context.bot, services.rasa, chat_id, _sender(context, chat_id), question,
+            f"tg-{update.update_id}", chat_language(context), fallback_key,
+        )
+        return [text_part(note) for note in notes] + answer
+
+    return compose
 
 
 async def private_only_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -182,7 +163,7 @@ async def private_only_gate(update: Update, context: ContextTypes.DEFAULT_TYPE) 
             await update.callback_query.answer(say(chat_language(context), "private_only")[:200])
     elif update.message is not None and not context.chat_data.get(_TOLD_PRIVATE_ONLY):
         context.chat_data[_TOLD_PRIVATE_ONLY] = True
-        await _say(context, chat.id, say(chat_language(context), "private_only"))
+        await _reply(update, context, _fixed(text_part(say(chat_language(context), "private_only"))))
     raise ApplicationHandlerStop
 
 
@@ -190,29 +171,29 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Welcome the user: what the bot answers, the disclaimer and the privacy notice."""
     if LANGUAGE_KEY not in context.chat_data:
         user = update.effective_user
-        context.chat_data[LANGUAGE_KEY] = language_of_telegram_user(user.language_code if user else None)
-    await _say(context, update.effective_chat.id, say(chat_language(context), "welcome"))
+        language = language_of_telegram_user(user.language_code if user else None)
+        await _set_language(context, update.effective_chat.id, language)
+    await _reply(update, context, _fixed(text_part(say(chat_language(context), "welcome"))))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show example questions as buttons that ask them."""
     language = chat_language(context)
-    await _say(
-        context, update.effective_chat.id, say(language, "help"),
-        reply_markup=question_keyboard(HELP_QUESTIONS[language]),
-    )
+    keyboard = question_keyboard(HELP_QUESTIONS[language])
+    await _reply(update, context, _fixed(text_part(say(language, "help"), keyboard)))
 
 
 async def hotline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show how to reach a person: the knowledge base's referral card, or a built-in one."""
-    await _ask_rasa(context, update.effective_chat.id, HANDOFF_MESSAGE, fallback_key="hotline_card")
+    await _reply(update, context, _from_rasa(update, context, HANDOFF_MESSAGE, fallback_key="hotline_card"))
 
 
 async def language_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Switch the chat between Chinese and English (here and on the Rasa side)."""
     language = other_language(chat_language(context))
-    context.chat_data[LANGUAGE_KEY] = language
-    await _ask_rasa(context, update.effective_chat.id, SWITCH_LANGUAGE_MESSAGE.format(language=language))
+    await _set_language(context, update.effective_chat.id, language)
+    switch = SWITCH_LANGUAGE_MESSAGE.format(language=language)
+    await _reply(update, context, _from_rasa(update, context, switch))
 
 
 async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -220,32 +201,38 @@ async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat = update.effective_chat
     sender = _sender(context, chat.id)
     language = chat_language(context)
-    context.application.drop_chat_data(chat.id)
-    if update.effective_user is not None:
-        context.application.drop_user_data(update.effective_user.id)
-    try:
-        deleted = await get_services(context).rasa.forget(sender)
-    except RasaError as error:
-        logger.warning("Erasure failed for conversation %s: %s", log_id(sender), error.reason)
-        await _say(context, chat.id, say(language, "forget_failed"))
-        return
-    logger.info("Erasure done for conversation %s: %d events.", log_id(sender), deleted)
-    await _say(context, chat.id, say(language, "forget_done"))
+
+    async def erase() -> list[Part]:
+        services = get_services(context)
+        context.application.drop_chat_data(chat.id)
+        if update.effective_user is not None:
+            context.application.drop_user_data(update.effective_user.id)
+        try:
+            deleted = await services.rasa.forget(sender)
+            rows = await run_in_thread(services.inbox.forget_chat, sender)
+        except RasaError as error:
+            logger.warning("Erasure failed for conversation %s: %s", log_id(sender), error.reason)
+            return [text_part(say(language, "forget_failed"))]
+        logger.info("Erasure done for conversation %s: %d events, %d inbox rows.",
+                    log_id(sender), deleted, rows)
+        return [text_part(say(language, "forget_done"))]
+
+    await _reply(update, context, erase)
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer an unknown command with a short help."""
-    await _say(context, update.effective_chat.id, say(chat_language(context), "unknown_command"))
+    await _reply(update, context, _fixed(text_part(say(chat_language(context), "unknown_command"))))
 
 
 async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Clean the user's question, send it to Rasa and relay the answer."""
     chat_id = update.effective_chat.id
     question = clean_user_text(update.effective_message.text)
-    _note_language(context, question)
+    await _note_language(context, chat_id, question)
     language = chat_language(context)
     if not question:
-        await _say(context, chat_id, say(language, "empty_question"))
+        await _reply(update, context, _fixed(text_part(say(language, "empty_question"))))
         return
     notes = []
     question, redacted = redact_identifiers(question)
@@ -254,7 +241,7 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     question, truncated = truncate_question(question)
     if truncated:
         notes.append(say(language, "truncated", limit=MAX_QUESTION_CHARACTERS))
-    await _ask_rasa(context, chat_id, question, notes)
+    await _reply(update, context, _from_rasa(update, context, question, tuple(notes)))
 
 
 async def button_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -267,17 +254,17 @@ async def button_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         logger.warning("Could not answer a callback query: %s", error)
     payload = clean_user_text(query.data) if isinstance(query.data, str) else ""
     if payload and update.effective_chat is not None:
-        await _ask_rasa(context, update.effective_chat.id, payload)
+        await _reply(update, context, _from_rasa(update, context, payload))
 
 
 async def non_text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Reply that only text can be read; nothing of the message is sent to Rasa or kept."""
-    await _say(context, update.effective_chat.id, say(chat_language(context), "text_only"))
+    await _reply(update, context, _fixed(text_part(say(chat_language(context), "text_only"))))
 
 
 async def edited_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Reply that edits are not read, so an edited question is never answered twice."""
-    await _say(context, update.effective_chat.id, say(chat_language(context), "edited"))
+    await _reply(update, context, _fixed(text_part(say(chat_language(context), "edited"))))
 
 
 async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -286,6 +273,12 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
     update_id = update.update_id if isinstance(update, Update) else None
     if isinstance(error, Forbidden):
         logger.info("Update %s: the user blocked the bot or left; not replying.", update_id)
+        return
+    if isinstance(error, DeliveryFailed):
+        logger.error("Update %s: marked failed, Telegram did not take the reply (%s).",
+                     update_id, error.reason)
+        with contextlib.suppress(Exception):
+            await run_in_thread(get_services(context).inbox.fail, update_id, error.reason)
         return
     if isinstance(error, Conflict):
         logger.error(
@@ -296,7 +289,7 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
         context.application.stop_running()
         return
     if update is None and isinstance(error, NetworkError):
-        logger.warning("Telegram API unreachable while polling (%s); PTB keeps retrying.", error)
+        logger.warning("Telegram API unreachable (%s); retrying.", error)
         return
     logger.error("Error while handling update %s.", update_id, exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None:
@@ -304,13 +297,16 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
     if isinstance(error, RetryAfter):
         return  # flood control: another message now would only make it worse
     try:
-        await _say(context, update.effective_chat.id, say(chat_language(context), "error"))
+        await context.bot.send_message(
+            chat_id=update.effective_chat.id, text=say(chat_language(context), "error")
+        )
     except TelegramError as send_error:
         logger.warning("Could not tell the user about the error: %s", send_error)
 
 
 def register(application: Application) -> None:
     """Add all handlers to `application` in the order that makes them correct."""
+    application.add_handler(TypeHandler(Update, restore_language), group=-2)
     application.add_handler(TypeHandler(Update, private_only_gate), group=-1)
     # Edits first: CommandHandler would otherwise run /forget or /start again for an edit.
     application.add_handler(MessageHandler(filters.UpdateType.EDITED, edited_message))

@@ -1,7 +1,13 @@
 """Talks to the Rasa server over HTTP only: the REST channel and the privacy (erase) endpoint.
 
-Rasa's REST channel answers HTTP 200 with `[]` when anything inside Rasa fails, so an
-empty reply is reported as a failure here, like a timeout or a refused connection.
+Messages go to the bot channel (rasa_addons/bot_channel.py) with the shared secret and the
+Telegram update's id as `message_id`, so sending a message again is harmless: a message
+Rasa already answered is answered from its tracker, not processed twice. That is why a
+refused or dropped connection is retried until `patience_seconds` run out (Rasa is
+restarting); a timeout is not (Rasa may still be working on the message).
+
+The channel answers HTTP 200 with `[]` when anything inside Rasa fails, so an empty reply
+is reported as a failure here, like a timeout or a refused connection.
 """
 from __future__ import annotations
 
@@ -18,7 +24,7 @@ from bot.formatting import Button
 
 logger = logging.getLogger(__name__)
 
-REST_PATH = "/webhooks/rest/webhook"
+BOT_CHANNEL_PATH = "/webhooks/bot/webhook"
 PRIVACY_PATH = "/webhooks/privacy/conversations/{sender}"
 
 
@@ -79,14 +85,16 @@ class RasaClient:
         self,
         base_url: str,
         timeout_seconds: float,
+        channel_secret: str,
         privacy_token: str | None = None,
-        connect_retries: int = 1,
+        patience_seconds: float = 60.0,
         retry_backoff_seconds: float = 0.5,
     ) -> None:
         self._base_url = base_url.rstrip("/")
         self._timeout = timeout_seconds
+        self._channel_secret = channel_secret
         self._privacy_token = privacy_token
-        self._connect_retries = connect_retries
+        self._patience = patience_seconds
         self._backoff = retry_backoff_seconds
         self._client: httpx.AsyncClient | None = None
 
@@ -110,9 +118,16 @@ class RasaClient:
             await self._client.aclose()
             self._client = None
 
-    async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        """Send one request with an overall deadline; retry once if the connection failed."""
-        attempt = 0
+    async def _request(self, method: str, path: str, *, resend_safe: bool = False,
+                       **kwargs: Any) -> httpx.Response:
+        """Send one request with an overall deadline.
+
+        A refused connection reached nothing, so it is retried; with `resend_safe`, so is a
+        connection dropped mid-exchange; both until `patience_seconds` have passed.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._patience
+        delay = self._backoff
         while True:
             try:
                 # httpx timeouts are per phase; wait_for bounds the whole exchange.
@@ -120,26 +135,29 @@ class RasaClient:
                     self._http().request(method, f"{self._base_url}{path}", **kwargs),
                     timeout=self._timeout,
                 )
-            except (httpx.ConnectError, httpx.ConnectTimeout) as error:
-                # Nothing reached Rasa, so sending again cannot duplicate the message.
-                if attempt >= self._connect_retries:
-                    raise RasaError(f"cannot connect ({type(error).__name__})") from error
-                attempt += 1
+            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError,
+                    httpx.ReadError, httpx.WriteError) as error:
+                dropped = not isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout))
+                if (dropped and not resend_safe) or loop.time() + delay > deadline:
+                    raise RasaError(f"cannot reach Rasa ({type(error).__name__})") from error
                 logger.warning(
-                    "Cannot connect to Rasa at %s (%s); retrying in %.1f s.",
-                    self._base_url, type(error).__name__, self._backoff,
+                    "Cannot reach Rasa at %s (%s); retrying in %.1f s.",
+                    self._base_url, type(error).__name__, delay,
                 )
-                await asyncio.sleep(self._backoff)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
             except (asyncio.TimeoutError, httpx.TimeoutException) as error:
                 # Not retried: Rasa may still be processing the message.
                 raise RasaError(f"no answer within {self._timeout:g} s") from error
             except httpx.HTTPError as error:
                 raise RasaError(f"HTTP error ({type(error).__name__})") from error
 
-    async def send_message(self, sender: str, text: str) -> list[BotMessage]:
-        """Send a user message to the REST channel and return Rasa's reply messages."""
+    async def send_message(self, sender: str, text: str, message_id: str) -> list[BotMessage]:
+        """Send a user message to the bot channel and return Rasa's reply messages."""
         response = await self._request(
-            "POST", REST_PATH, json={"sender": sender, "message": text}
+            "POST", BOT_CHANNEL_PATH, resend_safe=True,
+            json={"sender": sender, "message": text, "message_id": message_id},
+            headers={"Authorization": f"Bearer {self._channel_secret}"},
         )
         if response.status_code != 200:
             raise RasaError(f"HTTP {response.status_code}")

@@ -34,6 +34,12 @@ TRAINING_INPUT_GLOBS = (
     "assistant/**/*.py",
     "requirements.txt",
 )
+# Run-time plug-ins of the Rasa server (input channels, the action-reply check): editing
+# them must not force a retraining.
+SERVING_ONLY_GLOBS = (
+    "rasa_addons/*_channel.py",
+    "rasa_addons/action_response_validation.py",
+)
 CURRENT_MODEL_NAME = "current.tar.gz"
 
 
@@ -42,6 +48,8 @@ def training_inputs(root: Path = PROJECT_ROOT) -> list[Path]:
     files = set()
     for pattern in TRAINING_INPUT_GLOBS:
         files.update(path for path in root.glob(pattern) if path.is_file())
+    for pattern in SERVING_ONLY_GLOBS:
+        files.difference_update(root.glob(pattern))
     return sorted(files)
 
 

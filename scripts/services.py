@@ -35,6 +35,8 @@ class Service:
     process: subprocess.Popen
     log_path: Path
     started_in: float = 0.0
+    # The Rasa server's RASA_CHANNEL_SECRET (rasa_addons/bot_channel.py), for its clients.
+    channel_secret: str | None = field(default=None, repr=False)
     _log_file: IO[str] | None = field(default=None, repr=False)
 
     def log(self) -> str:
@@ -124,7 +126,11 @@ def start_rasa_server(model: Path, endpoints: Path, log_path: Path,
                       environment: dict[str, str] | None = None,
                       credentials: Path | None = None,
                       timeout: float = 240, cwd: Path = PROJECT_ROOT) -> Service:
-    """Start `rasa run` with the REST channel on 127.0.0.1 and wait until it answers."""
+    """Start `rasa run` with the REST and bot channels on 127.0.0.1 and wait until it answers.
+
+    The bot channel's secret is random for this server unless `environment` sets
+    RASA_CHANNEL_SECRET; the returned Service carries it.
+    """
     port = port or free_port()
     command = [
         rasa_executable(), "run", "--model", str(model), "--endpoints", str(endpoints),
@@ -133,9 +139,12 @@ def start_rasa_server(model: Path, endpoints: Path, log_path: Path,
     ]
     if api_token:
         command += ["--enable-api", "--auth-token", api_token]
-    env = {**rasa_environment(), **(environment or {})}
+    env = {**rasa_environment(), "RASA_CHANNEL_SECRET": secrets.token_urlsafe(32),
+           **(environment or {})}
     url = f"http://127.0.0.1:{port}"
-    return _start("rasa server", command, env, log_path, url, f"{url}/", timeout, cwd)
+    service = _start("rasa server", command, env, log_path, url, f"{url}/", timeout, cwd)
+    service.channel_secret = env["RASA_CHANNEL_SECRET"]
+    return service
 
 
 

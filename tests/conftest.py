@@ -66,6 +66,12 @@ def rasa_url(rasa_server: Service) -> str:
 
 
 @pytest.fixture(scope="session")
+def rasa_channel_secret(rasa_server: Service) -> str:
+    """Return the secret of the real Rasa server's bot channel (RASA_CHANNEL_SECRET)."""
+    return rasa_server.channel_secret
+
+
+@pytest.fixture(scope="session")
 def rasa_api_token(rasa_server: Service) -> str:
     """Return the token of the Rasa server's HTTP API."""
     return RASA_API_TOKEN
@@ -101,6 +107,17 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         return
     with temporary_postgres_database("kb_test") as url:
         yield url
+
+
+@pytest.fixture
+def inbox(database_url: str):
+    """The Telegram front end's inbox on the fresh database, with a clock tests can move."""
+    from bot.inbox import Inbox, make_inbox_engine
+
+    engine = make_inbox_engine(database_url)
+    clock = {"now": 1_000_000.0}
+    yield Inbox(engine, clock=lambda: clock["now"]), clock
+    engine.dispose()
 
 
 @pytest.fixture

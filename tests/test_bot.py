@@ -35,14 +35,16 @@ with warnings.catch_warnings():
 
 from bot.formatting import MAX_QUESTION_CHARACTERS
 from bot.texts import HELP_QUESTIONS, say
-from bot.app import build_application, polling_options, webhook_options
+from bot.app import build_application
 from bot.config import Settings
+from bot.runner import running
 from bot.formatting import split_message, utf16_length
 from bot.rasa_client import parse_reply, sender_id
 from testkit.fake_telegram import FakeTelegram
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SECRET = "test-sender-secret"
+SECRET = "test-sender-secret-of-at-least-32-bytes"
+CHANNEL_SECRET = "test-channel-secret-of-at-least-32-bytes"
 PRIVACY_TOKEN = "test-privacy-token-123"
 CHAT = 4242
 OTHER_CHAT = 777
@@ -58,12 +60,15 @@ class RasaCall:
     sender: str
     message: str
     start: float
+    message_id: str | None = None
+    authorization: str | None = None
     end: float | None = None
     reply: Any = None
 
 
 Outcome = tuple[int, Any, float]  # HTTP status, JSON body (or raw str), delay in seconds
 Behaviour = Callable[[str, str], Awaitable[Outcome]]
+BOT_CHANNEL = "/webhooks/bot/webhook"
 
 
 async def answer_with_echo(sender: str, message: str) -> Outcome:
@@ -72,7 +77,8 @@ async def answer_with_echo(sender: str, message: str) -> Outcome:
 
 
 class StandInRasa:
-    """An aiohttp server with Rasa's REST channel, privacy and root endpoints."""
+    """An aiohttp server with the bot channel (rasa_addons/bot_channel.py), privacy and root
+    endpoints of the Rasa server."""
 
     def __init__(self) -> None:
         self.behaviour: Behaviour = answer_with_echo
@@ -85,7 +91,7 @@ class StandInRasa:
         """Serve on 127.0.0.1:`port` (0: any free port)."""
         app = web.Application()
         app.router.add_get("/", self._root)
-        app.router.add_post("/webhooks/rest/webhook", self._webhook)
+        app.router.add_post(BOT_CHANNEL, self._webhook)
         app.router.add_delete("/webhooks/privacy/conversations/{sender}", self._erase)
         self._runner = web.AppRunner(
             app, handler_cancellation=True, shutdown_timeout=0.5, access_log=None
@@ -114,7 +120,8 @@ class StandInRasa:
 
     async def _webhook(self, request: web.Request) -> web.Response:
         body = await request.json()
-        call = RasaCall(body.get("sender"), body.get("message"), time.monotonic())
+        call = RasaCall(body.get("sender"), body.get("message"), time.monotonic(),
+                        body.get("message_id"), request.headers.get("Authorization"))
         self.calls.append(call)
         status, reply, delay = await self.behaviour(call.sender, call.message)
         if delay:
@@ -132,12 +139,13 @@ class StandInRasa:
         return web.json_response({"deleted_events": deleted})
 
 
-def forward_to(rasa_base_url: str, session: aiohttp.ClientSession) -> Behaviour:
+def forward_to(rasa_base_url: str, secret: str, session: aiohttp.ClientSession) -> Behaviour:
     """Return a behaviour that relays each message to a real Rasa server (a recording proxy)."""
 
     async def forward(sender: str, message: str) -> Outcome:
         async with session.post(
-            f"{rasa_base_url}/webhooks/rest/webhook", json={"sender": sender, "message": message}
+            f"{rasa_base_url}{BOT_CHANNEL}", json={"sender": sender, "message": message},
+            headers={"Authorization": f"Bearer {secret}"},
         ) as response:
             return response.status, await response.json(content_type=None), 0.0
 
@@ -151,6 +159,14 @@ def forward_to(rasa_base_url: str, session: aiohttp.ClientSession) -> Behaviour:
 def ptb_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
     """Opt in to PTB's timedelta periods as `python -m bot` does (else 429s raise a deprecation)."""
     monkeypatch.setenv("PTB_TIMEDELTA", "true")
+
+
+@pytest.fixture(autouse=True)
+def inbox_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Give each test its own inbox (a SQLite file), read by make_settings()."""
+    path = tmp_path / "state" / "bot-inbox.db"
+    monkeypatch.setenv("INBOX_DATABASE_URL", f"sqlite:///{path}")
+    return path
 
 
 @pytest.fixture
@@ -183,11 +199,16 @@ def make_settings(telegram: FakeTelegram, rasa_url: str, **env: str) -> Settings
         "TELEGRAM_API_BASE_URL": telegram.url,
         "RASA_URL": rasa_url,
         "SENDER_ID_SECRET": SECRET,
+        "RASA_CHANNEL_SECRET": CHANNEL_SECRET,
         "RASA_PRIVACY_TOKEN": PRIVACY_TOKEN,
         "RASA_TIMEOUT_SECONDS": "2",
+        "RASA_PATIENCE_SECONDS": "1",
+        "INBOX_DATABASE_URL": os.environ["INBOX_DATABASE_URL"],
         **env,
     }
-    return dataclasses.replace(Settings.from_env(environ), send_interval_seconds=0.3)
+    return dataclasses.replace(
+        Settings.from_env(environ), send_interval_seconds=0.3, send_retry_base_seconds=0.2
+    )
 
 
 def sender_of(chat_id: int) -> str:
@@ -196,28 +217,10 @@ def sender_of(chat_id: int) -> str:
 
 
 @contextlib.asynccontextmanager
-async def polling(application: Application) -> AsyncIterator[Application]:
-    """Run `application` with real long polling, in the order run_polling() uses."""
-    try:
-        async with application:
-            await application.post_init(application)
-            await application.updater.start_polling(**polling_options())
-            await application.start()
-            try:
-                yield application
-            finally:
-                try:
-                    await application.updater.stop()
-                finally:
-                    await application.stop()
-    finally:
-        await application.post_shutdown(application)
-
-
-@contextlib.asynccontextmanager
 async def running_bot(settings: Settings) -> AsyncIterator[Application]:
-    """Build the application from `settings` and run it with long polling."""
-    async with polling(build_application(settings)) as application:
+    """Build the application from `settings` and run it as `python -m bot` does (bot.runner)."""
+    application = build_application(settings)
+    async with running(application):
         yield application
 
 
@@ -225,11 +228,11 @@ async def running_bot(settings: Settings) -> AsyncIterator[Application]:
 
 
 @pytest.fixture
-async def rasa_proxy(rasa_url: str) -> AsyncIterator[StandInRasa]:
+async def rasa_proxy(rasa_url: str, rasa_channel_secret: str) -> AsyncIterator[StandInRasa]:
     """Put a recording proxy in front of the real Rasa server."""
     async with aiohttp.ClientSession() as session:
         proxy = StandInRasa()
-        proxy.behaviour = forward_to(rasa_url, session)
+        proxy.behaviour = forward_to(rasa_url, rasa_channel_secret, session)
         await proxy.start()
         yield proxy
         await proxy.stop()
@@ -248,9 +251,10 @@ def expected_texts(reply: Any) -> list[str]:
     return texts
 
 
-async def test_rasa_url_round_trip(telegram: FakeTelegram, rasa_url: str) -> None:
+async def test_rasa_url_round_trip(telegram: FakeTelegram, rasa_url: str, rasa_channel_secret: str) -> None:
     """A greeting and a legal-aid question get real answers from Rasa and the knowledge base."""
-    settings = make_settings(telegram, rasa_url, RASA_TIMEOUT_SECONDS="30")
+    settings = make_settings(telegram, rasa_url, RASA_TIMEOUT_SECONDS="30",
+                             RASA_CHANNEL_SECRET=rasa_channel_secret)
     async with running_bot(settings):
         telegram.send_text(CHAT, "hi")
         greeting = (await telegram.wait_for_texts(CHAT, 1, timeout=30))[0]
@@ -630,11 +634,12 @@ async def test_one_chat_in_order_while_other_chats_run_concurrently(
     assert sends["Answer to: B1"] < sends["Answer to: A1"]  # B did not wait behind A
 
 
-async def test_update_is_confirmed_to_telegram_before_it_is_answered(
-    telegram: FakeTelegram, stand_in_rasa: StandInRasa
+async def test_update_is_confirmed_to_telegram_only_after_it_is_stored(
+    telegram: FakeTelegram, stand_in_rasa: StandInRasa, inbox_file: Path
 ) -> None:
-    """Documents the crash-loss window: PTB confirms an update (next getUpdates offset) while it is
-    still being processed, so a kill -9 at that moment loses it."""
+    """The getUpdates offset moves past an update only once the inbox has it; Rasa is asked with
+    the update's id, so a resend cannot make Rasa process it twice."""
+    from bot.inbox import Inbox, make_inbox_engine
 
     async def slow(sender: str, message: str) -> Outcome:
         status, reply, _ = await answer_with_echo(sender, message)
@@ -645,9 +650,16 @@ async def test_update_is_confirmed_to_telegram_before_it_is_answered(
         telegram.send_text(CHAT, "hello")
         update_id = telegram.last_update_id
         await telegram.wait_until(lambda: telegram.confirmed_update_id >= update_id, timeout=3)
-        confirmed_while_unanswered = not telegram.texts(CHAT) and not stand_in_rasa.calls[0].end
+        engine = make_inbox_engine(f"sqlite:///{inbox_file}")
+        stored_when_confirmed = [row[0] for row in Inbox(engine).pending()]
         await telegram.wait_for_texts(CHAT, 1)
-    assert confirmed_while_unanswered
+        await asyncio.sleep(0.2)
+        report = Inbox(engine).report()
+        engine.dispose()
+    assert stored_when_confirmed == [update_id]
+    assert (report.pending, report.done, report.failed) == (0, 1, 0)
+    assert stand_in_rasa.calls[0].message_id == f"tg-{update_id}"
+    assert stand_in_rasa.calls[0].authorization == f"Bearer {CHANNEL_SECRET}"
 
 
 # --- commands -----------------------------------------------------------------------------
@@ -759,31 +771,20 @@ async def test_webhook_rejects_missing_or_wrong_secret(
         telegram, stand_in_rasa.url, TELEGRAM_WEBHOOK_URL=hook, TELEGRAM_WEBHOOK_SECRET=secret,
         TELEGRAM_WEBHOOK_PORT=str(port),
     )
-    application = build_application(settings)
     forged = {"update_id": 1, "message": {
         "message_id": 1, "date": int(time.time()), "text": "forged question",
         "chat": {"id": CHAT, "type": "private", "first_name": "X"},
         "from": {"id": CHAT, "is_bot": False, "first_name": "X"}}}
     statuses = []
-    try:
-        async with application:
-            await application.post_init(application)
-            await application.updater.start_webhook(**webhook_options(settings))
-            await application.start()
-            try:
-                async with aiohttp.ClientSession() as session:
-                    for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}):
-                        async with session.post(hook, data=json.dumps(forged), headers={
-                            "Content-Type": "application/json", **headers}) as response:
-                            statuses.append(response.status)
-                telegram.send_text(CHAT, "real question")  # the fake pushes it with the secret
-                texts = await telegram.wait_for_texts(CHAT, 1)
-                await asyncio.sleep(0.3)
-            finally:
-                await application.updater.stop()
-                await application.stop()
-    finally:
-        await application.post_shutdown(application)
+    async with running_bot(settings):
+        async with aiohttp.ClientSession() as session:
+            for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}):
+                async with session.post(hook, data=json.dumps(forged), headers={
+                    "Content-Type": "application/json", **headers}) as response:
+                    statuses.append(response.status)
+        telegram.send_text(CHAT, "real question")  # the fake pushes it with the secret
+        texts = await telegram.wait_for_texts(CHAT, 1)
+        await asyncio.sleep(0.3)
     assert statuses == [403, 403]
     assert telegram.webhook is not None and telegram.webhook.secret_token == secret
     assert telegram.webhook.url == hook
@@ -803,7 +804,7 @@ async def test_bot_token_never_appears_in_logs(
     logging.getLogger("httpx").setLevel(logging.DEBUG)  # someone turns verbose logging on
     telegram.fail_next("sendMessage", 1, retry_after=1)
     try:
-        async with polling(application):
+        async with running(application):
             telegram.send_text(CHAT, "hello")
             await telegram.wait_for_texts(CHAT, 1, timeout=8)
     finally:
@@ -829,7 +830,13 @@ async def run_bot_process(env: dict[str, str], timeout: float = 30) -> tuple[int
 def base_environment() -> dict[str, str]:
     """Return os.environ without any of the bot's variables."""
     return {k: v for k, v in os.environ.items()
-            if not k.startswith(("TELEGRAM_", "RASA_", "SENDER_ID_", "ALLOW_GROUPS"))}
+            if not k.startswith(("TELEGRAM_", "RASA_", "SENDER_ID_", "ALLOW_GROUPS", "INBOX_", "BOT_"))}
+
+
+def secrets_environment() -> dict[str, str]:
+    """Return the bot's required secrets and this test's inbox."""
+    return {"SENDER_ID_SECRET": SECRET, "RASA_CHANNEL_SECRET": CHANNEL_SECRET,
+            "INBOX_DATABASE_URL": os.environ["INBOX_DATABASE_URL"]}
 
 
 async def test_main_polls_answers_and_drains_queue_on_sigterm(
@@ -842,8 +849,8 @@ async def test_main_polls_answers_and_drains_queue_on_sigterm(
         return status, reply, 0.4
 
     stand_in_rasa.behaviour = slowish
-    env = {**base_environment(), "TELEGRAM_TOKEN": telegram.token, "TELEGRAM_API_BASE_URL": telegram.url,
-           "RASA_URL": stand_in_rasa.url, "LOG_LEVEL": "DEBUG"}
+    env = {**base_environment(), **secrets_environment(), "TELEGRAM_TOKEN": telegram.token,
+           "TELEGRAM_API_BASE_URL": telegram.url, "RASA_URL": stand_in_rasa.url, "LOG_LEVEL": "DEBUG"}
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", cwd=PROJECT_ROOT, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
@@ -862,7 +869,6 @@ async def test_main_polls_answers_and_drains_queue_on_sigterm(
     log = output.decode()
     assert process.returncode == 0, log[-2000:]
     assert telegram.texts(CHAT) == [f"Answer to: question {n}" for n in range(1, 4)]
-    assert "SENDER_ID_SECRET is not set" in log  # warned: pseudonyms change on restart
     assert "/bot<redacted>" in log and telegram.token not in log  # PTB logs its URL at DEBUG
     assert "Traceback" not in log
 
@@ -874,10 +880,25 @@ async def test_missing_token_exits_2_with_clear_message() -> None:
     assert "TELEGRAM_TOKEN is not set" in output and "Traceback" not in output
 
 
+@pytest.mark.parametrize("name", ["SENDER_ID_SECRET", "RASA_CHANNEL_SECRET"])
+@pytest.mark.parametrize("value", ["", "only-twelve!"], ids=["unset", "short"])
+async def test_missing_or_short_secret_exits_2_naming_it(
+    telegram: FakeTelegram, name: str, value: str
+) -> None:
+    """Without a secret of at least 32 bytes the bot does not start: exit 2, one line naming it."""
+    env = {**base_environment(), **secrets_environment(), "TELEGRAM_TOKEN": telegram.token,
+           "TELEGRAM_API_BASE_URL": telegram.url, name: value}
+    code, output = await run_bot_process(env)
+    assert code == 2, output
+    assert output.count("\n") == 1 and name in output and "at least 32" in output
+    assert "Traceback" not in output and telegram.calls == []
+
+
 async def test_rejected_token_exits_2_with_clear_message(telegram: FakeTelegram) -> None:
     """A token Telegram answers 401 for gives one clear line, no traceback and no token in the output."""
     wrong = "987654321:WRONG-token-abcdefghijklmnopqrstuvwxyz"
-    env = {**base_environment(), "TELEGRAM_TOKEN": wrong, "TELEGRAM_API_BASE_URL": telegram.url}
+    env = {**base_environment(), **secrets_environment(), "TELEGRAM_TOKEN": wrong,
+           "TELEGRAM_API_BASE_URL": telegram.url}
     code, output = await run_bot_process(env)
     assert code == 2
     assert "Telegram rejected TELEGRAM_TOKEN" in output

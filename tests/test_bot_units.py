@@ -22,7 +22,7 @@ with warnings.catch_warnings():
 
 from telegram import Chat, Message, Update, User
 
-from bot.app import PerChatUpdateProcessor, api_base_urls, webhook_options
+from bot.app import PerChatUpdateProcessor, api_base_urls
 from bot.config import ConfigError, Settings
 from bot.formatting import (
     Button,
@@ -38,25 +38,30 @@ from bot.rasa_client import BotMessage, RasaClient, RasaError, parse_reply, send
 from bot.redaction import REDACTED, install_secret_redaction
 
 TOKEN = "123456789:UNIT-test-token-abcdefghijklmnopqrstuvwxyz"
+SENDER_SECRET = "s3cret-value-of-at-least-32-bytes"
+CHANNEL_SECRET = "channel-secret-of-at-least-32-bytes"
 
 
 def env(**values: str) -> dict:
     """Return a minimal valid environment plus `values`."""
-    return {"TELEGRAM_TOKEN": TOKEN, "SENDER_ID_SECRET": "s3cret-value", **values}
+    return {"TELEGRAM_TOKEN": TOKEN, "SENDER_ID_SECRET": SENDER_SECRET,
+            "RASA_CHANNEL_SECRET": CHANNEL_SECRET, **values}
 
 
 # --- settings ------------------------------------------------------------------------------
 
 
 def test_settings_defaults() -> None:
-    """Only TELEGRAM_TOKEN is needed; everything else has a safe default."""
+    """Only the token and the two secrets are needed; everything else has a safe default."""
     settings = Settings.from_env(env())
     assert settings.rasa_url == "http://127.0.0.1:5005"
     assert settings.rasa_timeout_seconds == 10
     assert settings.telegram_api_base_url is None and settings.rasa_privacy_token is None
     assert not settings.use_webhook and not settings.allow_groups
     assert (settings.webhook_listen, settings.webhook_port) == ("127.0.0.1", 8443)
-    assert settings.sender_id_secret == b"s3cret-value" and not settings.sender_id_secret_is_ephemeral
+    assert settings.sender_id_secret == SENDER_SECRET.encode()
+    assert settings.inbox_database_url.endswith("/state/bot-inbox.db")
+    assert settings.inbox_retention_seconds == 24 * 3600 and settings.rasa_patience_seconds == 60
 
 
 @pytest.mark.parametrize(
@@ -73,10 +78,15 @@ def test_settings_defaults() -> None:
         ({"RASA_TIMEOUT_SECONDS": "0"}, "greater than 0"),
         ({"TELEGRAM_WEBHOOK_PORT": "99999"}, "port number"),
         ({"ALLOW_GROUPS": "maybe"}, "true or false"),
+        ({"SENDER_ID_SECRET": ""}, "SENDER_ID_SECRET must be set to at least 32"),
+        ({"SENDER_ID_SECRET": "x" * 31}, "SENDER_ID_SECRET must be set to at least 32"),
+        ({"RASA_CHANNEL_SECRET": ""}, "RASA_CHANNEL_SECRET must be set to at least 32"),
+        ({"INBOX_RETENTION_HOURS": "-1"}, "greater than 0"),
     ],
     ids=["missing-token", "blank-token", "quoted-token", "webhook-without-secret",
          "bad-webhook-secret", "webhook-not-http", "rasa-not-http", "timeout-not-number",
-         "timeout-zero", "bad-port", "bad-allow-groups"],
+         "timeout-zero", "bad-port", "bad-allow-groups", "no-sender-secret", "short-sender-secret",
+         "no-channel-secret", "negative-retention"],
 )
 def test_settings_refuse_invalid_environment(values: dict, message: str) -> None:
     """Invalid or unsafe configuration is refused with a message naming the variable."""
@@ -84,27 +94,15 @@ def test_settings_refuse_invalid_environment(values: dict, message: str) -> None
         Settings.from_env(env(**values))
 
 
-def test_webhook_settings_and_options() -> None:
-    """Webhook mode listens on the URL's path and hands PTB the secret token."""
+def test_webhook_settings() -> None:
+    """Webhook mode: URL, secret, listen address and port come from the environment."""
     settings = Settings.from_env(env(
         TELEGRAM_WEBHOOK_URL="https://bot.example.org/tg/hook", TELEGRAM_WEBHOOK_SECRET="abc_DEF-1",
         TELEGRAM_WEBHOOK_LISTEN="0.0.0.0", TELEGRAM_WEBHOOK_PORT="8080", ALLOW_GROUPS="yes",
     ))
     assert settings.use_webhook and settings.allow_groups
-    options = webhook_options(settings)
-    assert options["secret_token"] == "abc_DEF-1" and options["url_path"] == "tg/hook"
-    assert (options["listen"], options["port"]) == ("0.0.0.0", 8080)
-    assert options["webhook_url"] == "https://bot.example.org/tg/hook"
-
-
-def test_missing_sender_secret_is_random_per_process_and_warned(caplog: pytest.LogCaptureFixture) -> None:
-    """Without SENDER_ID_SECRET a random secret is used (nothing persisted) and a warning logged."""
-    caplog.set_level(logging.WARNING)
-    first = Settings.from_env({"TELEGRAM_TOKEN": TOKEN})
-    second = Settings.from_env({"TELEGRAM_TOKEN": TOKEN})
-    assert first.sender_id_secret_is_ephemeral and len(first.sender_id_secret) == 32
-    assert first.sender_id_secret != second.sender_id_secret
-    assert "will not survive a restart" in caplog.text
+    assert settings.webhook_secret == "abc_DEF-1"
+    assert (settings.webhook_listen, settings.webhook_port) == ("0.0.0.0", 8080)
 
 
 def test_settings_repr_hides_secrets() -> None:
@@ -113,7 +111,7 @@ def test_settings_repr_hides_secrets() -> None:
                                      TELEGRAM_WEBHOOK_URL="https://x.org/h",
                                      TELEGRAM_WEBHOOK_SECRET="hook-secret"))
     text = repr(settings)
-    for secret in (TOKEN, "privacy-xyz", "hook-secret", "s3cret-value"):
+    for secret in (TOKEN, "privacy-xyz", "hook-secret", SENDER_SECRET, CHANNEL_SECRET):
         assert secret not in text
 
 
@@ -287,22 +285,26 @@ def test_sender_id_is_keyed_hash_of_chat() -> None:
     assert "4242" not in one
 
 
-async def test_rasa_client_retries_a_refused_connection_once(caplog: pytest.LogCaptureFixture) -> None:
-    """Connection refused → one retry after a short backoff, then RasaError (no exception leaks)."""
+async def test_rasa_client_retries_a_refused_connection_within_its_patience(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Connection refused → retries with backoff until the patience runs out, then RasaError."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    client = RasaClient(f"http://127.0.0.1:{port}", timeout_seconds=2, retry_backoff_seconds=0.05)
+    client = RasaClient(f"http://127.0.0.1:{port}", timeout_seconds=2, channel_secret=CHANNEL_SECRET,
+                        patience_seconds=1.0, retry_backoff_seconds=0.05)
     caplog.set_level(logging.WARNING)
     try:
-        with pytest.raises(RasaError, match="cannot connect"):
-            await client.send_message("sender", "hello")
+        with pytest.raises(RasaError, match="cannot reach Rasa"):
+            await client.send_message("sender", "hello", "tg-1")
         with pytest.raises(RasaError):
             await client.forget("sender")
         assert not await client.is_up()
     finally:
         await client.aclose()
-    assert caplog.text.count("retrying in") == 2
+    # Backoff 0.05, 0.1, 0.2, 0.4 s: at least three retries of each request fit in 1 s.
+    assert caplog.text.count("retrying in") >= 6
     assert "hello" not in caplog.text  # user text is never logged
 
 

@@ -1,0 +1,131 @@
+"""Sending a reply through the inbox: stored before the first part goes out, resumed after a crash.
+
+A handler composes the whole reply of an update as a list of parts (JSON objects:
+`{"text": ..., "reply_markup": {...}}` or `{"photo": url}`), and `deliver()` stores it,
+then sends it part by part, recording each part Telegram accepted. When the update is
+handled again after a restart, the stored reply is sent from its first unsent part and
+`compose` (which asks Rasa) is not called again.
+
+Telegram's 429 (after `retry_after`), 5xx, timeouts and network errors are retried with
+backoff, resuming at the failed part; after SEND_ATTEMPTS the update is marked failed.
+The one window left: a part that Telegram accepted just before a crash or a dropped
+connection is sent again, because the acceptance was not recorded.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any
+
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+
+from bot.inbox import Inbox, NoInbox
+
+logger = logging.getLogger(__name__)
+
+Part = dict[str, Any]
+# Attempts per part before the update is marked failed (about 90 s of retrying).
+SEND_ATTEMPTS = 8
+MAX_BACKOFF_SECONDS = 30.0
+
+
+class DeliveryFailed(Exception):
+    """A part could not be sent after SEND_ATTEMPTS; `reason` is log-safe."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def text_part(text: str, reply_markup: InlineKeyboardMarkup | None = None) -> Part:
+    """Return a text part, with an inline keyboard if given."""
+    part: Part = {"text": text}
+    if reply_markup is not None:
+        part["reply_markup"] = reply_markup.to_dict()
+    return part
+
+
+def photo_part(url: str) -> Part:
+    """Return a photo part (sent as a link if Telegram refuses the image)."""
+    return {"photo": url}
+
+
+async def run_in_thread(function: Callable[..., Any], *args: Any) -> Any:
+    """Run a blocking inbox call in a worker thread (the event loop keeps serving other chats)."""
+    return await asyncio.to_thread(function, *args)
+
+
+async def deliver(
+    bot: Bot,
+    inbox: Inbox | NoInbox,
+    update_id: int,
+    chat_id: int,
+    compose: Callable[[], Awaitable[list[Part]]],
+    *,
+    interval_seconds: float,
+    retry_base_seconds: float,
+) -> None:
+    """Send the reply of one update exactly once across crashes (but see the module doc)."""
+    stored = await run_in_thread(inbox.stored_reply, update_id)
+    if stored is None:
+        parts = await compose()
+        await run_in_thread(inbox.store_reply, update_id, parts)
+        first = 0
+    else:
+        parts, first = stored.parts, stored.sent
+        if first < len(parts):
+            logger.info("Update %s: resuming its stored reply at part %d of %d.",
+                        update_id, first + 1, len(parts))
+    for index in range(first, len(parts)):
+        if index > first or first > 0:
+            # Telegram asks for at most about one message per second in one chat.
+            await asyncio.sleep(interval_seconds)
+        await _send_with_retries(bot, chat_id, parts[index], update_id, retry_base_seconds)
+        await run_in_thread(inbox.mark_sent, update_id, index + 1)
+
+
+async def _send_with_retries(
+    bot: Bot, chat_id: int, part: Part, update_id: int, retry_base_seconds: float
+) -> None:
+    for attempt in range(1, SEND_ATTEMPTS + 1):
+        try:
+            await _send(bot, chat_id, part)
+            return
+        except Forbidden:
+            raise  # the user blocked the bot: retrying cannot help
+        except RetryAfter as error:
+            wait = seconds_of(error.retry_after)
+            reason = "429 flood control"
+        except NetworkError as error:  # includes TimedOut and Telegram's 5xx
+            if isinstance(error, BadRequest):
+                raise
+            wait = min(MAX_BACKOFF_SECONDS, retry_base_seconds * 2 ** (attempt - 1))
+            reason = type(error).__name__
+        if attempt == SEND_ATTEMPTS:
+            raise DeliveryFailed(f"{reason}, {SEND_ATTEMPTS} attempts")
+        logger.warning("Update %s: Telegram send failed (%s); retrying in %.1f s (attempt %d of %d).",
+                       update_id, reason, wait, attempt + 1, SEND_ATTEMPTS)
+        await asyncio.sleep(wait)
+
+
+async def _send(bot: Bot, chat_id: int, part: Part) -> None:
+    if "photo" in part:
+        try:
+            await bot.send_photo(chat_id=chat_id, photo=part["photo"])
+        except BadRequest as error:
+            logger.warning("Telegram refused an image from Rasa (%s); sending its link.", error)
+            await bot.send_message(chat_id=chat_id, text=part["photo"])
+        return
+    markup = part.get("reply_markup")
+    await bot.send_message(
+        chat_id=chat_id, text=part["text"],
+        reply_markup=InlineKeyboardMarkup.de_json(markup, bot) if markup else None,
+    )
+
+
+def seconds_of(value: int | float | timedelta) -> float:
+    """Return a PTB time period (seconds, or a timedelta with PTB_TIMEDELTA) in seconds."""
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)

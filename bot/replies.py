@@ -1,0 +1,81 @@
+"""Composing replies: Rasa's answer (or the fallback) as the parts the inbox stores and sends."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Sequence
+
+from telegram import Bot
+from telegram.constants import ChatAction
+from telegram.error import TelegramError
+
+from bot.delivery import Part, photo_part, text_part
+from bot.formatting import build_keyboard, split_message
+from bot.rasa_client import BotMessage, RasaClient, RasaError, log_id
+from bot.texts import say
+
+logger = logging.getLogger(__name__)
+
+TYPING_REFRESH_SECONDS = 4.5  # Telegram shows "typing…" for 5 s per chat action
+
+
+@contextlib.asynccontextmanager
+async def typing(bot: Bot, chat_id: int) -> AsyncIterator[None]:
+    """Show "typing…" in the chat until the block ends."""
+
+    async def keep_typing() -> None:
+        while True:
+            try:
+                await bot.send_chat_action(chat_id=chat_id, action=ChatAction.TYPING)
+            except TelegramError as error:  # cosmetic; never let it block the answer
+                logger.debug("sendChatAction failed: %s", error)
+            await asyncio.sleep(TYPING_REFRESH_SECONDS)
+
+    task = asyncio.create_task(keep_typing())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+def answer_parts(messages: Sequence[BotMessage], language: str) -> list[Part]:
+    """Return Rasa's messages as parts: text split to Telegram's limit, buttons as a keyboard
+    under the last chunk, images as photos."""
+    parts: list[Part] = []
+    for message in messages:
+        text = message.text or ""
+        keyboard, left_out = build_keyboard(message.buttons)
+        if left_out:
+            text = f"{text}\n\n{say(language, 'you_can_type')}\n" + "\n".join(
+                f"• {title}" for title in left_out
+            )
+        chunks = split_message(text)
+        if keyboard is not None and not chunks:
+            chunks = [say(language, "choose")]
+        for index, chunk in enumerate(chunks):
+            last = index == len(chunks) - 1
+            parts.append(text_part(chunk, keyboard if last else None))
+        if message.image:
+            parts.append(photo_part(message.image))
+    return parts
+
+
+async def ask_rasa(
+    bot: Bot, rasa: RasaClient, chat_id: int, sender: str, question: str, message_id: str,
+    language: str, fallback_key: str = "fallback",
+) -> list[Part]:
+    """Return the parts answering `question`: Rasa's reply, or the fallback if Rasa fails."""
+    async with typing(bot, chat_id):
+        try:
+            messages = await rasa.send_message(sender, question, message_id)
+        except RasaError as error:
+            logger.warning(
+                "No answer from Rasa for conversation %s: %s", log_id(sender), error.reason
+            )
+            messages = []
+    if not messages:
+        return [text_part(say(language, fallback_key))]
+    return answer_parts(messages, language)

@@ -1,0 +1,239 @@
+"""Running the front end: updates go into the inbox first, then to the handlers.
+
+PTB's Updater confirms an update to Telegram (the next getUpdates offset) before the bot
+has stored it, and its webhook answers 200 before anything is done, so a crash loses
+updates. Here:
+
+- polling calls `Bot.get_updates` itself and moves the offset past an update only after
+  the inbox committed it;
+- the webhook answers 200 only after the commit, 500 if it failed (Telegram redelivers);
+- on start-up the unfinished updates of the inbox are handled first, in order.
+
+`serve(application)` does all of it until `stop` is set; `running(application)` is the same
+as an async context manager for tests.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+from collections.abc import AsyncIterator, Awaitable
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+from aiohttp import web
+from telegram import Update
+from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.ext import Application
+
+from bot.delivery import run_in_thread, seconds_of
+from bot.handlers import SERVICES_KEY, Services, chat_key_of
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# Only what the handlers use (privacy: no member lists, no inline queries, no polls).
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
+POLL_TIMEOUT_SECONDS = 10
+MAX_POLL_BACKOFF_SECONDS = 30.0
+PURGE_INTERVAL_SECONDS = 3600.0
+# Telegram's updates are a few KB; anything far larger is not from Telegram.
+MAX_WEBHOOK_BODY_BYTES = 1024 * 1024
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+class Intake:
+    """Stores an incoming update in the inbox, then hands it to the application."""
+
+    def __init__(self, application: Application) -> None:
+        self.application = application
+        self.services: Services = application.bot_data[SERVICES_KEY]
+
+    async def accept(self, update: Update) -> bool:
+        """Store `update` (raises if the store fails); queue it if new; return True if new."""
+        payload = update.to_dict()
+        key = chat_key_of(self.services.settings, update)
+        stored = await run_in_thread(self.services.inbox.receive, update.update_id, key, payload)
+        if stored:
+            await self.application.update_queue.put(update)
+        else:
+            logger.info("Update %s was delivered again; it is stored already.", update.update_id)
+        return stored
+
+    async def resume(self) -> int:
+        """Queue the inbox's unfinished updates, oldest first; return how many."""
+        pending = await run_in_thread(self.services.inbox.pending)
+        for _update_id, payload in pending:
+            update = Update.de_json(payload, self.application.bot)
+            if update is None:
+                continue
+            await self.application.update_queue.put(update)
+        if pending:
+            logger.info("Resuming %d unfinished update(s) from the inbox (oldest %s).",
+                        len(pending), pending[0][0])
+        return len(pending)
+
+
+async def poll(intake: Intake, stop: asyncio.Event) -> None:
+    """Long-poll getUpdates until `stop`; confirm an update only once it is stored."""
+    bot = intake.application.bot
+    offset = await run_in_thread(intake.services.inbox.next_offset)
+    failures = 0
+    while not stop.is_set():
+        try:
+            updates = await _unless_stopped(stop, bot.get_updates(
+                offset=offset, timeout=POLL_TIMEOUT_SECONDS, allowed_updates=ALLOWED_UPDATES,
+                read_timeout=POLL_TIMEOUT_SECONDS + 10,
+            ))
+            if updates is None:
+                return
+            for update in updates:
+                await intake.accept(update)
+                offset = update.update_id + 1
+            failures = 0
+        except (Conflict, InvalidToken):
+            raise
+        except RetryAfter as error:
+            await _wait(stop, seconds_of(error.retry_after))
+        except NetworkError as error:
+            failures += 1
+            delay = min(MAX_POLL_BACKOFF_SECONDS, 0.5 * 2 ** failures)
+            logger.warning("getUpdates failed (%s); retrying in %.1f s.", type(error).__name__, delay)
+            await _wait(stop, delay)
+        except TelegramError as error:
+            failures += 1
+            logger.error("getUpdates failed: %s; retrying.", error)
+            await _wait(stop, min(MAX_POLL_BACKOFF_SECONDS, 0.5 * 2 ** failures))
+        except Exception as error:  # the inbox could not store an update: do not confirm it
+            failures += 1
+            delay = min(MAX_POLL_BACKOFF_SECONDS, 0.5 * 2 ** failures)
+            logger.error("Could not store an update (%s); not confirming it; retrying in %.1f s.",
+                         type(error).__name__, delay)
+            await _wait(stop, delay)
+
+
+async def _unless_stopped(stop: asyncio.Event, request: Awaitable[T]) -> T | None:
+    """Await `request`, or cancel it and return None once `stop` is set.
+
+    Cancelling a long poll loses nothing: its updates were not confirmed, so Telegram
+    delivers them again to the next getUpdates.
+    """
+    fetch = asyncio.ensure_future(request)
+    stopped = asyncio.ensure_future(stop.wait())
+    await asyncio.wait({fetch, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    stopped.cancel()
+    if fetch.done():
+        return fetch.result()
+    fetch.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await fetch
+    return None
+
+
+async def _wait(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(asyncio.TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
+
+
+def webhook_app(intake: Intake, path: str, secret: str) -> web.Application:
+    """Return the aiohttp app that receives Telegram's webhook POSTs on `path`."""
+    expected = secret.encode()
+
+    async def receive(request: web.Request) -> web.Response:
+        if not hmac.compare_digest(request.headers.get(SECRET_HEADER, "").encode(), expected):
+            return web.Response(status=403)
+        try:
+            data = json.loads(await request.read())
+            update = Update.de_json(data, intake.application.bot)
+        except (ValueError, TypeError, KeyError):
+            return web.Response(status=400)
+        if update is None:
+            return web.Response(status=400)
+        try:
+            await intake.accept(update)
+        except Exception as error:  # not stored: a non-2xx makes Telegram deliver it again
+            logger.error("Could not store update %s (%s); asking Telegram to redeliver.",
+                         update.update_id, type(error).__name__)
+            return web.Response(status=500)
+        return web.Response(status=200)
+
+    app = web.Application(client_max_size=MAX_WEBHOOK_BODY_BYTES)
+    app.router.add_post("/" + path.lstrip("/"), receive)
+    return app
+
+
+async def _purge_periodically(services: Services, stop: asyncio.Event) -> None:
+    retention = services.settings.inbox_retention_seconds
+    while not stop.is_set():
+        try:
+            deleted = await run_in_thread(services.inbox.purge, retention)
+            if deleted:
+                logger.info("Deleted %d finished inbox row(s) older than %.0f h.", deleted, retention / 3600)
+        except Exception as error:  # noqa: BLE001 (retried at the next interval)
+            logger.warning("Inbox purge failed (%s).", type(error).__name__)
+        await _wait(stop, PURGE_INTERVAL_SECONDS)
+
+
+@contextlib.asynccontextmanager
+async def running(application: Application) -> AsyncIterator[asyncio.Event]:
+    """Run the application (polling or webhook, per its settings) inside the block.
+
+    Yields the stop event: setting it (or leaving the block) stops receiving, lets the
+    queued updates finish, and shuts down.
+    """
+    services: Services = application.bot_data[SERVICES_KEY]
+    settings = services.settings
+    stop = asyncio.Event()
+    intake = Intake(application)
+    runner: web.AppRunner | None = None
+    async with application:
+        await application.post_init(application)
+        await application.start()
+        await intake.resume()
+        background = [asyncio.create_task(_purge_periodically(services, stop))]
+        try:
+            if settings.use_webhook:
+                runner = web.AppRunner(webhook_app(intake, urlsplit(settings.webhook_url).path,
+                                                   settings.webhook_secret), access_log=None)
+                await runner.setup()
+                await web.TCPSite(runner, settings.webhook_listen, settings.webhook_port).start()
+                await application.bot.set_webhook(
+                    url=settings.webhook_url, secret_token=settings.webhook_secret,
+                    allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False,
+                )
+            else:
+                await application.bot.delete_webhook(drop_pending_updates=False)
+                background.append(asyncio.create_task(_poll_until_fatal(intake, stop)))
+            yield stop
+        finally:
+            stop.set()
+            if runner is not None:
+                await runner.cleanup()  # no new updates, then finish the queued ones
+            await asyncio.gather(*background, return_exceptions=True)
+            await application.stop()
+            await application.post_shutdown(application)
+
+
+async def _poll_until_fatal(intake: Intake, stop: asyncio.Event) -> None:
+    try:
+        await poll(intake, stop)
+    except Conflict as error:
+        logger.error("Another process is receiving updates for this bot token (%s). Stopping; "
+                     "run one poller only, or use a webhook.", error)
+        intake.services.fatal_error = "conflict"
+        stop.set()
+    except InvalidToken:
+        logger.error("Telegram rejected the bot token while polling. Stopping.")
+        intake.services.fatal_error = "invalid token"
+        stop.set()
+
+
+async def serve(application: Application, stop_signal: asyncio.Event) -> None:
+    """Run until `stop_signal` is set or a fatal error stops receiving."""
+    async with running(application) as stop:
+        waiters = [asyncio.create_task(stop_signal.wait()), asyncio.create_task(stop.wait())]
+        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        for waiter in waiters:
+            waiter.cancel()

@@ -1,0 +1,111 @@
+"""The bot channel (rasa_addons/bot_channel.py) on the real Rasa server: authenticated,
+bounded, and idempotent per message_id."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scripts.model_store import rasa_environment, rasa_executable
+from scripts.services import free_port, write_endpoints
+from testkit.support import post_json
+
+CHANNEL = "/webhooks/bot/webhook"
+
+
+def sender_for(name: str) -> str:
+    """Return a sender id shaped like the bot's (64 hex digits)."""
+    return hashlib.sha256(name.encode()).hexdigest()
+
+
+def post(url: str, body: bytes, authorization: str | None) -> tuple[int, Any]:
+    headers = {"Content-Type": "application/json"}
+    if authorization is not None:
+        headers["Authorization"] = authorization
+    request = urllib.request.Request(url, data=body, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, None
+
+
+def user_messages(rasa_url: str, token: str, sender: str) -> int:
+    with urllib.request.urlopen(f"{rasa_url}/conversations/{sender}/tracker?token={token}",
+                                timeout=30) as response:
+        tracker = json.loads(response.read())
+    return sum(1 for event in tracker["events"] if event["event"] == "user")
+
+
+def test_same_message_id_is_answered_from_the_tracker_not_processed_again(
+    rasa_url: str, rasa_channel_secret: str, rasa_api_token: str
+) -> None:
+    """A resend (same message_id) gets the same reply and Rasa stores the message once."""
+    sender = sender_for("idempotent")
+    body = {"sender": sender, "message": "how do I apply for legal aid?", "message_id": "tg-501"}
+    auth = f"Bearer {rasa_channel_secret}"
+    status, first = post(f"{rasa_url}{CHANNEL}", json.dumps(body).encode(), auth)
+    assert status == 200 and first and "legal aid" in json.dumps(first).lower()
+    status, again = post(f"{rasa_url}{CHANNEL}", json.dumps(body).encode(), auth)
+    assert (status, again) == (200, first)
+    assert user_messages(rasa_url, rasa_api_token, sender) == 1
+    status, other = post(f"{rasa_url}{CHANNEL}",
+                         json.dumps({**body, "message_id": "tg-502", "message": "hi"}).encode(), auth)
+    assert status == 200 and other != first
+    assert user_messages(rasa_url, rasa_api_token, sender) == 2
+
+
+def test_buttons_are_replayed_too(rasa_url: str, rasa_channel_secret: str) -> None:
+    """A stored reply with buttons comes back with the same buttons."""
+    body = {"sender": sender_for("buttons"), "message": "help", "message_id": "tg-600"}
+    auth = f"Bearer {rasa_channel_secret}"
+    _, first = post(f"{rasa_url}{CHANNEL}", json.dumps(body).encode(), auth)
+    _, again = post(f"{rasa_url}{CHANNEL}", json.dumps(body).encode(), auth)
+    assert any(message.get("buttons") for message in first) and again == first
+
+
+@pytest.mark.parametrize(
+    "authorization, body, status",
+    [
+        (None, {"sender": "a" * 64, "message": "hi"}, 401),
+        ("Bearer wrong-secret", {"sender": "a" * 64, "message": "hi"}, 401),
+        ("valid", {"sender": "a" * 64, "message": "x" * 9000}, 413),
+        ("valid", {"sender": "chat-42", "message": "hi"}, 400),
+        ("valid", {"sender": "a" * 64, "message": 42}, 400),
+        ("valid", {"sender": "a" * 64, "message": "hi", "message_id": "../../etc"}, 400),
+    ],
+    ids=["no-secret", "wrong-secret", "oversize", "bad-sender", "not-text", "bad-message-id"],
+)
+def test_channel_refuses_what_the_bot_would_never_send(
+    rasa_url: str, rasa_channel_secret: str, authorization: str | None, body: dict, status: int
+) -> None:
+    """Without the secret 401; over 8 KB 413; a sender that is not a pseudonym 400."""
+    if authorization == "valid":
+        authorization = f"Bearer {rasa_channel_secret}"
+    assert post(f"{rasa_url}{CHANNEL}", json.dumps(body).encode(), authorization)[0] == status
+
+
+def test_rest_channel_still_answers_on_loopback(rasa_url: str) -> None:
+    """Evaluation and the tests use the REST channel; it stays."""
+    assert post_json(f"{rasa_url}/webhooks/rest/webhook", {"sender": "rest-check", "message": "hi"})
+
+
+def test_rasa_refuses_to_start_without_the_channel_secret(trained_model: Path, tmp_path: Path) -> None:
+    """The channel does not load without RASA_CHANNEL_SECRET, so Rasa exits naming it."""
+    import subprocess
+
+    env = {k: v for k, v in {**os.environ, **rasa_environment()}.items() if k != "RASA_CHANNEL_SECRET"}
+    endpoints = write_endpoints(tmp_path / "endpoints.yml", "http://127.0.0.1:9")
+    completed = subprocess.run(
+        [rasa_executable(), "run", "--model", str(trained_model), "--port", str(free_port()),
+         "--interface", "127.0.0.1", "--credentials", "credentials.yml", "--endpoints", str(endpoints)],
+        env=env, capture_output=True, text=True, timeout=180, cwd=Path(__file__).parent.parent,
+    )
+    assert completed.returncode != 0
+    assert "RASA_CHANNEL_SECRET must be set" in completed.stdout + completed.stderr
