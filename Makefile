@@ -72,8 +72,8 @@ actions: $(STAMP) ## run the action server alone on 127.0.0.1:$(ACTION_SERVER_PO
 run: setup ## action server + Rasa HTTP server (REST and bot channels) on 127.0.0.1:$(RASA_PORT)
 	@mkdir -p $(STATE); $(WITH_SECRETS); set -m; $(RASA) run actions --port $(ACTION_SERVER_PORT) & \
 	actions_pid=$$!; trap 'kill $$actions_pid 2>/dev/null; wait $$actions_pid 2>/dev/null' EXIT INT TERM; \
-	$(RASA) run --model $(MODEL) --interface 127.0.0.1 --port $(RASA_PORT) \
-		$${RASA_API_TOKEN:+--enable-api --auth-token "$$RASA_API_TOKEN"} \
+	$(PY) -m scripts.rasa_cli run --model $(MODEL) --interface 127.0.0.1 --port $(RASA_PORT) \
+		--credentials $${RASA_CREDENTIALS:-credentials.yml} $${RASA_API_TOKEN:+--enable-api} \
 		$${RASA_ENDPOINTS:+--endpoints "$$RASA_ENDPOINTS"}
 
 validate: $(STAMP) ## check the training data (rasa data validate + knowledge data)
@@ -82,8 +82,9 @@ validate: $(STAMP) ## check the training data (rasa data validate + knowledge da
 	$(PY) -m scripts.check_training_data
 	$(PY) -m scripts.near_duplicates
 
-lint: $(STAMP) ## ruff (pyproject.toml) on the whole tree
+lint: $(STAMP) ## ruff on the whole tree, bandit on the project's code (settings: pyproject.toml)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/bandit -q -c pyproject.toml -r actions assistant bot knowledge rasa_addons scripts bench testkit
 
 test: $(STAMP) ## lint, the whole test suite (needs PostgreSQL and Redis running), then data validation
 	$(MAKE) --no-print-directory lint

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import pickle
+import pickle  # nosec B403  # only the results file this benchmark wrote itself
 import platform
 import random
 import secrets
@@ -284,9 +284,9 @@ def build_texts(sizes: Sizes) -> dict[str, Any]:
     """Return the question sets: quality (no context), a fixed-seed mix, knowledge questions."""
     questions = [q for q in load_questions() if not q.get("context")]
     mix = [q["text"] for q in questions]
-    random.Random(20240901).shuffle(mix)
+    random.Random(20240901).shuffle(mix)  # nosec B311  # a reproducible order, not a secret
     knowledge = [q["text"] for q in questions if q["expect"].startswith(("faq_", "stat_"))]
-    random.Random(7).shuffle(knowledge)
+    random.Random(7).shuffle(knowledge)  # nosec B311  # a reproducible order, not a secret
     if sizes.quality_limit is None:
         quality = questions
     else:
@@ -412,7 +412,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     stock.WORK_DIR.mkdir(parents=True, exist_ok=True)
     if arguments.render:
-        results = pickle.loads(arguments.render.read_bytes())
+        results = pickle.loads(arguments.render.read_bytes())  # nosec B301  # our own results file
     else:
         try:
             results = run(arguments, argv)

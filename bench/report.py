@@ -63,7 +63,8 @@ def render(results: dict[str, Any], rows: list[Row], pictures: dict[str, Path]) 
     lines += [
         "", "## How it was measured", "",
         "- All traffic on 127.0.0.1. `scripts/services.py` starts each action server and Rasa "
-        "server (`--enable-api --auth-token`, in-memory tracker and lock stores); the knowledge "
+        "server (`--enable-api`, its token passed in the environment by scripts/rasa_cli.py; "
+        "in-memory tracker and lock stores); the knowledge "
         "base is a temporary SQLite file loaded with `knowledge.loader`. Ours runs first, then "
         "stock; the client is asyncio + aiohttp with keep-alive connections, in the same "
         "2-core machine.",

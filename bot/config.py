@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from assistant.privacy import DEFAULT_RETENTION_DAYS, RETENTION_ENV
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_RASA_URL = "http://127.0.0.1:5005"
@@ -50,12 +52,15 @@ class Settings:
     # How long a message waits for Rasa to come back (connection refused or dropped)
     # before the user gets the 12348 fallback; resending is safe (the channel deduplicates).
     rasa_patience_seconds: float = DEFAULT_RASA_PATIENCE_SECONDS
-    rasa_privacy_token: str | None = field(default=None, repr=False)
+    rasa_privacy_token: str = field(default="", repr=False)
     telegram_api_base_url: str | None = None
     inbox_database_url: str = field(
         default=f"sqlite:///{DEFAULT_STATE_DIRECTORY / 'bot-inbox.db'}", repr=False
     )
     inbox_retention_seconds: float = DEFAULT_INBOX_RETENTION_HOURS * 3600
+    # Rasa deletes conversations silent this long (rasa_addons/privacy_channel.py reads the
+    # same CONVERSATION_RETENTION_DAYS); /start tells the user.
+    conversation_retention_days: float = DEFAULT_RETENTION_DAYS
     webhook_url: str | None = None
     webhook_secret: str | None = field(default=None, repr=False)
     webhook_listen: str = DEFAULT_WEBHOOK_LISTEN
@@ -102,6 +107,8 @@ class Settings:
         # orphaning the old conversations (and /forget could no longer find them).
         secret_bytes = _required_secret("SENDER_ID_SECRET", get("SENDER_ID_SECRET")).encode()
         channel_secret = _required_secret("RASA_CHANNEL_SECRET", get("RASA_CHANNEL_SECRET"))
+        # /forget must be able to erase, and the erase endpoint must never be open.
+        privacy_token = _required_secret("RASA_PRIVACY_TOKEN", get("RASA_PRIVACY_TOKEN"))
 
         webhook_url = get("TELEGRAM_WEBHOOK_URL") or None
         webhook_secret = get("TELEGRAM_WEBHOOK_SECRET") or None
@@ -143,6 +150,9 @@ class Settings:
             ),
             inbox_database_url=get("INBOX_DATABASE_URL")
             or f"sqlite:///{DEFAULT_STATE_DIRECTORY / 'bot-inbox.db'}",
+            conversation_retention_days=_positive_float(
+                RETENTION_ENV, get(RETENTION_ENV), DEFAULT_RETENTION_DAYS
+            ),
             inbox_retention_seconds=3600 * _positive_float(
                 "INBOX_RETENTION_HOURS", get("INBOX_RETENTION_HOURS"), DEFAULT_INBOX_RETENTION_HOURS
             ),
@@ -152,7 +162,7 @@ class Settings:
             send_retry_base_seconds=_positive_float(
                 "TELEGRAM_RETRY_BASE_SECONDS", get("TELEGRAM_RETRY_BASE_SECONDS"), 1.0
             ),
-            rasa_privacy_token=get("RASA_PRIVACY_TOKEN") or None,
+            rasa_privacy_token=privacy_token,
             telegram_api_base_url=api_base_url,
             webhook_url=webhook_url,
             webhook_secret=webhook_secret,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
@@ -23,9 +23,19 @@ _WHITESPACE = re.compile(r"\s+")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _SENTENCE_END = re.compile(r"(?:[.!?…]+[\"'”’)\]]*\s)|[。！？]+[”’」』）]*")
 # Identifiers nobody needs to send to a FAQ bot (reliability checklist §6).
-_ID_CARD = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+# Resident ID: 18 characters (6 + 8 + 3 + check digit or X), also written 6-8-4 with spaces
+# or dashes; the legacy 15-digit number.
+_ID_CARD = re.compile(
+    r"(?<![0-9A-Za-z])(?:\d{6}[ -]?\d{8}[ -]?\d{3}[\dXx]|\d{15})(?![0-9A-Za-z])"
+)
+# Bank cards: 16-19 digits, in groups or not; masked only if the Luhn check passes.
+_CARD_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])\d(?:[ -]?\d){15,18}(?![0-9A-Za-z])")
 _MOBILE = re.compile(r"(?<!\d)(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)")
+# Landlines: area code 0xx or 0xxx, then 7 or 8 digits (010-12345678, 0755 8765 4321).
+_LANDLINE = re.compile(r"(?<![\d+])(?:\+?86[ -]?)?\(?0\d{2,3}\)?[ -]?\d{3,4}[ -]?\d{4}(?!\d)")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Rasa reads a message starting with "/" as "/intent{entities}", skipping NLU.
+_INTENT_SYNTAX = re.compile(r"^[/\s]+")
 
 
 @dataclass(frozen=True)
@@ -62,12 +72,35 @@ def clean_user_text(text: str | None) -> str:
     return _WHITESPACE.sub(" ", "".join(kept)).strip()
 
 
+def passes_luhn(digits: str) -> bool:
+    """Return True if `digits` has a valid Luhn check digit (bank cards)."""
+    total = 0
+    for position, character in enumerate(reversed(digits)):
+        value = int(character)
+        if position % 2:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0
+
+
+def _mask_card(match: re.Match) -> str:
+    digits = re.sub(r"\D", "", match.group())
+    return "[card number]" if passes_luhn(digits) else match.group()
+
+
 def redact_identifiers(text: str) -> tuple[str, bool]:
-    """Replace resident ID numbers, mainland mobile numbers and e-mail addresses; say if any."""
-    redacted = _ID_CARD.sub("[ID number]", text)
+    """Replace ID, bank card, mobile and landline numbers and e-mail addresses; say if any."""
+    redacted = _CARD_CANDIDATE.sub(_mask_card, text)
+    redacted = _ID_CARD.sub("[ID number]", redacted)
     redacted = _MOBILE.sub("[phone number]", redacted)
+    redacted = _LANDLINE.sub("[phone number]", redacted)
     redacted = _EMAIL.sub("[e-mail]", redacted)
     return redacted, redacted != text
+
+
+def without_intent_syntax(text: str) -> str:
+    """Return typed text that Rasa cannot read as "/intent{...}" (leading slashes removed)."""
+    return _INTENT_SYNTAX.sub("", text)
 
 
 def truncate_question(text: str, limit: int = MAX_QUESTION_CHARACTERS) -> tuple[str, bool]:
@@ -134,25 +167,31 @@ def callback_data_fits(data: str) -> bool:
     return 0 < len(data.encode("utf-8")) <= MAX_CALLBACK_DATA_BYTES
 
 
-def build_keyboard(buttons: Sequence[Button]) -> tuple[InlineKeyboardMarkup | None, list[str]]:
+def build_keyboard(
+    buttons: Sequence[Button], sign: Callable[[str], str | None]
+) -> tuple[InlineKeyboardMarkup | None, list[str]]:
     """Return a one-button-per-row keyboard, and the titles of buttons that cannot be buttons.
 
-    Telegram rejects callback_data over 64 bytes; such a button is left out and its title
-    returned, so the caller can list it as something the user may type instead.
+    `sign` turns a payload into callback data (bot/buttons.py), or None when it would not
+    fit Telegram's 64 bytes; such a button is left out and its title returned, so the
+    caller can list it as something the user may type instead.
     """
     rows = []
     left_out: list[str] = []
     for button in buttons:
         title = button.title.strip() or button.payload
-        if callback_data_fits(button.payload):
-            rows.append([InlineKeyboardButton(title, callback_data=button.payload)])
+        data = sign(button.payload)
+        if data is not None:
+            rows.append([InlineKeyboardButton(title, callback_data=data)])
         elif title:
             left_out.append(title)
     return (InlineKeyboardMarkup(rows) if rows else None), left_out
 
 
-def question_keyboard(questions: Sequence[str]) -> InlineKeyboardMarkup:
+def question_keyboard(
+    questions: Sequence[str], sign: Callable[[str], str | None]
+) -> InlineKeyboardMarkup:
     """Return a keyboard whose buttons send their own text as the question."""
-    return build_keyboard([Button(question, question) for question in questions])[0] or (
+    return build_keyboard([Button(question, question) for question in questions], sign)[0] or (
         InlineKeyboardMarkup([])
     )

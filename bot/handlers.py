@@ -25,6 +25,7 @@ from telegram.ext import (
 )
 
 from assistant.language import detect_language
+from bot.buttons import ButtonSigner
 from bot.config import Settings
 from bot.delivery import DeliveryFailed, Part, deliver, run_in_thread, text_part
 from bot.formatting import (
@@ -33,6 +34,7 @@ from bot.formatting import (
     question_keyboard,
     redact_identifiers,
     truncate_question,
+    without_intent_syntax,
 )
 from bot.inbox import Inbox, NoInbox
 from bot.rasa_client import RasaClient, RasaError, log_id, sender_id
@@ -84,6 +86,10 @@ def _chat_id(update: Update) -> int | None:
 
 def _sender(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> str:
     return sender_id(get_services(context).settings.sender_id_secret, chat_id)
+
+
+def _signer(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> ButtonSigner:
+    return ButtonSigner(get_services(context).settings.sender_id_secret, chat_id)
 
 
 def chat_language(context: ContextTypes.DEFAULT_TYPE) -> str:
@@ -146,7 +152,8 @@ def _from_rasa(
         chat_id = _chat_id(update)
         answer = await ask_rasa(
             context.bot, services.rasa, chat_id, _sender(context, chat_id), question,
-            f"tg-{update.update_id}", chat_language(context), fallback_key,
+            f"tg-{update.update_id}", chat_language(context), _signer(context, chat_id).sign,
+            fallback_key,
         )
         return [text_part(note) for note in notes] + answer
 
@@ -173,13 +180,15 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         user = update.effective_user
         language = language_of_telegram_user(user.language_code if user else None)
         await _set_language(context, update.effective_chat.id, language)
-    await _reply(update, context, _fixed(text_part(say(chat_language(context), "welcome"))))
+    days = f"{get_services(context).settings.conversation_retention_days:g}"
+    await _reply(update, context, _fixed(text_part(say(chat_language(context), "welcome", days=days))))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show example questions as buttons that ask them."""
     language = chat_language(context)
-    keyboard = question_keyboard(HELP_QUESTIONS[language])
+    keyboard = question_keyboard(HELP_QUESTIONS[language],
+                                 _signer(context, update.effective_chat.id).sign)
     await _reply(update, context, _fixed(text_part(say(language, "help"), keyboard)))
 
 
@@ -215,7 +224,9 @@ async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             return [text_part(say(language, "forget_failed"))]
         logger.info("Erasure done for conversation %s: %d events, %d inbox rows.",
                     log_id(sender), deleted, rows)
-        return [text_part(say(language, "forget_done"))]
+        # Truthful: "deleted" only if Rasa had stored something (the inbox keeps no text of
+        # finished updates, only their ids).
+        return [text_part(say(language, "forget_done" if deleted else "forget_nothing"))]
 
     await _reply(update, context, erase)
 
@@ -228,7 +239,8 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Clean the user's question, send it to Rasa and relay the answer."""
     chat_id = update.effective_chat.id
-    question = clean_user_text(update.effective_message.text)
+    # Typed text is never "/intent{...}" for Rasa (commands were handled before this handler).
+    question = without_intent_syntax(clean_user_text(update.effective_message.text))
     await _note_language(context, chat_id, question)
     language = chat_language(context)
     if not question:
@@ -252,9 +264,16 @@ async def button_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await query.answer()
     except TelegramError as error:
         logger.warning("Could not answer a callback query: %s", error)
-    payload = clean_user_text(query.data) if isinstance(query.data, str) else ""
-    if payload and update.effective_chat is not None:
-        await _reply(update, context, _from_rasa(update, context, payload))
+    chat_id = _chat_id(update)
+    if chat_id is None:
+        return
+    payload = _signer(context, chat_id).verify(query.data)
+    if payload is None:
+        # Not a button this bot gave this chat (forged, or signed with an older secret).
+        logger.warning("Update %s: refused callback data the bot did not issue.", update.update_id)
+        await _reply(update, context, _fixed(text_part(say(chat_language(context), "stale_button"))))
+        return
+    await _reply(update, context, _from_rasa(update, context, payload))
 
 
 async def non_text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -47,7 +47,8 @@ PENDING, DONE, FAILED = "pending", "done", "failed"
 NO_INBOX = "none"
 # Processing an update is started at most this many times (a crash mid-update counts):
 # an update that keeps killing the process is marked failed instead of looping forever.
-MAX_PROCESSING_ATTEMPTS = 5
+# Not fewer: under load one slow update can be in flight at several unrelated crashes.
+MAX_PROCESSING_ATTEMPTS = 10
 # A chat's language is kept as long as Rasa keeps the conversation (30 days by default).
 CHAT_LANGUAGE_RETENTION_SECONDS = 30 * 86400
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 
+from assistant.privacy import conversation_ref
 from bot.formatting import Button
 
 logger = logging.getLogger(__name__)
@@ -51,8 +52,9 @@ def sender_id(secret: bytes, chat_id: int) -> str:
 
 
 def log_id(sender: str) -> str:
-    """Return a short form of a sender id for logs (already a keyed hash, never the chat id)."""
-    return sender[:12]
+    """Return the conversation's reference for logs, the same one Rasa's logs and the
+    unanswered report use (assistant.privacy.conversation_ref)."""
+    return conversation_ref(sender)
 
 
 def parse_reply(payload: Any) -> list[BotMessage]:
@@ -86,7 +88,7 @@ class RasaClient:
         base_url: str,
         timeout_seconds: float,
         channel_secret: str,
-        privacy_token: str | None = None,
+        privacy_token: str = "",  # nosec B107  # an empty default, the real token is required config
         patience_seconds: float = 60.0,
         retry_backoff_seconds: float = 0.5,
     ) -> None:
@@ -130,11 +132,9 @@ class RasaClient:
         delay = self._backoff
         while True:
             try:
-                # httpx timeouts are per phase; wait_for bounds the whole exchange.
-                return await asyncio.wait_for(
-                    self._http().request(method, f"{self._base_url}{path}", **kwargs),
-                    timeout=self._timeout,
-                )
+                # httpx's own timeouts (connect, write, read, pool: each `timeout_seconds`), not
+                # asyncio.wait_for: cancelling httpx mid-request can wait forever for its clean-up.
+                return await self._http().request(method, f"{self._base_url}{path}", **kwargs)
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError,
                     httpx.ReadError, httpx.WriteError) as error:
                 dropped = not isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout))
@@ -146,7 +146,7 @@ class RasaClient:
                 )
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
-            except (asyncio.TimeoutError, httpx.TimeoutException) as error:
+            except httpx.TimeoutException as error:
                 # Not retried: Rasa may still be processing the message.
                 raise RasaError(f"no answer within {self._timeout:g} s") from error
             except httpx.HTTPError as error:
@@ -169,11 +169,9 @@ class RasaClient:
 
     async def forget(self, sender: str) -> int:
         """Erase the conversation of `sender` in Rasa; return how many events were deleted."""
-        headers = {}
-        if self._privacy_token:
-            headers["Authorization"] = f"Bearer {self._privacy_token}"
+        headers = {"Authorization": f"Bearer {self._privacy_token}"}
         response = await self._request(
-            "DELETE", PRIVACY_PATH.format(sender=sender), headers=headers
+            "DELETE", PRIVACY_PATH.format(sender=sender), resend_safe=True, headers=headers
         )
         if response.status_code != 200:
             raise RasaError(f"erase failed: HTTP {response.status_code}")
@@ -186,9 +184,7 @@ class RasaClient:
     async def is_up(self) -> bool:
         """Return True if the Rasa server answers its root URL."""
         try:
-            response = await asyncio.wait_for(
-                self._http().get(f"{self._base_url}/"), timeout=min(self._timeout, 3)
-            )
-        except (asyncio.TimeoutError, httpx.HTTPError):
+            response = await self._http().get(f"{self._base_url}/", timeout=min(self._timeout, 3))
+        except httpx.HTTPError:
             return False
         return response.status_code == 200

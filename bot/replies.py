@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 
 from telegram import Bot
 from telegram.constants import ChatAction
@@ -41,13 +41,14 @@ async def typing(bot: Bot, chat_id: int) -> AsyncIterator[None]:
             await task
 
 
-def answer_parts(messages: Sequence[BotMessage], language: str) -> list[Part]:
+def answer_parts(messages: Sequence[BotMessage], language: str,
+                 sign: Callable[[str], str | None]) -> list[Part]:
     """Return Rasa's messages as parts: text split to Telegram's limit, buttons as a keyboard
-    under the last chunk, images as photos."""
+    (callback data signed by `sign`) under the last chunk, images as photos."""
     parts: list[Part] = []
     for message in messages:
         text = message.text or ""
-        keyboard, left_out = build_keyboard(message.buttons)
+        keyboard, left_out = build_keyboard(message.buttons, sign)
         if left_out:
             text = f"{text}\n\n{say(language, 'you_can_type')}\n" + "\n".join(
                 f"• {title}" for title in left_out
@@ -65,7 +66,7 @@ def answer_parts(messages: Sequence[BotMessage], language: str) -> list[Part]:
 
 async def ask_rasa(
     bot: Bot, rasa: RasaClient, chat_id: int, sender: str, question: str, message_id: str,
-    language: str, fallback_key: str = "fallback",
+    language: str, sign: Callable[[str], str | None], fallback_key: str = "fallback",
 ) -> list[Part]:
     """Return the parts answering `question`: Rasa's reply, or the fallback if Rasa fails."""
     async with typing(bot, chat_id):
@@ -78,4 +79,4 @@ async def ask_rasa(
             messages = []
     if not messages:
         return [text_part(say(language, fallback_key))]
-    return answer_parts(messages, language)
+    return answer_parts(messages, language, sign)

@@ -25,9 +25,12 @@ TEXTS: dict[str, dict[str, str]] = {
             "I give general legal information, not legal advice. For your own case, talk to a "
             "lawyer or a legal-aid centre (see /hotline).\n\n"
             "Privacy: to follow the conversation I store the text of your messages and my answers "
-            "under a pseudonymous ID (not your Telegram ID, name or phone number). Please don't send "
-            "ID numbers, phone numbers or other people's details. Telegram's servers are outside "
-            "mainland China. Send /forget at any time to delete our conversation.\n\n"
+            "under a pseudonymous ID (not your Telegram ID, name or phone number), and delete them "
+            "automatically {days} days after your last message. A message waiting for its answer "
+            "is kept until it is answered; afterwards only its number is kept, for a day. Please "
+            "don't send ID numbers, phone numbers or other people's details (I mask the ones I "
+            "recognise). Telegram's servers are outside mainland China. Send /forget at any time "
+            "to delete our conversation now.\n\n"
             "我也可以用中文回答：直接用中文提问即可。\n\n" + COMMANDS_EN
         ),
         "help": (
@@ -74,6 +77,8 @@ TEXTS: dict[str, dict[str, str]] = {
             "reading your message. Please don't send personal details."
         ),
         "forget_done": "Done: our conversation has been deleted. If you write again, I start from scratch.",
+        "forget_nothing": "There was nothing stored about our conversation, so there was nothing to delete.",
+        "stale_button": "Sorry, I can't use that button any more. Please type your question.",
         "forget_failed": (
             "Sorry, I couldn't reach the service to delete our conversation. Please send /forget "
             "again in a few minutes."
@@ -86,9 +91,10 @@ TEXTS: dict[str, dict[str, str]] = {
             "您好！我可以解答中国公共法律服务方面的问题，包括法律援助、12348热线、人民调解、公证、"
             "仲裁、司法鉴定、律师服务，并提供相关官方数据。\n\n"
             "我提供的是一般性法律信息，不构成法律意见。具体案件请咨询律师或法律援助中心（见 /hotline）。\n\n"
-            "隐私说明：为了理解上下文，我会以化名编号（不是您的Telegram账号、姓名或手机号）保存您的消息和我的回答。"
-            "请不要发送身份证号、手机号或他人的个人信息。Telegram的服务器位于中国大陆以外。"
-            "随时发送 /forget 即可删除对话记录。\n\n"
+            "隐私说明：为了理解上下文，我会以化名编号（不是您的Telegram账号、姓名或手机号）保存您的消息和我的回答，"
+            "在您最后一条消息{days}天后自动删除。等待回复的消息在回复前保留，回复后只保留编号一天。"
+            "请不要发送身份证号、手机号或他人的个人信息（能识别的我会自动遮盖）。Telegram的服务器位于中国大陆以外。"
+            "随时发送 /forget 即可立即删除对话记录。\n\n"
             "You can also ask in English.\n\n" + COMMANDS_ZH
         ),
         "help": (
@@ -120,6 +126,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "truncated": "您的消息较长，我只读取了前{limit}个字符。",
         "redacted": "您的消息中疑似身份证号、电话号码或电子邮箱的内容已被删除。请不要发送个人信息。",
         "forget_done": "已删除我们的对话记录。如果您再次发消息，将重新开始。",
+        "forget_nothing": "目前没有保存我们的对话记录，无需删除。",
+        "stale_button": "抱歉，这个按钮已失效，请直接输入您的问题。",
         "forget_failed": "抱歉，暂时无法连接服务删除对话记录，请几分钟后再发送 /forget。",
         "choose": "请选择：",
         "you_can_type": "也可以直接输入：",

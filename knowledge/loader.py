@@ -94,7 +94,7 @@ def _read_yaml(path: Path, problems: list[Problem]) -> list | None:
         problems.append(Problem(name, "(file)", f"cannot read file: {exc}"))
         return None
     try:
-        document = yaml.load(text, Loader=_StrictLoader)
+        document = yaml.load(text, Loader=_StrictLoader)  # nosec B506  # a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         entry = f"line {mark.line + 1}" if mark is not None else "(file)"

@@ -6,7 +6,12 @@
 - action_response_validation: validates action-server replies without re-preparing
   the JSON schema each time (installed here, because Rasa imports this package when it
   loads a model that uses the components above)
+- bot_channel: the Telegram front end's authenticated, idempotent channel
+
+Importing the package also keeps user text out of the server's logs (assistant/log_privacy.py).
 """
+from assistant import log_privacy
 from rasa_addons import action_response_validation
 
+log_privacy.install()
 action_response_validation.install()

@@ -11,39 +11,34 @@ It answers like the REST channel (a JSON list of messages), with three differenc
   HMAC-SHA256) and a body over MAX_BODY_BYTES gets 413 before it is parsed;
 - `message_id` makes a resend harmless: when the conversation already has a user message
   with that id, the bot messages that followed it are returned and Rasa does not process
-  the message again. The bot resends after a crash or a dropped connection, so Rasa sees
-  each Telegram update once;
+  the message again. The check and the processing hold the conversation's lock together,
+  so a resend that overtakes the first copy waits for it. The bot resends after a crash or
+  a dropped connection, so Rasa sees each Telegram update once;
 - nothing the user wrote is logged, whatever fails.
 """
 from __future__ import annotations
 
-import hmac
 import logging
-import os
 import re
 from asyncio import CancelledError
 from typing import Any, Text
 from collections.abc import Awaitable, Callable
 
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from rasa_addons.secret_channel import SecretChannel
+
 logger = logging.getLogger(__name__)
 
-SECRET_ENV = "RASA_CHANNEL_SECRET"
-MIN_SECRET_LENGTH = 32
 # A question is capped at 2,000 characters by the bot: at most ~6 KB of UTF-8 in JSON.
 MAX_BODY_BYTES = 8 * 1024
 SENDER_FORMAT = re.compile(r"^[0-9a-f]{64}$")
 MESSAGE_ID_FORMAT = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _MESSAGE_KEYS = ("buttons", "image", "attachment", "custom", "elements", "quick_replies")
-
-
-class ChannelConfigError(ValueError):
-    """The channel cannot run as configured."""
 
 
 def stored_reply(events: list[Any], message_id: str) -> list[BotUttered] | None:
@@ -74,33 +69,22 @@ async def replay(bot_messages: list[BotUttered], sender: str) -> list[dict[str, 
     return collector.messages
 
 
-class BotInput(InputChannel):
+class BotInput(SecretChannel):
     """POST /webhooks/bot/webhook for the Telegram front end (bot/)."""
+
+    SECRET_ENV = "RASA_CHANNEL_SECRET"  # nosec B105  # a variable name
 
     @classmethod
     def name(cls) -> Text:
         """Return the channel name used in the URL."""
         return "bot"
 
-    @classmethod
-    def from_credentials(cls, credentials: dict | None) -> BotInput:
-        """Create the channel; the secret comes from the environment only, never from a file."""
-        secret = (os.environ.get(SECRET_ENV) or "").strip()
-        if len(secret) < MIN_SECRET_LENGTH:
-            raise ChannelConfigError(
-                f"{SECRET_ENV} must be set (at least {MIN_SECRET_LENGTH} characters) for the bot channel; "
-                "the Telegram front end sends the same value."
-            )
-        return cls(secret)
-
-    def __init__(self, secret: Text) -> None:
-        self._expected = f"Bearer {secret}".encode()
-
-    def _authorised(self, request: Request) -> bool:
-        return hmac.compare_digest(request.headers.get("Authorization", "").encode(), self._expected)
-
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        """Return the blueprint with the webhook."""
+        """Return the blueprint with the webhook.
+
+        `on_new_message` (the agent's handle_message) is not used: the webhook takes the
+        conversation lock itself, to check for a resend and process under the same lock.
+        """
         blueprint = Blueprint("bot_webhook", __name__)
 
         @blueprint.route("/", methods=["GET"])
@@ -109,7 +93,7 @@ class BotInput(InputChannel):
 
         @blueprint.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            if not self._authorised(request):
+            if not self.authorised(request):
                 return response.json({"error": "unauthorised"}, status=401)
             if len(request.body or b"") > MAX_BODY_BYTES:
                 return response.json({"error": "body too large"}, status=413)
@@ -126,21 +110,27 @@ class BotInput(InputChannel):
                 return response.json({"error": "bad message_id"}, status=400)
 
             agent = request.app.ctx.agent
-            if message_id is not None:
-                tracker = await agent.tracker_store.retrieve(sender)
-                answered = stored_reply(list(tracker.events), message_id) if tracker else None
-                if answered is not None:
-                    logger.info("Message %s was answered before; replaying the stored reply.",
-                                message_id)
-                    return response.json(await replay(answered, sender))
-
+            if not agent.is_ready():
+                return response.json([])  # no model loaded yet: the bot treats [] as a failure
             collector = CollectingOutputChannel()
             try:
-                await on_new_message(UserMessage(
-                    text, collector, sender, input_channel=self.name(), message_id=message_id,
-                ))
+                # One lock for the check and the processing (what agent.handle_message does,
+                # plus the check): a resend that arrives while the first copy is still being
+                # handled waits, then finds it answered, instead of being processed again.
+                async with agent.lock_store.lock(sender):
+                    if message_id is not None:
+                        tracker = await agent.tracker_store.retrieve(sender)
+                        answered = stored_reply(list(tracker.events), message_id) if tracker else None
+                        if answered is not None:
+                            logger.info("Message %s was answered before; replaying the stored reply.",
+                                        message_id)
+                            return response.json(await replay(answered, sender))
+                    await agent.processor.handle_message(UserMessage(
+                        text, collector, sender, input_channel=self.name(), message_id=message_id,
+                    ))
             except CancelledError:
-                logger.error("Message %s: the request was cancelled (client timeout).", message_id)
+                logger.error("Message %s: the request was cancelled (client gone).", message_id)
+                raise
             except Exception as error:  # noqa: BLE001 (reported without the user's text)
                 logger.error("Message %s failed: %s.", message_id, type(error).__name__)
             return response.json(collector.messages)

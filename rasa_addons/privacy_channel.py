@@ -1,87 +1,71 @@
-"""An HTTP endpoint that erases a conversation, for the Telegram /forget command.
-
-Rasa Open Source has no endpoint that deletes a tracker (rasa#10719), so this
-input channel adds one next to the REST channel:
+"""An HTTP endpoint that erases a conversation (Telegram /forget), and the retention job.
 
     DELETE /webhooks/privacy/conversations/<sender_id>
-    Authorization: Bearer <RASA_PRIVACY_TOKEN>    (required when the variable is set)
+    Authorization: Bearer <RASA_PRIVACY_TOKEN>    (required: 403 without it)
 
-It answers `{"deleted_events": n}`; erasing an unknown conversation is not an error.
+It erases the conversation from the tracker store and its in-memory fallback while holding
+the conversation's lock-store lock (so a turn in flight cannot write it back), and removes
+its share of the unanswered report. It answers `{"deleted_events": n, "report_rows": m}`;
+erasing an unknown conversation is not an error (n = 0, and the bot says nothing was stored).
+
+The channel refuses to load without RASA_PRIVACY_TOKEN. Once the server runs, it deletes
+every hour the conversations silent for CONVERSATION_RETENTION_DAYS (30), and the
+unanswered report once it is older than that.
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
+import asyncio
 import logging
-import os
 from typing import Any, Text
 from collections.abc import Awaitable, Callable
 
-import sqlalchemy as sa
-from rasa.core.channels.channel import InputChannel, UserMessage
-from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore, TrackerStore
+from rasa.core.channels.channel import UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from assistant.privacy import conversation_ref, retention_days
+from assistant.unanswered_report import expire_report, forget_in_report
+from rasa_addons.privacy_retention import erase_under_lock, expire_conversations
+from rasa_addons.secret_channel import SecretChannel
+
 logger = logging.getLogger(__name__)
 
-
-def _innermost_store(store: Any) -> Any:
-    # The agent wraps the configured store (FailSafe -> Awaitable -> real store).
-    while hasattr(store, "_tracker_store"):
-        store = store._tracker_store
-    return store
+PURGE_INTERVAL_SECONDS = 3600.0
 
 
-def erase_conversation(store: TrackerStore, sender_id: Text) -> int:
-    """Delete every stored event of `sender_id`; return how many were deleted."""
-    store = _innermost_store(store)
-    if isinstance(store, InMemoryTrackerStore):
-        serialised = store.store.pop(sender_id, None)
-        if serialised is None:
-            return 0
-        tracker = store.deserialise_tracker(sender_id, serialised)
-        return len(tracker.events) if tracker else 1
-    if isinstance(store, SQLTrackerStore):
-        with store.session_scope() as session:
-            result = session.execute(
-                sa.delete(store.SQLEvent).where(store.SQLEvent.sender_id == sender_id)
-            )
-            session.commit()
-            return int(result.rowcount or 0)
-    raise NotImplementedError(
-        f"Erasing conversations is not supported for {type(store).__name__}."
-    )
+async def purge_once(agent: Any, retention_seconds: float) -> int:
+    """Expire old conversations and an old unanswered report; return conversations deleted."""
+    if agent is None or agent.tracker_store is None:
+        return 0
+    expired = await asyncio.to_thread(expire_conversations, agent.tracker_store, retention_seconds)
+    if expire_report(retention_seconds):
+        logger.info("Deleted the unanswered report: older than the retention period.")
+    if expired:
+        logger.info("Deleted %d conversation(s) silent for more than %.0f days.",
+                    expired, retention_seconds / 86400)
+    return expired
 
 
-class PrivacyInput(InputChannel):
-    """Adds DELETE /webhooks/privacy/conversations/<sender_id>."""
+class PrivacyInput(SecretChannel):
+    """Adds DELETE /webhooks/privacy/conversations/<sender_id> and the retention job."""
+
+    SECRET_ENV = "RASA_PRIVACY_TOKEN"  # nosec B105  # a variable name
 
     @classmethod
     def name(cls) -> Text:
         """Return the channel name used in the URL."""
         return "privacy"
 
-    @classmethod
-    def from_credentials(cls, credentials: dict | None) -> PrivacyInput:
-        """Create the channel; the token comes from the environment only."""
-        return cls(os.environ.get("RASA_PRIVACY_TOKEN") or None)
-
-    def __init__(self, token: Text | None) -> None:
-        self._token = token
-
-    def _authorised(self, request: Request) -> bool:
-        if not self._token:
-            return True
-        header = request.headers.get("Authorization", "")
-        return hmac.compare_digest(header.encode(), f"Bearer {self._token}".encode())
-
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
-        """Return the blueprint with the erase endpoint."""
+        """Return the blueprint with the erase endpoint and the retention job."""
         blueprint = Blueprint("privacy_webhook", __name__)
+
+        @blueprint.listener("after_server_start")
+        async def start_retention(app: Any, _: Any) -> None:
+            app.add_task(self._purge_periodically(app))
 
         @blueprint.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -89,15 +73,25 @@ class PrivacyInput(InputChannel):
 
         @blueprint.route("/conversations/<sender_id>", methods=["DELETE"])
         async def erase(request: Request, sender_id: Text) -> HTTPResponse:
-            if not self._authorised(request):
-                return response.json({"error": "unauthorised"}, status=401)
+            if not self.authorised(request):
+                return response.json({"error": "forbidden"}, status=403)
             agent = request.app.ctx.agent
+            ref = conversation_ref(sender_id)
             try:
-                deleted = erase_conversation(agent.tracker_store, sender_id)
+                deleted = await erase_under_lock(agent.lock_store, agent.tracker_store, sender_id)
             except NotImplementedError as error:
                 return response.json({"error": str(error)}, status=501)
-            digest = hashlib.sha256(sender_id.encode()).hexdigest()[:12]
-            logger.info("Erased conversation %s: %d events.", digest, deleted)
-            return response.json({"deleted_events": deleted})
+            rows = await asyncio.to_thread(forget_in_report, ref)
+            logger.info("Erased conversation %s: %d events, %d report rows.", ref, deleted, rows)
+            return response.json({"deleted_events": deleted, "report_rows": rows})
 
         return blueprint
+
+    async def _purge_periodically(self, app: Any) -> None:
+        retention = retention_days() * 86400
+        while True:
+            try:
+                await purge_once(getattr(app.ctx, "agent", None), retention)
+            except Exception as error:  # noqa: BLE001 (retried at the next interval)
+                logger.warning("Conversation retention job failed (%s).", type(error).__name__)
+            await asyncio.sleep(PURGE_INTERVAL_SECONDS)

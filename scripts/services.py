@@ -5,6 +5,7 @@ import secrets
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -35,8 +36,10 @@ class Service:
     process: subprocess.Popen
     log_path: Path
     started_in: float = 0.0
-    # The Rasa server's RASA_CHANNEL_SECRET (rasa_addons/bot_channel.py), for its clients.
+    # The Rasa server's RASA_CHANNEL_SECRET (rasa_addons/bot_channel.py) and
+    # RASA_PRIVACY_TOKEN (rasa_addons/privacy_channel.py), for its clients.
     channel_secret: str | None = field(default=None, repr=False)
+    privacy_token: str | None = field(default=None, repr=False)
     _log_file: IO[str] | None = field(default=None, repr=False)
 
     def log(self) -> str:
@@ -99,7 +102,8 @@ def start_action_server(log_path: Path, port: int | None = None,
                         timeout: float = 90, cwd: Path = PROJECT_ROOT) -> Service:
     """Start `rasa run actions` on 127.0.0.1 and wait for its /health."""
     port = port or free_port()
-    env = {**rasa_environment(), "SANIC_HOST": "127.0.0.1", **(environment or {})}
+    # No SANIC_HOST here: actions/__init__.py binds loopback itself, whoever starts it.
+    env = {**rasa_environment(), **(environment or {})}
     url = f"http://127.0.0.1:{port}"
     return _start(
         "action server",
@@ -128,22 +132,27 @@ def start_rasa_server(model: Path, endpoints: Path, log_path: Path,
                       timeout: float = 240, cwd: Path = PROJECT_ROOT) -> Service:
     """Start `rasa run` with the REST and bot channels on 127.0.0.1 and wait until it answers.
 
-    The bot channel's secret is random for this server unless `environment` sets
-    RASA_CHANNEL_SECRET; the returned Service carries it.
+    The bot channel's secret and the privacy token are random for this server unless
+    `environment` sets RASA_CHANNEL_SECRET / RASA_PRIVACY_TOKEN; the returned Service
+    carries them.
     """
     port = port or free_port()
+    # scripts.rasa_cli: the API token goes in through the environment, never the arguments.
     command = [
-        rasa_executable(), "run", "--model", str(model), "--endpoints", str(endpoints),
+        sys.executable, "-m", "scripts.rasa_cli", "run", "--model", str(model),
+        "--endpoints", str(endpoints),
         "--credentials", str(credentials or PROJECT_ROOT / "credentials.yml"),
         "--interface", "127.0.0.1", "--port", str(port),
     ]
-    if api_token:
-        command += ["--enable-api", "--auth-token", api_token]
     env = {**rasa_environment(), "RASA_CHANNEL_SECRET": secrets.token_urlsafe(32),
-           **(environment or {})}
+           "RASA_PRIVACY_TOKEN": secrets.token_urlsafe(32), **(environment or {})}
+    if api_token:
+        command.append("--enable-api")
+        env["RASA_API_TOKEN"] = api_token
     url = f"http://127.0.0.1:{port}"
     service = _start("rasa server", command, env, log_path, url, f"{url}/", timeout, cwd)
     service.channel_secret = env["RASA_CHANNEL_SECRET"]
+    service.privacy_token = env["RASA_PRIVACY_TOKEN"]
     return service
 
 

@@ -15,29 +15,17 @@ import asyncio
 import re
 import sys
 import warnings
-from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+import time
 from pathlib import Path
 from collections.abc import Iterable
 
+from assistant.privacy import retention_days
+from assistant.unanswered_report import Group, render
 from scripts.model_store import PROJECT_ROOT
 
 FALLBACK_ACTIONS = {"action_clarify", "action_default_fallback"}
 OUT_OF_SCOPE_ACTIONS = {"utter_out_of_scope"}
 LOW_CONFIDENCE = 0.6
-
-
-@dataclass
-class Group:
-    """All occurrences of one (normalised) unanswered message."""
-
-    text: str
-    count: int = 0
-    reasons: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    guesses: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    conversations: set = field(default_factory=set)
-    last_seen: float = 0.0
 
 
 def normalise(text: str) -> str:
@@ -94,6 +82,7 @@ async def collect(endpoints_path: Path, domain_path: Path) -> dict[str, Group]:
         warnings.filterwarnings("ignore", message="Slot auto-fill has been removed")
         domain = Domain.load(str(domain_path))
     store = TrackerStore.create(endpoints.tracker_store, domain)
+    cutoff = time.time() - retention_days() * 86400
     groups: dict[str, Group] = {}
     for sender in await store.keys():
         tracker = await store.retrieve_full_tracker(sender)
@@ -101,39 +90,15 @@ async def collect(endpoints_path: Path, domain_path: Path) -> dict[str, Group]:
             continue
         for item in unanswered_messages(tracker.events, sender):
             key = normalise(item["text"])
-            if not key:
+            if not key or (item["timestamp"] or 0) < cutoff:
                 continue
             group = groups.setdefault(key, Group(text=key))
             group.count += 1
             group.reasons[item["reason"]] += 1
             group.guesses[item["guess"]] += 1
-            group.conversations.add(item["sender"])
+            group.conversations[item["sender"]] += 1
             group.last_seen = max(group.last_seen, item["timestamp"] or 0)
     return groups
-
-
-def render(groups: dict[str, Group]) -> str:
-    """Return the review file as Markdown, most frequent first."""
-    generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    lines = [
-        "# Unanswered questions",
-        "",
-        f"Generated {generated} by `make unanswered`. Each row is a message the assistant "
-        "could not answer confidently; frequent ones are candidates for new intents "
-        "(add examples to data/nlu/ and an answer to knowledge/data, then `make retrain`).",
-        "",
-        "| count | conversations | message | why | nearest intent | last seen |",
-        "|---|---|---|---|---|---|",
-    ]
-    for group in sorted(groups.values(), key=lambda g: (-g.count, g.text)):
-        why = ", ".join(f"{reason} ×{n}" for reason, n in sorted(group.reasons.items()))
-        guess = max(group.guesses.items(), key=lambda item: item[1])[0]
-        seen = datetime.fromtimestamp(group.last_seen, timezone.utc).strftime("%Y-%m-%d")
-        message = group.text.replace("|", "\\|")[:200]
-        lines.append(f"| {group.count} | {len(group.conversations)} | {message} | {why} | {guess} | {seen} |")
-    if not groups:
-        lines.append("| 0 | 0 | (nothing unanswered) | | | |")
-    return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -145,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     groups = asyncio.run(collect(arguments.endpoints, arguments.domain))
     arguments.out.parent.mkdir(parents=True, exist_ok=True)
-    arguments.out.write_text(render(groups))
+    arguments.out.write_text(render(groups, retention_days()))
     total = sum(group.count for group in groups.values())
     print(f"{total} unanswered messages in {len(groups)} groups written to {arguments.out}")
     return 0

@@ -24,7 +24,7 @@ from aiohttp import web
 
 from testkit.telegram_updates import UpdateScripting, utf16_length
 
-DEFAULT_TOKEN = "123456789:TEST-fake-token-abcdefghijklmnopqrstuvwxyz"
+DEFAULT_TOKEN = "123456789:TEST-fake-token-abcdefghijklmnopqrstuvwxyz"  # nosec B105  # a fake
 BOT_ID = 123456789
 BOT_USERNAME = "legal_services_test_bot"
 # Values PTB sends JSON-encoded inside form fields.
@@ -142,7 +142,7 @@ class FakeTelegram(UpdateScripting):
 
     def fail_randomly(self, methods: tuple[str, ...], probability: float, seed: int = 0) -> None:
         """Fail each call of `methods` with `probability`: 429 (retry after 1 s) or 500, alternately."""
-        self._random_failures = (set(methods), probability, random.Random(seed))
+        self._random_failures = (set(methods), probability, random.Random(seed))  # nosec B311
 
     def _take_failure(self, method: str) -> _Failure | None:
         if self._random_failures is not None:

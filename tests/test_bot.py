@@ -35,7 +35,9 @@ with warnings.catch_warnings():
 
 from bot.formatting import MAX_QUESTION_CHARACTERS
 from bot.texts import HELP_QUESTIONS, say
+from assistant.privacy import conversation_ref
 from bot.app import build_application
+from bot.buttons import ButtonSigner
 from bot.config import Settings
 from bot.runner import running
 from bot.formatting import split_message, utf16_length
@@ -45,7 +47,7 @@ from testkit.fake_telegram import FakeTelegram
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SECRET = "test-sender-secret-of-at-least-32-bytes"
 CHANNEL_SECRET = "test-channel-secret-of-at-least-32-bytes"
-PRIVACY_TOKEN = "test-privacy-token-123"
+PRIVACY_TOKEN = "test-privacy-token-of-at-least-32-bytes"
 CHAT = 4242
 OTHER_CHAT = 777
 
@@ -211,6 +213,16 @@ def make_settings(telegram: FakeTelegram, rasa_url: str, **env: str) -> Settings
     )
 
 
+def signed(chat_id: int, payload: str) -> str:
+    """Return the callback data the bot gives `chat_id` for a button with `payload`."""
+    return ButtonSigner(SECRET.encode(), chat_id).sign(payload)
+
+
+def payload_of(data: str) -> str:
+    """Return the payload of the bot's callback data (without its tag)."""
+    return data.rsplit("~", 1)[0]
+
+
 def sender_of(chat_id: int) -> str:
     """Return the Rasa sender id the bot uses for `chat_id`."""
     return sender_id(SECRET.encode(), chat_id)
@@ -279,12 +291,13 @@ async def test_rasa_url_buttons_and_button_tap(telegram: FakeTelegram, rasa_prox
         message = next(m for m in telegram.sent_messages(CHAT) if "reply_markup" in m)
         keyboard = message["reply_markup"]["inline_keyboard"]
         rasa_buttons = [b for m in rasa_proxy.calls[0].reply for b in m.get("buttons", [])]
-        assert [row[0]["callback_data"] for row in keyboard] == [b["payload"] for b in rasa_buttons]
+        assert [payload_of(row[0]["callback_data"]) for row in keyboard] == [b["payload"] for b in rasa_buttons]
         assert [row[0]["text"] for row in keyboard] == [b["title"] for b in rasa_buttons]
 
-        payload = keyboard[0][0]["callback_data"]
+        data = keyboard[0][0]["callback_data"]
+        payload = payload_of(data)
         before = len(telegram.texts(CHAT))
-        query_id = telegram.tap_button(CHAT, payload)
+        query_id = telegram.tap_button(CHAT, data)
         await telegram.wait_for_texts(CHAT, before + 1, timeout=30)
     assert [c.params["callback_query_id"] for c in telegram.calls_of("answerCallbackQuery")] == [query_id]
     assert rasa_proxy.messages(sender_of(CHAT))[-1] == payload
@@ -367,11 +380,11 @@ async def test_buttons_become_inline_keyboard_and_tap_is_answered(
         telegram.send_text(CHAT, "legal thing")
         await telegram.wait_for_texts(CHAT, 1)
         shown = telegram.sent_messages(CHAT)[0]
-        query_id = telegram.tap_button(CHAT, "/faq_legal_aid_apply")
+        query_id = telegram.tap_button(CHAT, signed(CHAT, "/faq_legal_aid_apply"))
         texts = await telegram.wait_for_texts(CHAT, 2)
     assert shown["reply_markup"] == {"inline_keyboard": [
-        [{"text": "Applying for legal aid", "callback_data": "/faq_legal_aid_apply"}],
-        [{"text": "The 12348 hotline", "callback_data": "/faq_hotline_12348"}],
+        [{"text": "Applying for legal aid", "callback_data": signed(CHAT, "/faq_legal_aid_apply")}],
+        [{"text": "The 12348 hotline", "callback_data": signed(CHAT, "/faq_hotline_12348")}],
     ]}
     # A payload Telegram would reject (> 64 bytes) becomes something the user can type.
     assert shown["text"].startswith("Did you mean:") and "• Something too long" in shown["text"]
@@ -513,7 +526,7 @@ async def test_button_tap_is_answered_even_when_rasa_fails(
     """The callback query is answered before Rasa is asked, so a Rasa failure cannot skip it."""
     stand_in_rasa.behaviour = rasa_answers_500
     async with running_bot(make_settings(telegram, stand_in_rasa.url)):
-        query_id = telegram.tap_button(CHAT, "/faq_hotline_12348")
+        query_id = telegram.tap_button(CHAT, signed(CHAT, "/faq_hotline_12348"))
         assert await telegram.wait_for_texts(CHAT, 1) == [say("en", "fallback")]
     assert [c.params["callback_query_id"] for c in telegram.calls_of("answerCallbackQuery")] == [query_id]
 
@@ -558,7 +571,7 @@ async def test_non_text_and_edited_messages_get_polite_reply_and_skip_rasa(
         other = await telegram.wait_for_texts(OTHER_CHAT, 2)
         empty = await telegram.wait_for_texts(OTHER_CHAT + 1, 1)
     assert texts == [say("en", "text_only")] * len(kinds)
-    assert other == [say("en", "welcome"), say("en", "edited")]
+    assert other == [say("en", "welcome", days="30"), say("en", "edited")]
     assert empty == [say("en", "empty_question")]
     assert stand_in_rasa.calls == [] and stand_in_rasa.erasures == []
 
@@ -580,6 +593,37 @@ async def test_user_text_is_cleaned_redacted_and_truncated_before_rasa(
     assert len(third) <= 2000 and third.startswith("word word")
     assert texts[1] == say("en", "redacted")
     assert texts[3] == say("en", "truncated", limit=MAX_QUESTION_CHARACTERS)
+
+
+async def test_forged_callback_data_is_refused_and_never_reaches_rasa(
+    telegram: FakeTelegram, stand_in_rasa: StandInRasa
+) -> None:
+    """A modified client can send any callback data: unsigned, tampered, or another chat's
+    button gets a polite "type your question" and nothing reaches Rasa."""
+    async with running_bot(make_settings(telegram, stand_in_rasa.url)):
+        telegram.tap_button(CHAT, '/stat_lawyers{"year": "1999"}')
+        tampered = signed(CHAT, "/faq_legal_aid_apply").replace("apply", "refused")
+        telegram.tap_button(CHAT, tampered)
+        telegram.tap_button(CHAT, signed(OTHER_CHAT, "/faq_hotline_12348"))
+        texts = await telegram.wait_for_texts(CHAT, 3)
+        telegram.tap_button(CHAT, signed(CHAT, "/faq_hotline_12348"))
+        texts = await telegram.wait_for_texts(CHAT, 4)
+    assert texts[:3] == [say("en", "stale_button")] * 3
+    assert stand_in_rasa.messages() == ["/faq_hotline_12348"]
+    assert len(telegram.calls_of("answerCallbackQuery")) == 4  # every tap stops spinning
+
+
+async def test_typed_text_never_reaches_rasa_as_intent_syntax(
+    telegram: FakeTelegram, stand_in_rasa: StandInRasa
+) -> None:
+    """Text that would start with "/" once invisible characters are removed is not a command
+    for Telegram and must not be "/intent{...}" for Rasa either."""
+    async with running_bot(make_settings(telegram, stand_in_rasa.url)):
+        telegram.send_text(CHAT, '\u200b/stat_lawyers{"year": "1999"}')
+        telegram.send_text(CHAT, " //human_handoff")
+        await telegram.wait_for_texts(CHAT, 2)
+    assert stand_in_rasa.messages() == ['stat_lawyers{"year": "1999"}', "human_handoff"]
+    assert not any(message.startswith("/") for message in stand_in_rasa.messages())
 
 
 async def test_group_chats_get_one_private_only_reply(
@@ -675,8 +719,8 @@ async def test_start_help_hotline_and_unknown_command(
             telegram.send_text(CHAT, command)
         texts = await telegram.wait_for_texts(CHAT, 4)
         keyboard = telegram.sent_messages(CHAT)[1]["reply_markup"]["inline_keyboard"]
-        question = keyboard[0][0]["callback_data"]
-        query_id = telegram.tap_button(CHAT, question)
+        question = payload_of(keyboard[0][0]["callback_data"])
+        query_id = telegram.tap_button(CHAT, keyboard[0][0]["callback_data"])
         await telegram.wait_for_texts(CHAT, 5)
     welcome, help_text, card, unknown, answer = texts[:4] + [telegram.texts(CHAT)[4]]
     assert "not legal advice" in welcome and "/forget" in welcome
@@ -718,7 +762,7 @@ async def test_chinese_chat_gets_chinese_bot_texts_and_language_switches(
         telegram.send_text(CHAT, "法律援助怎么申请")
         telegram.send_media(CHAT, "sticker")
         texts = await telegram.wait_for_texts(CHAT, 6)
-    assert texts[0] == say("zh", "welcome") and "隐私" in texts[0]
+    assert texts[0] == say("zh", "welcome", days="30") and "隐私" in texts[0]
     assert texts[1] == say("zh", "text_only")
     assert texts[2] == 'Answer to: /switch_language{"language":"en"}'
     assert texts[3] == say("en", "text_only")
@@ -729,7 +773,8 @@ async def test_chinese_chat_gets_chinese_bot_texts_and_language_switches(
 async def test_forget_erases_rasa_and_bot_data_idempotently(
     telegram: FakeTelegram, stand_in_rasa: StandInRasa, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """/forget → DELETE in Rasa (bearer token), drop chat/user data, confirm; twice is fine."""
+    """/forget → DELETE in Rasa (bearer token), drop chat/user data, confirm; a second /forget
+    says truthfully that nothing was stored."""
     caplog.set_level(logging.INFO)
     async with running_bot(make_settings(telegram, stand_in_rasa.url)) as application:
         telegram.send_text(CHAT, "hello")
@@ -740,12 +785,12 @@ async def test_forget_erases_rasa_and_bot_data_idempotently(
         telegram.send_text(CHAT, "/forget extra words")
         texts = await telegram.wait_for_texts(CHAT, 3)
         assert CHAT not in application.chat_data and CHAT not in application.user_data
-    assert texts[1:] == [say("en", "forget_done"), say("en", "forget_done")]
+    assert texts[1:] == [say("en", "forget_done"), say("en", "forget_nothing")]
     assert stand_in_rasa.erasures == [(sender_of(CHAT), f"Bearer {PRIVACY_TOKEN}")] * 2
     assert stand_in_rasa.calls == []
     bot_logs = [r.getMessage() for r in caplog.records if r.name.startswith(("bot", "telegram", "httpx"))]
     erasure_logs = [m for m in bot_logs if "Erasure done" in m]
-    assert len(erasure_logs) == 2 and sender_of(CHAT)[:12] in erasure_logs[0]
+    assert len(erasure_logs) == 2 and conversation_ref(sender_of(CHAT)) in erasure_logs[0]
     assert not [m for m in bot_logs if str(CHAT) in m or sender_of(CHAT) in m]
 
 
@@ -836,7 +881,7 @@ def base_environment() -> dict[str, str]:
 def secrets_environment() -> dict[str, str]:
     """Return the bot's required secrets and this test's inbox."""
     return {"SENDER_ID_SECRET": SECRET, "RASA_CHANNEL_SECRET": CHANNEL_SECRET,
-            "INBOX_DATABASE_URL": os.environ["INBOX_DATABASE_URL"]}
+            "RASA_PRIVACY_TOKEN": PRIVACY_TOKEN, "INBOX_DATABASE_URL": os.environ["INBOX_DATABASE_URL"]}
 
 
 async def test_main_polls_answers_and_drains_queue_on_sigterm(
@@ -880,7 +925,7 @@ async def test_missing_token_exits_2_with_clear_message() -> None:
     assert "TELEGRAM_TOKEN is not set" in output and "Traceback" not in output
 
 
-@pytest.mark.parametrize("name", ["SENDER_ID_SECRET", "RASA_CHANNEL_SECRET"])
+@pytest.mark.parametrize("name", ["SENDER_ID_SECRET", "RASA_CHANNEL_SECRET", "RASA_PRIVACY_TOKEN"])
 @pytest.mark.parametrize("value", ["", "only-twelve!"], ids=["unset", "short"])
 async def test_missing_or_short_secret_exits_2_naming_it(
     telegram: FakeTelegram, name: str, value: str

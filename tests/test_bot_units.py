@@ -23,6 +23,7 @@ with warnings.catch_warnings():
 from telegram import Chat, Message, Update, User
 
 from bot.app import PerChatUpdateProcessor, api_base_urls
+from bot.buttons import ButtonSigner
 from bot.config import ConfigError, Settings
 from bot.formatting import (
     Button,
@@ -40,12 +41,13 @@ from bot.redaction import REDACTED, install_secret_redaction
 TOKEN = "123456789:UNIT-test-token-abcdefghijklmnopqrstuvwxyz"
 SENDER_SECRET = "s3cret-value-of-at-least-32-bytes"
 CHANNEL_SECRET = "channel-secret-of-at-least-32-bytes"
+PRIVACY_TOKEN = "privacy-token-of-at-least-32-bytes"
 
 
 def env(**values: str) -> dict:
     """Return a minimal valid environment plus `values`."""
     return {"TELEGRAM_TOKEN": TOKEN, "SENDER_ID_SECRET": SENDER_SECRET,
-            "RASA_CHANNEL_SECRET": CHANNEL_SECRET, **values}
+            "RASA_CHANNEL_SECRET": CHANNEL_SECRET, "RASA_PRIVACY_TOKEN": PRIVACY_TOKEN, **values}
 
 
 # --- settings ------------------------------------------------------------------------------
@@ -56,7 +58,7 @@ def test_settings_defaults() -> None:
     settings = Settings.from_env(env())
     assert settings.rasa_url == "http://127.0.0.1:5005"
     assert settings.rasa_timeout_seconds == 10
-    assert settings.telegram_api_base_url is None and settings.rasa_privacy_token is None
+    assert settings.telegram_api_base_url is None and settings.rasa_privacy_token == PRIVACY_TOKEN
     assert not settings.use_webhook and not settings.allow_groups
     assert (settings.webhook_listen, settings.webhook_port) == ("127.0.0.1", 8443)
     assert settings.sender_id_secret == SENDER_SECRET.encode()
@@ -81,12 +83,13 @@ def test_settings_defaults() -> None:
         ({"SENDER_ID_SECRET": ""}, "SENDER_ID_SECRET must be set to at least 32"),
         ({"SENDER_ID_SECRET": "x" * 31}, "SENDER_ID_SECRET must be set to at least 32"),
         ({"RASA_CHANNEL_SECRET": ""}, "RASA_CHANNEL_SECRET must be set to at least 32"),
+        ({"RASA_PRIVACY_TOKEN": "short"}, "RASA_PRIVACY_TOKEN must be set to at least 32"),
         ({"INBOX_RETENTION_HOURS": "-1"}, "greater than 0"),
     ],
     ids=["missing-token", "blank-token", "quoted-token", "webhook-without-secret",
          "bad-webhook-secret", "webhook-not-http", "rasa-not-http", "timeout-not-number",
          "timeout-zero", "bad-port", "bad-allow-groups", "no-sender-secret", "short-sender-secret",
-         "no-channel-secret", "negative-retention"],
+         "no-channel-secret", "short-privacy-token", "negative-retention"],
 )
 def test_settings_refuse_invalid_environment(values: dict, message: str) -> None:
     """Invalid or unsafe configuration is refused with a message naming the variable."""
@@ -107,11 +110,11 @@ def test_webhook_settings() -> None:
 
 def test_settings_repr_hides_secrets() -> None:
     """Printing or logging the settings never shows the token or other secrets."""
-    settings = Settings.from_env(env(RASA_PRIVACY_TOKEN="privacy-xyz",
+    settings = Settings.from_env(env(
                                      TELEGRAM_WEBHOOK_URL="https://x.org/h",
                                      TELEGRAM_WEBHOOK_SECRET="hook-secret"))
     text = repr(settings)
-    for secret in (TOKEN, "privacy-xyz", "hook-secret", SENDER_SECRET, CHANNEL_SECRET):
+    for secret in (TOKEN, PRIVACY_TOKEN, "hook-secret", SENDER_SECRET, CHANNEL_SECRET):
         assert secret not in text
 
 
@@ -163,10 +166,18 @@ def test_clean_user_text_caps_combining_marks() -> None:
         ("write to li.lei+law@mail.example.cn", "write to [e-mail]"),
         ("in 2020 there were 651,000 lawyers", "in 2020 there were 651,000 lawyers"),
         ("case 1234567890123", "case 1234567890123"),
+        ("ID 110105 19491231 002X and 110105-19491231-002x", "ID [ID number] and [ID number]"),
+        ("old ID 110105491231002.", "old ID [ID number]."),
+        ("card 4111 1111 1111 1111 or 6011000990139424", "card [card number] or [card number]"),
+        ("order 4111 1111 1111 1112", "order 4111 1111 1111 1112"),  # fails Luhn: not a card
+        ("office 010-12345678, (0755) 8765 4321", "office [phone number], [phone number]"),
+        ("2023年全国律师65.16万人，12348热线", "2023年全国律师65.16万人，12348热线"),
+        ("20202021 and 2021年9月24日", "20202021 and 2021年9月24日"),
     ],
 )
 def test_redact_identifiers(raw: str, expected: str) -> None:
-    """Resident ID numbers, mainland mobiles and e-mails are masked; figures are not."""
+    """ID numbers (18 with or without separators, 15 legacy), bank cards (Luhn), mobiles,
+    landlines and e-mails are masked; figures, years and dates are not."""
     assert redact_identifiers(raw) == (expected, raw != expected)
 
 
@@ -232,23 +243,40 @@ def test_split_random_texts_keeps_content_and_limits() -> None:
 
 
 def test_keyboard_leaves_out_payloads_telegram_would_reject() -> None:
-    """callback_data is limited to 64 bytes of UTF-8; longer payloads become typed suggestions."""
+    """callback_data (payload + "~" + 8-character tag) is limited to 64 bytes of UTF-8; longer
+    payloads become typed suggestions."""
+    signer = ButtonSigner(SENDER_SECRET.encode(), 42)
     keyboard, left_out = build_keyboard([
         Button("Legal aid", "/faq_legal_aid_apply"),
-        Button("Chinese", "法" * 21),  # 63 bytes
-        Button("Too long", "法" * 22),  # 66 bytes
+        Button("Chinese", "法" * 18),  # 54 bytes + 9
+        Button("Too long", "法" * 19),  # 57 bytes + 9
         Button("", "/greet"),
-    ])
+    ], signer.sign)
     assert keyboard is not None
-    assert [(row[0].text, row[0].callback_data) for row in keyboard.inline_keyboard] == [
-        ("Legal aid", "/faq_legal_aid_apply"), ("Chinese", "法" * 21), ("/greet", "/greet")]
+    rows = [(row[0].text, row[0].callback_data) for row in keyboard.inline_keyboard]
+    assert [(text, signer.verify(data)) for text, data in rows] == [
+        ("Legal aid", "/faq_legal_aid_apply"), ("Chinese", "法" * 18), ("/greet", "/greet")]
+    assert all(len(data.encode()) <= 64 for _, data in rows)
     assert left_out == ["Too long"]
-    assert build_keyboard([]) == (None, [])
+    assert build_keyboard([], signer.sign) == (None, [])
+
+
+def test_button_tags_bind_payload_and_chat() -> None:
+    """Only callback data this bot issued to this chat is accepted."""
+    signer = ButtonSigner(SENDER_SECRET.encode(), 42)
+    data = signer.sign('/stat_lawyers{"year": "2020"}')
+    assert signer.verify(data) == '/stat_lawyers{"year": "2020"}'
+    assert ButtonSigner(SENDER_SECRET.encode(), 43).verify(data) is None  # another chat
+    assert ButtonSigner(b"another-secret-of-at-least-32-bytes", 42).verify(data) is None
+    forged = data.replace("lawyers", "mediators")
+    for bad in (forged, "/faq_legal_aid_apply", "/x~", "~abc", None, 42):
+        assert signer.verify(bad) is None
 
 
 def test_help_questions_fit_callback_data() -> None:
-    """Each /help example is sent back as the question, so it must fit in 64 bytes."""
-    assert all(0 < len(question.encode()) <= 64 for language in HELP_QUESTIONS for question in HELP_QUESTIONS[language])
+    """Each /help example is sent back as the question, so it must fit in 64 bytes signed."""
+    signer = ButtonSigner(SENDER_SECRET.encode(), -1001234567890)
+    assert all(signer.sign(question) for language in HELP_QUESTIONS for question in HELP_QUESTIONS[language])
 
 
 @pytest.mark.parametrize(

@@ -175,6 +175,7 @@ def bot_environment(telegram: FakeTelegram, rasa: CrashRasa, inbox_url: str, sen
         "TELEGRAM_TOKEN": telegram.token, "TELEGRAM_API_BASE_URL": telegram.url,
         "RASA_URL": rasa.url, "RASA_CHANNEL_SECRET": rasa.channel_secret,
         "SENDER_ID_SECRET": sender_secret, "INBOX_DATABASE_URL": inbox_url,
+        "RASA_PRIVACY_TOKEN": secrets.token_urlsafe(32),
         # Under the load of 32 chats at once Rasa may take seconds; a timeout would change a reply.
         "RASA_TIMEOUT_SECONDS": "60", "RASA_PATIENCE_SECONDS": "120",
         "BOT_SEND_INTERVAL_SECONDS": "0.02", "TELEGRAM_RETRY_BASE_SECONDS": "0.2",

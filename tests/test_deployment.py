@@ -1,6 +1,9 @@
 """The deployed path for real: knowledge base and conversations in PostgreSQL, locks in Redis."""
 from __future__ import annotations
 
+import hashlib
+import json
+import urllib.error
 import urllib.request
 import uuid
 from dataclasses import dataclass
@@ -13,10 +16,18 @@ from sqlalchemy.engine import make_url
 
 from knowledge.loader import load_into_url
 from scripts import unanswered
+from assistant.privacy import conversation_ref
+from scripts.model_store import PROJECT_ROOT
 from scripts.services import Service, start_action_server, start_rasa_server, write_endpoints
 from testkit.support import post_json, reply_text, temporary_postgres_database
 
 API_TOKEN = "deployment-test-token"
+DEPLOY_CREDENTIALS = PROJECT_ROOT / "deploy" / "credentials.yml"
+
+
+def pseudonym(name: str) -> str:
+    """Return a sender id shaped like the bot's (64 hex digits) for a readable test name."""
+    return hashlib.sha256(name.encode()).hexdigest()
 
 
 @dataclass
@@ -32,19 +43,39 @@ class Deployment:
     rasa: Service
 
     def say(self, sender: str, message: str) -> str:
-        reply = post_json(f"{self.rasa.url}/webhooks/rest/webhook", {"sender": sender, "message": message})
-        return reply_text(reply)
+        """Send a message over the bot channel, the deployment's only message channel."""
+        request = urllib.request.Request(
+            f"{self.rasa.url}/webhooks/bot/webhook",
+            data=json.dumps({"sender": pseudonym(sender), "message": message}).encode(),
+            headers={"Content-Type": "application/json",
+                     "Authorization": f"Bearer {self.rasa.channel_secret}"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return reply_text(json.loads(response.read()))
 
     def restart_rasa(self) -> None:
         self.rasa.stop()
         self.rasa = start_rasa_server(self.model, self.endpoints, self.directory / "rasa-restarted.log",
-                                      api_token=API_TOKEN)
+                                      api_token=API_TOKEN, credentials=DEPLOY_CREDENTIALS,
+                                      environment={"UNANSWERED_REPORT": str(self.report)})
+
+    @property
+    def report(self) -> Path:
+        """Where this Rasa server's privacy channel finds the unanswered report."""
+        return self.directory / "unanswered.md"
+
+    def erase(self, sender: str) -> dict:
+        request = urllib.request.Request(
+            f"{self.rasa.url}/webhooks/privacy/conversations/{pseudonym(sender)}", method="DELETE",
+            headers={"Authorization": f"Bearer {self.rasa.privacy_token}"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())
 
     def stored_events(self, sender: str) -> int:
         engine = create_engine(self.tracker_url, future=True)
         with engine.connect() as connection:
             count = connection.execute(
-                text("SELECT count(*) FROM events WHERE sender_id = :sender"), {"sender": sender}
+                text("SELECT count(*) FROM events WHERE sender_id = :sender"), {"sender": pseudonym(sender)}
             ).scalar_one()
         engine.dispose()
         return count
@@ -75,13 +106,23 @@ def deployment(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) ->
             lock_store={"type": "redis", "url": "127.0.0.1", "port": 6379, "db": 2,
                         "key_prefix": f"test{uuid.uuid4().hex[:8]}"},
         )
-        rasa = start_rasa_server(trained_model, endpoints, directory / "rasa.log", api_token=API_TOKEN)
+        rasa = start_rasa_server(trained_model, endpoints, directory / "rasa.log", api_token=API_TOKEN,
+                                 credentials=DEPLOY_CREDENTIALS,
+                                 environment={"UNANSWERED_REPORT": str(directory / "unanswered.md")})
         deployed = Deployment(kb_url, tracker_url, endpoints, trained_model, directory, actions, rasa)
         try:
             yield deployed
         finally:
             deployed.rasa.stop()
             deployed.actions.stop()
+
+
+def test_the_deployment_has_no_rest_channel(deployment):
+    """deploy/credentials.yml: only the authenticated bot channel takes messages."""
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        post_json(f"{deployment.rasa.url}/webhooks/rest/webhook", {"sender": "x", "message": "hi"})
+    refused.value.close()
+    assert refused.value.code == 404
 
 
 def test_answers_come_from_the_postgresql_knowledge_base(deployment):
@@ -101,12 +142,14 @@ def test_forget_erases_the_conversation_from_postgresql(deployment):
     sender = "deploy-forget"
     deployment.say(sender, "hello")
     assert deployment.stored_events(sender) > 0
-    request = urllib.request.Request(
-        f"{deployment.rasa.url}/webhooks/privacy/conversations/{sender}", method="DELETE"
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        assert response.status == 200
+    url = f"{deployment.rasa.url}/webhooks/privacy/conversations/{pseudonym(sender)}"
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(urllib.request.Request(url, method="DELETE"), timeout=30)
+    refused.value.close()
+    assert refused.value.code == 403 and deployment.stored_events(sender) > 0
+    assert deployment.erase(sender)["deleted_events"] > 0
     assert deployment.stored_events(sender) == 0
+    assert deployment.erase(sender)["deleted_events"] == 0  # the bot then says nothing was stored
 
 
 def test_knowledge_base_outage_gets_a_polite_reply_then_recovers(deployment):
@@ -128,14 +171,21 @@ def test_knowledge_base_outage_gets_a_polite_reply_then_recovers(deployment):
     assert "isn't available" not in after and "legal aid" in after.lower()
 
 
-def test_unanswered_report_groups_fallback_messages(deployment, tmp_path):
+def test_unanswered_report_groups_fallback_messages_and_forget_removes_a_share(deployment):
+    """The report groups messages across conversations; /forget of one removes its share."""
     for sender in ("deploy-unanswered-1", "deploy-unanswered-2"):
         deployment.say(sender, "blorp zzkx fnarg")
     deployment.say("deploy-unanswered-1", "Blorp zzkx fnarg?")
     deployment.say("deploy-unanswered-1", "how do I apply for legal aid?")
-    report = tmp_path / "unanswered.md"
+    deployment.say("deploy-unanswered-2", "wibble quux frobnicate")
+    report = deployment.report
     assert unanswered.main(["--endpoints", str(deployment.endpoints), "--out", str(report)]) == 0
     content = report.read_text()
     row = next(line for line in content.splitlines() if "blorp zzkx fnarg" in line)
-    assert row.startswith("| 3 | 2 |")
-    assert "apply for legal aid" not in content
+    first, second = (conversation_ref(pseudonym(f"deploy-unanswered-{n}")) for n in (1, 2))
+    assert row.startswith(f"| 3 | 2: {first}×2 {second}×1 |") or row.startswith(f"| 3 | 2: {second}×1 {first}×2 |")
+    assert "apply for legal aid" not in content and "wibble quux" in content
+    assert deployment.erase("deploy-unanswered-2")["report_rows"] == 2
+    content = report.read_text()
+    row = next(line for line in content.splitlines() if "blorp zzkx fnarg" in line)
+    assert row.startswith(f"| 2 | 1: {first}×2 |") and "wibble quux" not in content

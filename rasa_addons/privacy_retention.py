@@ -1,0 +1,85 @@
+"""Erasing and expiring conversations in Rasa's tracker stores (/forget and retention).
+
+Rasa Open Source has no call that deletes a tracker (rasa#10719). The agent wraps the
+configured store (FailSafe -> Awaitable -> real store), and the FailSafe wrapper keeps an
+in-memory fallback that holds conversations written while the real store was down: both
+are erased.
+"""
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore
+
+def concrete_stores(store: Any) -> list[Any]:
+    """Return every store behind the agent's wrappers, the in-memory fallback included."""
+    found: list[Any] = []
+    pending = [store]
+    while pending:
+        current = pending.pop()
+        if current is None:
+            continue
+        if hasattr(current, "_tracker_store") or hasattr(current, "_fallback_tracker_store"):
+            pending.append(getattr(current, "_tracker_store", None))
+            pending.append(getattr(current, "_fallback_tracker_store", None))
+        else:
+            found.append(current)
+    return found
+
+
+def erase_conversation(store: Any, sender_id: str) -> int:
+    """Delete every stored event of `sender_id` in every store; return how many were deleted."""
+    deleted = 0
+    for concrete in concrete_stores(store):
+        if isinstance(concrete, InMemoryTrackerStore):
+            serialised = concrete.store.pop(sender_id, None)
+            if serialised is not None:
+                tracker = concrete.deserialise_tracker(sender_id, serialised)
+                deleted += len(tracker.events) if tracker else 1
+        elif isinstance(concrete, SQLTrackerStore):
+            with concrete.session_scope() as session:
+                result = session.execute(
+                    sa.delete(concrete.SQLEvent).where(concrete.SQLEvent.sender_id == sender_id)
+                )
+                session.commit()
+                deleted += int(result.rowcount or 0)
+        else:
+            raise NotImplementedError(
+                f"Erasing conversations is not supported for {type(concrete).__name__}."
+            )
+    return deleted
+
+
+async def erase_under_lock(lock_store: Any, tracker_store: Any, sender_id: str) -> int:
+    """Erase `sender_id` while holding its conversation lock, so that a turn in flight ends
+    first and cannot save the tracker again afterwards; return the events deleted."""
+    async with lock_store.lock(sender_id):
+        return await asyncio.to_thread(erase_conversation, tracker_store, sender_id)
+
+
+def expire_conversations(store: Any, retention_seconds: float, now: float | None = None) -> int:
+    """Delete conversations whose latest event is older than the retention; return how many."""
+    cutoff = (now if now is not None else time.time()) - retention_seconds
+    expired = 0
+    for concrete in concrete_stores(store):
+        if isinstance(concrete, InMemoryTrackerStore):
+            for sender_id in list(concrete.store):
+                tracker = concrete.deserialise_tracker(sender_id, concrete.store[sender_id])
+                latest = tracker.events[-1].timestamp if tracker and tracker.events else 0
+                if latest < cutoff:
+                    del concrete.store[sender_id]
+                    expired += 1
+        elif isinstance(concrete, SQLTrackerStore):
+            event = concrete.SQLEvent
+            with concrete.session_scope() as session:
+                old = (sa.select(event.sender_id).group_by(event.sender_id)
+                       .having(sa.func.max(event.timestamp) < cutoff))
+                senders = [row[0] for row in session.execute(old)]
+                if senders:
+                    session.execute(sa.delete(event).where(event.sender_id.in_(senders)))
+                    session.commit()
+                expired += len(senders)
+    return expired
