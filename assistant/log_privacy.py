@@ -9,9 +9,9 @@ retention period, so they must not contain any of it.
 `install()` adds, once per process:
 - a structlog processor that replaces the values of the keys Rasa uses for user content
   (its own anonymisation list plus trackers, bodies and events) by "[redacted]";
-- a logging filter on the root handlers that scrubs every record's message and formatted
-  exception: `body='...'` and `request_body`, JSON that carries texts or events, and
-  `"text": "..."` pairs.
+- a log record factory that scrubs every record's message and formatted exception:
+  `body='...'` and `request_body`, JSON that carries texts or events, and `"text": "..."`
+  pairs.
 Timing, ids, intent names, status codes and exception types stay, so failures can still
 be diagnosed.
 """
@@ -38,9 +38,10 @@ _BODY = re.compile(r"(body|request_body)(\s*[=:]\s*)('.*'|\".*\"|\{.*\}|\[.*\])"
 _TEXT_PAIR = re.compile(
     r"""(["']?\b(?:text|user_text|message)["']?\s*[:=]\s*)("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')"""
 )
-# JSON or Python reprs of trackers and events (texts inside them are not all under "text").
+# JSON or Python reprs of trackers, events and Telegram updates (PTB logs a whole update it
+# cannot parse); the texts inside them are not all under "text".
 _DATA_BLOB = re.compile(
-    r"[\[{][^\n]*?[\"'](?:events|latest_message|slots|sender_id|parse_data)[\"'][^\n]*[\]}]"
+    r"[\[{][^\n]*?[\"'](?:events|latest_message|slots|sender_id|parse_data|update_id)[\"'][^\n]*[\]}]"
 )
 _installed = False
 
@@ -72,10 +73,10 @@ class UserTextFilter(logging.Filter):
         except Exception:  # noqa: BLE001 (a broken format string: keep the template only)
             message = str(record.msg)
         record.msg, record.args = scrub(message), ()
-        if record.exc_info:
-            formatted = "".join(traceback.format_exception(*record.exc_info))
+        if record.exc_info or record.exc_text:
+            # Formatters use exc_text when it is set; exc_info stays for other filters.
+            formatted = record.exc_text or "".join(traceback.format_exception(*record.exc_info))
             record.exc_text = scrub(formatted.rstrip("\n"))
-            record.exc_info = None
         if record.stack_info:
             record.stack_info = scrub(record.stack_info)
         return True
@@ -99,9 +100,13 @@ def install() -> None:
     _installed = True
     _install_structlog()
     user_text_filter = UserTextFilter()
-    root = logging.getLogger()
-    for handler in root.handlers:
-        handler.addFilter(user_text_filter)
-    # Records logged before a handler exists go to logging.lastResort.
-    if logging.lastResort is not None:
-        logging.lastResort.addFilter(user_text_filter)
+    previous = logging.getLogRecordFactory()
+
+    # A record factory, not a handler filter: it covers every record of every logger, also
+    # those reaching handlers added later.
+    def scrubbing_factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        user_text_filter.filter(record)
+        return record
+
+    logging.setLogRecordFactory(scrubbing_factory)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
+import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -23,11 +25,15 @@ DEFAULT_REPORT = Path("reports") / "unanswered.md"
 HEADER = "| count | conversations | message | why | nearest intent | last seen |"
 _ROW = re.compile(r"^\| (?P<count>\d+) \| (?P<conversations>[^|]*) \|(?P<rest>.*)$")
 _SHARE = re.compile(r"(?P<ref>[0-9a-f]{12})×(?P<count>\d+)")
+_GENERATED = re.compile(r"Generated (\d{4}-\d{2}-\d{2} \d{2}:\d{2}) UTC")
+_REPORT_LOCK = threading.Lock()
 
 
-def report_path() -> Path:
-    """Return $UNANSWERED_REPORT, or reports/unanswered.md under the working directory."""
-    return Path(os.environ.get(REPORT_ENV) or DEFAULT_REPORT)
+def report_path(root: Path | None = None) -> Path:
+    """Return $UNANSWERED_REPORT, or reports/unanswered.md under `root` (default: the working
+    directory, which is the project root for `make run` and `make unanswered`)."""
+    path = Path(os.environ.get(REPORT_ENV) or DEFAULT_REPORT)
+    return path if path.is_absolute() or root is None else root / path
 
 
 @dataclass
@@ -93,23 +99,45 @@ def remove_conversation(report: str, ref: str) -> tuple[str, int]:
     return "\n".join(kept) + "\n", touched
 
 
+def write_report(path: Path, text: str) -> None:
+    """Replace the report atomically: a crash leaves the old or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".unanswered-", suffix=".tmp")
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(text)
+    os.replace(temporary, path)
+
+
 def forget_in_report(ref: str, path: Path | None = None) -> int:
     """Remove conversation `ref` from the report file, if there is one; return rows touched."""
     path = path or report_path()
-    if not path.exists():
-        return 0
-    updated, touched = remove_conversation(path.read_text(encoding="utf-8"), ref)
-    if touched:
-        temporary = path.with_suffix(".tmp")
-        temporary.write_text(updated, encoding="utf-8")
-        temporary.replace(path)  # atomic: a crash leaves the old or the new report
+    with _REPORT_LOCK:  # two erasures at once must not undo each other
+        if not path.exists():
+            return 0
+        updated, touched = remove_conversation(path.read_text(encoding="utf-8"), ref)
+        if touched:
+            write_report(path, updated)
     return touched
 
 
+def generated_at(report: str) -> float | None:
+    """Return when the report was generated (its header), as a timestamp, if it says."""
+    match = _GENERATED.search(report)
+    if match is None:
+        return None
+    moment = datetime.strptime(match.group(1), "%Y-%m-%d %H:%M").replace(tzinfo=timezone.utc)
+    return moment.timestamp()
+
+
 def expire_report(retention_seconds: float, path: Path | None = None) -> bool:
-    """Delete the report file if it is older than the retention period; return True if deleted."""
+    """Delete the report once it was generated longer ago than the retention period (rewrites
+    by /forget keep its generation time); return True if deleted."""
     path = path or report_path()
-    if path.exists() and path.stat().st_mtime < time.time() - retention_seconds:
-        path.unlink()
-        return True
+    with _REPORT_LOCK:
+        if not path.exists():
+            return False
+        generated = generated_at(path.read_text(encoding="utf-8")) or path.stat().st_mtime
+        if generated < time.time() - retention_seconds:
+            path.unlink()
+            return True
     return False

@@ -13,7 +13,6 @@ import argparse
 import asyncio
 import os
 import pickle  # nosec B403  # only the results file this benchmark wrote itself
-import platform
 import random
 import secrets
 import shutil
@@ -24,12 +23,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 from collections.abc import Sequence
 
 from bench import diagnostics, load, memory, report, stock, training
+from bench.environment import command_line, cpu_model, terminate_children, versions
 from bench.results import Sizes, StackResult
 from bench.telegram_path import telegram_path
 from scripts.evaluate import load_questions
@@ -49,81 +48,6 @@ FULL = Sizes(latency_turns=500, conversation_turns=200, conversation_window=25,
 QUICK = Sizes(latency_turns=40, conversation_turns=40, conversation_window=10,
               throughput_levels=(1, 8, 32), throughput_seconds=3, throughput_max_turns=300,
               telegram_messages=30, quality_limit=40, warmup_turns=3)
-
-
-# --- environment description --------------------------------------------------------------
-
-
-def cpu_model() -> str:
-    """Return the CPU model name from /proc/cpuinfo."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def versions() -> dict[str, str]:
-    """Return the versions the results depend on."""
-    found = {"python": platform.python_version()}
-    for package in ("rasa", "rasa-sdk", "python-telegram-bot", "SQLAlchemy"):
-        try:
-            found[package.lower()] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            found[package.lower()] = "not installed"
-    return found
-
-
-def command_line(argv: Sequence[str]) -> str:
-    """Return the command that ran this benchmark, as typed in the project root (Markdown)."""
-    try:
-        python = os.path.relpath(sys.executable, PROJECT_ROOT)
-    except ValueError:
-        python = sys.executable
-    command = f"`{' '.join([python, '-m', 'bench', *argv])}`"
-    return f"`make bench` (runs {command})" if os.environ.get("MAKELEVEL") else command
-
-
-# --- processes ------------------------------------------------------------------------------
-
-
-def terminate_children() -> None:
-    """Last resort on errors: SIGTERM, then SIGKILL, every child process of this process."""
-    own = os.getpid()
-    children = [pid for pid in memory.process_tree(own) if pid != own
-                and _parent(pid) == own]
-    for pid in children:
-        try:
-            os.kill(pid, signal.SIGTERM)
-        except OSError:
-            pass
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and any(_alive(pid) for pid in children):
-        time.sleep(0.2)
-    for pid in children:
-        if _alive(pid):
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-
-
-def _parent(pid: int) -> int:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return int(stat[stat.rfind(")") + 2:].split()[1])
-    except (OSError, ValueError, IndexError):
-        return -1
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text()
-        return state[state.rfind(")") + 2] != "Z"
-    except OSError:
-        return False
 
 
 def _raise_keyboard_interrupt(signum: int, frame: Any) -> None:

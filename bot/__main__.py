@@ -16,6 +16,7 @@ import sys
 
 from telegram.error import InvalidToken, NetworkError
 
+from assistant import log_privacy
 from bot.app import build_application
 from bot.config import DEFAULT_STATE_DIRECTORY, ConfigError, Settings
 from bot.handlers import SERVICES_KEY
@@ -35,6 +36,8 @@ def _configure_logging() -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     for handler in logging.getLogger().handlers:
         handler.addFilter(REDACTION_FILTER)
+    # PTB logs an update it cannot parse, whole, at CRITICAL: message texts and names.
+    log_privacy.install()
 
 
 def inbox_report() -> int:

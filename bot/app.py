@@ -23,8 +23,9 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.delivery import run_in_thread
-from bot.handlers import SERVICES_KEY, Services, register
-from bot.inbox import MAX_PROCESSING_ATTEMPTS, Inbox, NoInbox, open_inbox
+from bot.handlers import SERVICES_KEY, Services, chat_id_of, register
+from bot.inbox import MAX_PROCESSING_ATTEMPTS, Inbox
+from bot.no_inbox import NoInbox, open_inbox
 from bot.rasa_client import RasaClient
 from bot.redaction import install_secret_redaction
 
@@ -64,13 +65,17 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     MAX_PROCESSING_ATTEMPTS) and the update is marked done once its handlers finished.
     """
 
-    def __init__(self, inbox: Inbox | NoInbox | None = None,
-                 max_active: int = MAX_UPDATES_ACTIVE) -> None:
+    def __init__(self, inbox: Inbox | NoInbox | None = None, in_flight: set[int] | None = None,
+                 retry_later: set[int] | None = None, max_active: int = MAX_UPDATES_ACTIVE) -> None:
         # The base semaphore only bounds memory: it must never be what makes a task wait
         # before it has taken its place in its chat's queue.
         super().__init__(MAX_UPDATES_IN_FLIGHT)
         self._max_active = max_active
         self._inbox = inbox
+        # Shared with Services: ids queued or being handled here, and ids whose handling hit an
+        # inbox error (bot.runner.Intake queues pending rows not in flight again).
+        self._in_flight = in_flight if in_flight is not None else set()
+        self._retry_later = retry_later if retry_later is not None else set()
         self._active: asyncio.Semaphore | None = None
         self._tails: dict[int, asyncio.Future[None]] = {}
 
@@ -86,7 +91,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         """Wait for the chat's previous update to finish, then handle this one."""
         if self._active is None:
             self._active = asyncio.Semaphore(self._max_active)
-        key = _chat_key(update)
+        key = chat_id_of(update) if isinstance(update, Update) else None
         previous = self._tails.get(key) if key is not None else None
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         if key is not None:
@@ -111,26 +116,25 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         if self._inbox is None or not isinstance(update, Update):
             await coroutine
             return
-        attempts = await run_in_thread(self._inbox.start_attempt, update.update_id)
-        if attempts > MAX_PROCESSING_ATTEMPTS:
-            logger.error("Update %s: started %d times without finishing; marked failed.",
-                         update.update_id, attempts - 1)
-            await run_in_thread(self._inbox.fail, update.update_id, "processing kept crashing")
-            if asyncio.iscoroutine(coroutine):
-                coroutine.close()
-            return
-        await coroutine  # handler errors are caught by PTB and passed to the error handler
-        await run_in_thread(self._inbox.finish, update.update_id)
-
-
-def _chat_key(update: object) -> int | None:
-    if not isinstance(update, Update):
-        return None
-    if update.effective_chat is not None:
-        return update.effective_chat.id
-    if update.effective_user is not None:
-        return update.effective_user.id
-    return None
+        update_id = update.update_id
+        try:
+            attempts = await run_in_thread(self._inbox.start_attempt, update_id)
+            if attempts == 0 or attempts > MAX_PROCESSING_ATTEMPTS:
+                if attempts:
+                    logger.error("Update %s: started %d times without finishing; marked failed.",
+                                 update_id, attempts - 1)
+                    await run_in_thread(self._inbox.fail, update_id, "processing kept crashing")
+                # else: finished already (queued twice): never handle an update again
+                if asyncio.iscoroutine(coroutine):
+                    coroutine.close()
+                return
+            await coroutine  # handler errors are caught by PTB and passed to the error handler
+            if update_id in self._retry_later:
+                return  # the inbox failed mid-update: left pending, queued again later
+            await run_in_thread(self._inbox.finish, update_id)
+        finally:
+            self._retry_later.discard(update_id)
+            self._in_flight.discard(update_id)
 
 
 def api_base_urls(root: str) -> dict[str, str]:
@@ -172,6 +176,8 @@ def build_application(settings: Settings) -> Application:
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
     inbox = open_inbox(settings.inbox_database_url)
+    in_flight: set[int] = set()
+    retry_later: set[int] = set()
     if isinstance(inbox, NoInbox):
         logger.warning("INBOX_DATABASE_URL=none: no inbox; a crash loses unanswered messages "
                        "(for benchmarks only).")
@@ -180,7 +186,7 @@ def build_application(settings: Settings) -> Application:
         .token(settings.telegram_token)
         .updater(None)  # bot.runner receives updates (inbox first)
         .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
-        .concurrent_updates(PerChatUpdateProcessor(inbox))
+        .concurrent_updates(PerChatUpdateProcessor(inbox, in_flight, retry_later))
         .job_queue(None)  # no scheduled jobs
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .post_init(_post_init)
@@ -200,6 +206,8 @@ def build_application(settings: Settings) -> Application:
             patience_seconds=settings.rasa_patience_seconds,
         ),
         inbox=inbox,
+        in_flight=in_flight,
+        retry_later=retry_later,
     )
     register(application)
     return application

@@ -41,4 +41,5 @@ class ButtonSigner:
         if not isinstance(data, str) or SEPARATOR not in data:
             return None
         payload, tag = data.rsplit(SEPARATOR, 1)
-        return payload if payload and hmac.compare_digest(tag, self._tag(payload)) else None
+        # Bytes: compare_digest refuses non-ASCII str, and a forged tag may be anything.
+        return payload if payload and hmac.compare_digest(tag.encode(), self._tag(payload).encode()) else None

@@ -22,7 +22,8 @@ from typing import Any
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
-from bot.inbox import Inbox, NoInbox
+from bot.inbox import Inbox
+from bot.no_inbox import NoInbox
 
 logger = logging.getLogger(__name__)
 

@@ -5,11 +5,13 @@ id ever reach Rasa; names, usernames, phone numbers, locations and files never d
 """
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.error import Conflict, Forbidden, NetworkError, RetryAfter, TelegramError
@@ -36,7 +38,8 @@ from bot.formatting import (
     truncate_question,
     without_intent_syntax,
 )
-from bot.inbox import Inbox, NoInbox
+from bot.inbox import Inbox
+from bot.no_inbox import NoInbox
 from bot.rasa_client import RasaClient, RasaError, log_id, sender_id
 from bot.replies import ask_rasa
 from bot.texts import (
@@ -62,6 +65,12 @@ class Services:
     settings: Settings
     rasa: RasaClient
     inbox: Inbox | NoInbox
+    # Update ids queued or being handled in this process, and those to hand over again
+    # after an inbox error (bot/app.py's processor and bot/runner.py's Intake share them).
+    in_flight: set[int] = field(default_factory=set)
+    retry_later: set[int] = field(default_factory=set)
+    # Set by bot.runner while running: setting it stops receiving and shuts down.
+    stop: asyncio.Event | None = None
     fatal_error: str | None = None
 
 
@@ -72,11 +81,12 @@ def get_services(context: ContextTypes.DEFAULT_TYPE) -> Services:
 
 def chat_key_of(settings: Settings, update: Update) -> str | None:
     """Return the pseudonymous key (the Rasa sender id) of the update's chat, if it has one."""
-    chat_id = _chat_id(update)
+    chat_id = chat_id_of(update)
     return None if chat_id is None else sender_id(settings.sender_id_secret, chat_id)
 
 
-def _chat_id(update: Update) -> int | None:
+def chat_id_of(update: Update) -> int | None:
+    """Return the update's chat id (the user's id for a chat-less update), or None."""
     if update.effective_chat is not None:
         return update.effective_chat.id
     if update.effective_user is not None:
@@ -106,7 +116,7 @@ async def _set_language(context: ContextTypes.DEFAULT_TYPE, chat_id: int, langua
 
 async def restore_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Before any handler: load the chat's language from the inbox after a restart."""
-    chat_id = _chat_id(update)
+    chat_id = chat_id_of(update)
     if chat_id is None or context.chat_data is None or LANGUAGE_KEY in context.chat_data:
         return
     stored = await run_in_thread(get_services(context).inbox.language, _sender(context, chat_id))
@@ -128,7 +138,7 @@ async def _reply(
     """Compose (once, even across restarts), store and send the reply to this update."""
     services = get_services(context)
     await deliver(
-        context.bot, services.inbox, update.update_id, _chat_id(update), compose,
+        context.bot, services.inbox, update.update_id, chat_id_of(update), compose,
         interval_seconds=services.settings.send_interval_seconds,
         retry_base_seconds=services.settings.send_retry_base_seconds,
     )
@@ -149,7 +159,7 @@ def _from_rasa(
 
     async def compose() -> list[Part]:
         services = get_services(context)
-        chat_id = _chat_id(update)
+        chat_id = chat_id_of(update)
         answer = await ask_rasa(
             context.bot, services.rasa, chat_id, _sender(context, chat_id), question,
             f"tg-{update.update_id}", chat_language(context), _signer(context, chat_id).sign,
@@ -264,7 +274,7 @@ async def button_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await query.answer()
     except TelegramError as error:
         logger.warning("Could not answer a callback query: %s", error)
-    chat_id = _chat_id(update)
+    chat_id = chat_id_of(update)
     if chat_id is None:
         return
     payload = _signer(context, chat_id).verify(query.data)
@@ -299,13 +309,22 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
         with contextlib.suppress(Exception):
             await run_in_thread(get_services(context).inbox.fail, update_id, error.reason)
         return
+    if isinstance(error, SQLAlchemyError) and isinstance(update, Update):
+        # Not the user's problem: the update stays pending and is handled again later
+        # (a stored reply is resumed; Rasa answers a repeated message_id from its tracker).
+        logger.error("Update %s: the inbox failed (%s); it will be handled again.",
+                     update_id, type(error).__name__)
+        get_services(context).retry_later.add(update.update_id)
+        return
     if isinstance(error, Conflict):
         logger.error(
             "Another process is receiving updates for this bot token (%s). Stopping; run one "
             "poller only, or use a webhook.", error,
         )
-        get_services(context).fatal_error = "conflict"
-        context.application.stop_running()
+        services = get_services(context)
+        services.fatal_error = "conflict"
+        if services.stop is not None:
+            services.stop.set()
         return
     if update is None and isinstance(error, NetworkError):
         logger.warning("Telegram API unreachable (%s); retrying.", error)

@@ -43,8 +43,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import QueuePool
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
-# INBOX_DATABASE_URL=none: no inbox at all (NoInbox), only so `make bench` can measure its cost.
-NO_INBOX = "none"
+
 # Processing an update is started at most this many times (a crash mid-update counts):
 # an update that keeps killing the process is marked failed instead of looping forever.
 # Not fewer: under load one slow update can be in flight at several unrelated crashes.
@@ -85,6 +84,9 @@ chats = Table(
 # bios and photos are dropped before the update is written anywhere.
 _USER_FIELDS = {"id", "is_bot", "language_code"}
 _CHAT_FIELDS = {"id", "type"}
+# Which keys hold a User and which a Chat (Telegram's Message and MessageOrigin fields).
+_USER_KEYS = {"from", "forward_from", "sender_user", "via_bot", "user"}
+_CHAT_KEYS = {"chat", "sender_chat", "forward_from_chat"}
 
 
 def make_inbox_engine(url: str) -> Engine:
@@ -103,8 +105,9 @@ def make_inbox_engine(url: str) -> Engine:
         pooling = {"poolclass": QueuePool, "pool_size": 8, "max_overflow": 8}
     elif backend == "postgresql":
         connect_args = {"connect_timeout": 5}
+    # hide_parameters: an SQL error must not log the bound values (the update, the reply).
     engine = create_engine(url, future=True, pool_pre_ping=True, connect_args=connect_args,
-                           **pooling)
+                           hide_parameters=True, **pooling)
     if backend == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     metadata.create_all(engine)
@@ -127,10 +130,10 @@ def minimise_update(payload: dict[str, Any]) -> dict[str, Any]:
         if isinstance(value, dict):
             cleaned = {}
             for key, item in value.items():
-                if key in ("from", "sender_chat", "forward_from") and isinstance(item, dict):
+                if key in _USER_KEYS and isinstance(item, dict):
                     cleaned[key] = {k: v for k, v in item.items() if k in _USER_FIELDS}
                     cleaned[key].setdefault("first_name", "")
-                elif key == "chat" and isinstance(item, dict):
+                elif key in _CHAT_KEYS and isinstance(item, dict):
                     cleaned[key] = {k: v for k, v in item.items() if k in _CHAT_FIELDS}
                 else:
                     cleaned[key] = strip(item)
@@ -195,6 +198,18 @@ class Inbox:
             return False
         return True
 
+    def record_unreadable(self, update_id: int) -> None:
+        """Store an update that could not be parsed as failed (no content), so it is skipped."""
+        now = self._clock()
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(insert(updates).values(
+                    update_id=update_id, chat_key=None, state=FAILED, payload=None, parts_sent=0,
+                    attempts=0, received_at=now, finished_at=now, failure="unreadable update",
+                ))
+        except IntegrityError:
+            pass
+
     def pending(self) -> list[tuple[int, dict[str, Any]]]:
         """Return the unfinished updates (id and stored JSON), oldest first."""
         with self.engine.begin() as connection:
@@ -212,12 +227,15 @@ class Inbox:
         return int(highest) + 1 if highest is not None else 0
 
     def start_attempt(self, update_id: int) -> int:
-        """Count one more start of processing; return the count (0 if the row is unknown)."""
+        """Count one more start of processing; return the count, or 0 if the update is not
+        pending (unknown, or finished already: it must not be handled again)."""
         with self.engine.begin() as connection:
-            connection.execute(
-                update(updates).where(updates.c.update_id == update_id)
+            started = connection.execute(
+                update(updates).where(updates.c.update_id == update_id, updates.c.state == PENDING)
                 .values(attempts=updates.c.attempts + 1)
-            )
+            ).rowcount
+            if not started:
+                return 0
             attempts = connection.execute(
                 select(updates.c.attempts).where(updates.c.update_id == update_id)
             ).scalar()
@@ -330,71 +348,3 @@ class Inbox:
             done=int(counts.get(DONE, 0)),
             oldest_pending_age_seconds=None if oldest is None else max(0.0, self._clock() - oldest),
         )
-
-
-class NoInbox:
-    """The front end without durability: the same interface, nothing stored.
-
-    Selected by INBOX_DATABASE_URL=none so that `make bench` can run the Telegram path
-    with and without the inbox side by side. An unfinished update is lost on a crash and
-    a redelivered one is answered again; never deploy it.
-    """
-
-    def receive(self, update_id: int, chat_key: str | None, payload: dict[str, Any]) -> bool:
-        """Accept every update as new."""
-        return True
-
-    def pending(self) -> list[tuple[int, dict[str, Any]]]:
-        """Nothing is ever left over."""
-        return []
-
-    def next_offset(self) -> int:
-        """Start from whatever Telegram has not had confirmed."""
-        return 0
-
-    def start_attempt(self, update_id: int) -> int:
-        """Every update is started once."""
-        return 1
-
-    def stored_reply(self, update_id: int) -> StoredReply | None:
-        """No reply is ever stored."""
-        return None
-
-    def store_reply(self, update_id: int, parts: list[dict[str, Any]]) -> None:
-        """Keep nothing."""
-
-    def mark_sent(self, update_id: int, parts_sent: int) -> None:
-        """Keep nothing."""
-
-    def finish(self, update_id: int) -> None:
-        """Keep nothing."""
-
-    def fail(self, update_id: int, reason: str) -> None:
-        """Keep nothing (the failure is logged by the caller)."""
-
-    def purge(self, retention_seconds: float) -> int:
-        """Nothing to delete."""
-        return 0
-
-    def forget_chat(self, chat_key: str) -> int:
-        """Nothing to delete."""
-        return 0
-
-    def language(self, chat_key: str) -> str | None:
-        """No language is remembered across restarts."""
-        return None
-
-    def set_language(self, chat_key: str, language: str) -> None:
-        """Keep nothing."""
-
-    def report(self) -> InboxReport:
-        """Always empty."""
-        return InboxReport(0, 0, 0, None)
-
-    def close(self) -> None:
-        """Nothing to close."""
-
-
-def open_inbox(url: str) -> Inbox | NoInbox:
-    """Return the inbox for INBOX_DATABASE_URL (`none`: no inbox, for benchmarks)."""
-    return NoInbox() if url == NO_INBOX else Inbox(make_inbox_engine(url))

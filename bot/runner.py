@@ -37,6 +37,10 @@ T = TypeVar("T")
 # Only what the handlers use (privacy: no member lists, no inline queries, no polls).
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
 POLL_TIMEOUT_SECONDS = 10
+# After this many failed batches in a row, check whether one update cannot be parsed at all.
+UNREADABLE_AFTER_FAILURES = 3
+# How often unfinished updates that nothing handles are queued again (see Intake).
+REQUEUE_INTERVAL_SECONDS = 60.0
 MAX_POLL_BACKOFF_SECONDS = 30.0
 PURGE_INTERVAL_SECONDS = 3600.0
 # Telegram's updates are a few KB; anything far larger is not from Telegram.
@@ -45,7 +49,13 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # nosec B105  # a header name
 
 
 class Intake:
-    """Stores an incoming update in the inbox, then hands it to the application."""
+    """Stores an incoming update in the inbox, then hands it to the application.
+
+    `services.in_flight` holds the ids queued or being handled in this process; an id is
+    added before the update is stored and removed when its handling ends, so a pending row
+    that is not in it was orphaned (a storage error after the commit, a failed finish) and
+    `requeue_pending()` hands it over again.
+    """
 
     def __init__(self, application: Application) -> None:
         self.application = application
@@ -55,25 +65,63 @@ class Intake:
         """Store `update` (raises if the store fails); queue it if new; return True if new."""
         payload = update.to_dict()
         key = chat_key_of(self.services.settings, update)
-        stored = await run_in_thread(self.services.inbox.receive, update.update_id, key, payload)
+        in_flight = self.services.in_flight
+        was_in_flight = update.update_id in in_flight
+        in_flight.add(update.update_id)
+        try:
+            stored = await run_in_thread(self.services.inbox.receive, update.update_id, key, payload)
+        except BaseException:
+            if not was_in_flight:
+                in_flight.discard(update.update_id)
+            raise
         if stored:
             await self.application.update_queue.put(update)
-        else:
-            logger.info("Update %s was delivered again; it is stored already.", update.update_id)
-        return stored
+            return True
+        logger.info("Update %s was delivered again; it is stored already.", update.update_id)
+        if not was_in_flight:
+            in_flight.discard(update.update_id)
+        return False
 
-    async def resume(self) -> int:
-        """Queue the inbox's unfinished updates, oldest first; return how many."""
-        pending = await run_in_thread(self.services.inbox.pending)
-        for _update_id, payload in pending:
-            update = Update.de_json(payload, self.application.bot)
-            if update is None:
+    async def requeue_pending(self) -> int:
+        """Queue the inbox's unfinished updates that nothing here is handling, oldest first."""
+        inbox, in_flight = self.services.inbox, self.services.in_flight
+        pending = [(update_id, payload) for update_id, payload in await run_in_thread(inbox.pending)
+                   if update_id not in in_flight]
+        for update_id, payload in pending:
+            try:
+                update = Update.de_json(payload, self.application.bot)
+            except Exception as error:  # noqa: BLE001 (a row this version cannot read)
+                logger.error("Stored update %s cannot be read (%s); marked failed.",
+                             update_id, type(error).__name__)
+                await run_in_thread(inbox.fail, update_id, "unreadable stored update")
                 continue
+            in_flight.add(update_id)
             await self.application.update_queue.put(update)
         if pending:
-            logger.info("Resuming %d unfinished update(s) from the inbox (oldest %s).",
+            logger.info("Queued %d unfinished update(s) from the inbox (oldest %s).",
                         len(pending), pending[0][0])
         return len(pending)
+
+    async def skip_if_unreadable(self, offset: int) -> int | None:
+        """If the next update cannot be parsed, record it as failed; return the offset past it.
+
+        PTB's get_updates fails for the whole batch when one update cannot be parsed, and
+        Telegram would send the same batch forever.
+        """
+        bot = self.application.bot
+        raw = await bot._post("getUpdates", api_kwargs={"offset": offset, "limit": 1, "timeout": 0})
+        if not raw:
+            return None
+        item = raw[0]
+        try:
+            Update.de_json(item, bot)
+            return None  # it parses: the failure was elsewhere (the inbox), keep retrying
+        except Exception as error:  # noqa: BLE001
+            update_id = int(item["update_id"])
+            logger.error("Update %s cannot be read (%s); recorded as failed and skipped.",
+                         update_id, type(error).__name__)
+            await run_in_thread(self.services.inbox.record_unreadable, update_id)
+            return update_id + 1
 
 
 async def poll(intake: Intake, stop: asyncio.Event) -> None:
@@ -106,11 +154,14 @@ async def poll(intake: Intake, stop: asyncio.Event) -> None:
             failures += 1
             logger.error("getUpdates failed: %s; retrying.", error)
             await _wait(stop, min(MAX_POLL_BACKOFF_SECONDS, 0.5 * 2 ** failures))
-        except Exception as error:  # the inbox could not store an update: do not confirm it
+        except Exception as error:  # storing (or parsing) failed: do not confirm the update
             failures += 1
             delay = min(MAX_POLL_BACKOFF_SECONDS, 0.5 * 2 ** failures)
             logger.error("Could not store an update (%s); not confirming it; retrying in %.1f s.",
                          type(error).__name__, delay)
+            if failures >= UNREADABLE_AFTER_FAILURES:
+                with contextlib.suppress(Exception):
+                    offset = await intake.skip_if_unreadable(offset) or offset
             await _wait(stop, delay)
 
 
@@ -146,9 +197,18 @@ def webhook_app(intake: Intake, path: str, secret: str) -> web.Application:
             return web.Response(status=403)
         try:
             data = json.loads(await request.read())
-            update = Update.de_json(data, intake.application.bot)
-        except (ValueError, TypeError, KeyError):
+        except ValueError:
             return web.Response(status=400)
+        try:
+            update = Update.de_json(data, intake.application.bot)
+        except Exception as error:  # noqa: BLE001 (Telegram would redeliver it forever)
+            update_id = data.get("update_id") if isinstance(data, dict) else None
+            if not isinstance(update_id, int):
+                return web.Response(status=400)
+            logger.error("Update %s cannot be read (%s); recorded as failed and skipped.",
+                         update_id, type(error).__name__)
+            await run_in_thread(intake.services.inbox.record_unreadable, update_id)
+            return web.Response(status=200)
         if update is None:
             return web.Response(status=400)
         try:
@@ -162,6 +222,17 @@ def webhook_app(intake: Intake, path: str, secret: str) -> web.Application:
     app = web.Application(client_max_size=MAX_WEBHOOK_BODY_BYTES)
     app.router.add_post("/" + path.lstrip("/"), receive)
     return app
+
+
+async def _requeue_periodically(intake: Intake, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        await _wait(stop, REQUEUE_INTERVAL_SECONDS)
+        if stop.is_set():
+            return
+        try:
+            await intake.requeue_pending()
+        except Exception as error:  # noqa: BLE001 (retried at the next interval)
+            logger.warning("Re-queueing unfinished updates failed (%s).", type(error).__name__)
 
 
 async def _purge_periodically(services: Services, stop: asyncio.Event) -> None:
@@ -191,8 +262,10 @@ async def running(application: Application) -> AsyncIterator[asyncio.Event]:
     async with application:
         await application.post_init(application)
         await application.start()
-        await intake.resume()
-        background = [asyncio.create_task(_purge_periodically(services, stop))]
+        services.stop = stop
+        await intake.requeue_pending()
+        background = [asyncio.create_task(_purge_periodically(services, stop)),
+                      asyncio.create_task(_requeue_periodically(intake, stop))]
         try:
             if settings.use_webhook:
                 runner = web.AppRunner(webhook_app(intake, urlsplit(settings.webhook_url).path,
@@ -202,6 +275,9 @@ async def running(application: Application) -> AsyncIterator[asyncio.Event]:
                 await application.bot.set_webhook(
                     url=settings.webhook_url, secret_token=settings.webhook_secret,
                     allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False,
+                    # One delivery at a time: with parallel POSTs two messages of one chat
+                    # could be stored, and answered, in the wrong order.
+                    max_connections=1,
                 )
             else:
                 await application.bot.delete_webhook(drop_pending_updates=False)

@@ -38,7 +38,7 @@ async def purge_once(agent: Any, retention_seconds: float) -> int:
     """Expire old conversations and an old unanswered report; return conversations deleted."""
     if agent is None or agent.tracker_store is None:
         return 0
-    expired = await asyncio.to_thread(expire_conversations, agent.tracker_store, retention_seconds)
+    expired = await expire_conversations(agent.lock_store, agent.tracker_store, retention_seconds)
     if expire_report(retention_seconds):
         logger.info("Deleted the unanswered report: older than the retention period.")
     if expired:

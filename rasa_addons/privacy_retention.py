@@ -60,26 +60,41 @@ async def erase_under_lock(lock_store: Any, tracker_store: Any, sender_id: str) 
         return await asyncio.to_thread(erase_conversation, tracker_store, sender_id)
 
 
-def expire_conversations(store: Any, retention_seconds: float, now: float | None = None) -> int:
-    """Delete conversations whose latest event is older than the retention; return how many."""
-    cutoff = (now if now is not None else time.time()) - retention_seconds
-    expired = 0
+def _latest_timestamps(store: Any) -> dict[str, float]:
+    """Return each stored conversation's latest event time, over every concrete store."""
+    latest: dict[str, float] = {}
     for concrete in concrete_stores(store):
         if isinstance(concrete, InMemoryTrackerStore):
-            for sender_id in list(concrete.store):
-                tracker = concrete.deserialise_tracker(sender_id, concrete.store[sender_id])
-                latest = tracker.events[-1].timestamp if tracker and tracker.events else 0
-                if latest < cutoff:
-                    del concrete.store[sender_id]
-                    expired += 1
+            for sender_id, serialised in list(concrete.store.items()):
+                tracker = concrete.deserialise_tracker(sender_id, serialised)
+                stamp = tracker.events[-1].timestamp if tracker and tracker.events else 0.0
+                latest[sender_id] = max(latest.get(sender_id, 0.0), stamp)
         elif isinstance(concrete, SQLTrackerStore):
             event = concrete.SQLEvent
             with concrete.session_scope() as session:
-                old = (sa.select(event.sender_id).group_by(event.sender_id)
-                       .having(sa.func.max(event.timestamp) < cutoff))
-                senders = [row[0] for row in session.execute(old)]
-                if senders:
-                    session.execute(sa.delete(event).where(event.sender_id.in_(senders)))
-                    session.commit()
-                expired += len(senders)
+                rows = session.execute(
+                    sa.select(event.sender_id, sa.func.max(event.timestamp)).group_by(event.sender_id)
+                )
+                for sender_id, stamp in rows:
+                    latest[sender_id] = max(latest.get(sender_id, 0.0), stamp or 0.0)
+    return latest
+
+
+async def expire_conversations(lock_store: Any, store: Any, retention_seconds: float,
+                               now: float | None = None) -> int:
+    """Delete conversations whose latest event is older than the retention; return how many.
+
+    Each one is checked again and erased under its conversation lock, so a turn that started
+    meanwhile neither loses its new events nor writes the old ones back.
+    """
+    cutoff = (now if now is not None else time.time()) - retention_seconds
+    stale = [sender for sender, stamp in (await asyncio.to_thread(_latest_timestamps, store)).items()
+             if stamp < cutoff]
+    expired = 0
+    for sender_id in stale:
+        async with lock_store.lock(sender_id):
+            latest = (await asyncio.to_thread(_latest_timestamps, store)).get(sender_id, 0.0)
+            if latest < cutoff:
+                await asyncio.to_thread(erase_conversation, store, sender_id)
+                expired += 1
     return expired

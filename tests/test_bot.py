@@ -626,6 +626,24 @@ async def test_typed_text_never_reaches_rasa_as_intent_syntax(
     assert not any(message.startswith("/") for message in stand_in_rasa.messages())
 
 
+async def test_an_update_that_cannot_be_parsed_is_recorded_and_skipped(
+    telegram: FakeTelegram, stand_in_rasa: StandInRasa, inbox_file: Path
+) -> None:
+    """PTB cannot parse a whole getUpdates batch with one malformed update in it, and Telegram
+    would send that batch forever: the bot records the bad one as failed and carries on."""
+    from bot.inbox import Inbox, make_inbox_engine
+
+    async with running_bot(make_settings(telegram, stand_in_rasa.url)):
+        telegram.add_update("message", {"message_id": 1, "text": "no chat, no date"})
+        telegram.send_text(CHAT, "is mediation free?")
+        texts = await telegram.wait_for_texts(CHAT, 1, timeout=20)
+    engine = make_inbox_engine(f"sqlite:///{inbox_file}")
+    report = Inbox(engine).report()
+    engine.dispose()
+    assert texts == ["Answer to: is mediation free?"]
+    assert (report.failed, report.done, report.pending) == (1, 1, 0)
+
+
 async def test_group_chats_get_one_private_only_reply(
     telegram: FakeTelegram, stand_in_rasa: StandInRasa
 ) -> None:
@@ -831,6 +849,8 @@ async def test_webhook_rejects_missing_or_wrong_secret(
         texts = await telegram.wait_for_texts(CHAT, 1)
         await asyncio.sleep(0.3)
     assert statuses == [403, 403]
+    # One delivery at a time, or two messages of one chat could be stored out of order.
+    assert telegram.calls_of("setWebhook")[0].params["max_connections"] == 1
     assert telegram.webhook is not None and telegram.webhook.secret_token == secret
     assert telegram.webhook.url == hook
     assert texts == ["Answer to: real question"]

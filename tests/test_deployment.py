@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 import urllib.error
 import urllib.request
 import uuid
@@ -136,6 +137,27 @@ def test_conversation_is_stored_and_survives_a_rasa_restart(deployment):
     deployment.restart_rasa()
     # The follow-up only makes sense with the topic remembered from before the restart.
     assert "651,600" in deployment.say(sender, "and in 2022?")
+
+
+def test_conversations_older_than_the_retention_are_deleted_by_the_server(deployment):
+    """The privacy channel's job (run at start-up, then hourly) deletes conversations silent for
+    more than CONVERSATION_RETENTION_DAYS (30) and keeps recent ones."""
+    deployment.say("deploy-recent", "hello")
+    engine = create_engine(deployment.tracker_url, future=True)
+    with engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO events (sender_id, type_name, timestamp, data) "
+                 "VALUES (:sender, 'user', :timestamp, '{}')"),
+            {"sender": pseudonym("deploy-old"), "timestamp": time.time() - 31 * 86400},
+        )
+    engine.dispose()
+    assert deployment.stored_events("deploy-old") == 1
+    deployment.restart_rasa()
+    deadline = time.monotonic() + 30
+    while deployment.stored_events("deploy-old") and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert deployment.stored_events("deploy-old") == 0
+    assert deployment.stored_events("deploy-recent") > 0
 
 
 def test_forget_erases_the_conversation_from_postgresql(deployment):

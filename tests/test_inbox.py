@@ -130,3 +130,27 @@ def test_forget_chat_erases_its_finished_rows_and_language_only(inbox) -> None:
     assert store.language("chat-a") is None
     assert store.report().done == 1  # chat-b's
     assert [update_id for update_id, _ in store.pending()] == [9]
+
+
+def test_minimised_updates_still_parse_as_telegram_updates() -> None:
+    """Chat-shaped fields keep their type (PTB needs it): an anonymous admin's message, a
+    forward from a channel; a stored update that no longer parsed would block the restart."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from telegram import Update
+
+    channel = {"id": -100123, "type": "channel", "title": "A channel"}
+    payload = {"update_id": 9, "message": {
+        "message_id": 3, "date": 1, "text": "forwarded",
+        "chat": {"id": -100555, "type": "supergroup", "title": "Group"},
+        "sender_chat": {"id": -100555, "type": "supergroup", "title": "Group"},
+        "forward_origin": {"type": "channel", "date": 1, "chat": channel, "message_id": 7},
+        "from": {"id": 1087968824, "is_bot": True, "first_name": "Group", "username": "GroupAnonymousBot"},
+    }}
+    minimised = minimise_update(payload)
+    assert minimised["message"]["sender_chat"] == {"id": -100555, "type": "supergroup"}
+    assert minimised["message"]["forward_origin"]["chat"] == {"id": -100123, "type": "channel"}
+    update = Update.de_json(minimised, None)
+    assert update.message.sender_chat.type == "supergroup" and update.message.text == "forwarded"

@@ -9,6 +9,7 @@ and never answers.
 from __future__ import annotations
 
 import asyncio
+import http.client
 import json
 import os
 import secrets
@@ -16,8 +17,7 @@ import socket
 import sqlite3
 import sys
 import threading
-import urllib.error
-import urllib.request
+import urllib.parse
 from pathlib import Path
 
 from knowledge.loader import load_into_url
@@ -53,15 +53,18 @@ class BlackHole:
 
 
 def rest(url: str, sender: str, text: str, timeout: float) -> None:
-    request = urllib.request.Request(
-        f"{url}/webhooks/rest/webhook", data=json.dumps({"sender": sender, "message": text}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
+    """POST to the REST channel; give up after `timeout` as a user's app would (socket closed)."""
+    address = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=timeout)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            response.read()
-    except (TimeoutError, urllib.error.URLError, OSError):
-        pass  # the client gave up, as a user's app would
+        connection.request("POST", "/webhooks/rest/webhook",
+                           body=json.dumps({"sender": sender, "message": text}),
+                           headers={"Content-Type": "application/json"})
+        connection.getresponse().read()
+    except OSError:
+        pass  # timed out: the client gave up
+    finally:
+        connection.close()
 
 
 def corrupted_knowledge_base(directory: Path) -> str:

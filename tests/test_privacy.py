@@ -81,6 +81,8 @@ async def test_erase_waits_for_the_turn_in_flight(stores) -> None:
 
 async def test_retention_deletes_only_conversations_silent_too_long(stores) -> None:
     """Conversations whose latest event is older than the retention go, in both stores."""
+    from rasa.core.lock_store import InMemoryLockStore
+
     from rasa_addons.privacy_retention import expire_conversations
 
     store, sql, fallback = stores
@@ -88,7 +90,7 @@ async def test_retention_deletes_only_conversations_silent_too_long(stores) -> N
     await sql.save(_tracker("d" * 64, "old", now - 31 * 86400))
     await sql.save(_tracker("e" * 64, "recent", now - 29 * 86400))
     await fallback.save(_tracker("f" * 64, "old too", now - 40 * 86400))
-    assert expire_conversations(store, 30 * 86400, now=now) == 2
+    assert await expire_conversations(InMemoryLockStore(), store, 30 * 86400, now=now) == 2
     assert await sql.retrieve("d" * 64) is None and await fallback.retrieve("f" * 64) is None
     assert await sql.retrieve("e" * 64) is not None
 
