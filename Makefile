@@ -73,7 +73,7 @@ run: setup ## action server + Rasa HTTP server (REST and bot channels) on 127.0.
 	@mkdir -p $(STATE); $(WITH_SECRETS); set -m; $(RASA) run actions --port $(ACTION_SERVER_PORT) & \
 	actions_pid=$$!; trap 'kill $$actions_pid 2>/dev/null; wait $$actions_pid 2>/dev/null' EXIT INT TERM; \
 	$(PY) -m scripts.rasa_cli run --model $(MODEL) --interface 127.0.0.1 --port $(RASA_PORT) \
-		--credentials $${RASA_CREDENTIALS:-credentials.yml} $${RASA_API_TOKEN:+--enable-api} \
+		--credentials $${RASA_CREDENTIALS:-credentials.yml} $${RASA_JWT_SECRET:+--enable-api} \
 		$${RASA_ENDPOINTS:+--endpoints "$$RASA_ENDPOINTS"}
 
 validate: $(STAMP) ## check the training data (rasa data validate + knowledge data)

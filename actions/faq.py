@@ -11,8 +11,11 @@ from actions._base import KnowledgeAction, conversation_language, latest_intent
 from actions.formatting import format_date, format_source
 from actions.knowledge_access import ask
 from actions.texts import referral_button, say
-from assistant.contract import LAST_ANSWER_SLOT, topic_of
+from assistant.contract import CHECK_ELIGIBILITY_INTENT, LAST_ANSWER_SLOT, topic_of
 from knowledge import repository
+
+# FAQ topics whose answer offers a next step as a button: topic -> (intent, button text key).
+NEXT_STEP_BUTTONS = {"legal_aid_eligibility": (CHECK_ELIGIBILITY_INTENT, "check_offer_button")}
 
 
 class ActionAnswerFaq(KnowledgeAction):
@@ -45,5 +48,9 @@ class ActionAnswerFaq(KnowledgeAction):
         ]
         if answer.legal_process:
             parts.append(say(language, "not_legal_advice"))
-        dispatcher.utter_message(text="\n\n".join(parts))
+        buttons = []
+        if topic in NEXT_STEP_BUTTONS:
+            intent_to_start, title_key = NEXT_STEP_BUTTONS[topic]
+            buttons.append({"title": say(language, title_key), "payload": f"/{intent_to_start}"})
+        dispatcher.utter_message(text="\n\n".join(parts), buttons=buttons or None)
         return [SlotSet(LAST_ANSWER_SLOT, intent)]

@@ -98,3 +98,26 @@ def format_earlier(statistic: Any) -> str:
     if language == "zh":
         return f"{_amount(statistic)}（{statistic.period_label}；{source}）"
     return f"{_amount(statistic)} ({statistic.period_label}; {source})"
+
+
+_DIGITS_ZH = "零一二三四五六七八九"
+
+
+def chinese_number(number: int) -> str:
+    """Write 1-99 as Chinese statutes do: 25 -> 二十五, 10 -> 十, 42 -> 四十二."""
+    tens, ones = divmod(number, 10)
+    if not tens:
+        return _DIGITS_ZH[ones]
+    return ("" if tens == 1 else _DIGITS_ZH[tens]) + "十" + (_DIGITS_ZH[ones] if ones else "")
+
+
+def format_articles(law: str, articles: tuple[int, ...], language: str = "en") -> str:
+    """Cite articles: "Legal Aid Law…, Arts. 24 and 42" or "《中华人民共和国法律援助法》第二十四条、第四十二条"."""
+    if language == "zh":
+        cited = say(language, "list_joiner").join(f"第{chinese_number(a)}条" for a in articles)
+    else:
+        numbers = [str(a) for a in articles]
+        cited = (", ".join(numbers[:-1]) + say(language, "articles_last_joiner") + numbers[-1]
+                 if len(numbers) > 1 else numbers[0])
+    key = "articles_one" if len(articles) == 1 else "articles_many"
+    return say(language, key, law=law, articles=cited)

@@ -60,6 +60,49 @@ TEXTS: dict[str, dict[str, str]] = {
         "intent_title:bot_challenge": "Are you a bot?",
         f"intent_title:{UNKNOWN_STATISTIC_INTENT}": "Which figures do you have?",
         "date_unknown": "date unknown",
+        # The legal-aid pre-check (actions/eligibility.py).
+        "check_intro": (
+            "Let's check whether you may get legal aid: at most three questions. "
+            "Say \"stop\" at any time to leave."
+        ),
+        "check_resume": "Back to your legal-aid check:",
+        "check_noted": "Noted: {answers}.",
+        "check_not_understood": (
+            "Sorry, I didn't understand that answer. Please choose one of the options (or type "
+            "its number), or say \"stop\" to leave the check."
+        ),
+        "check_stop_button": "Stop the check",
+        "check_stopped": (
+            "OK, I've stopped the legal-aid check. Ask me anything else, or say \"check my "
+            "eligibility\" to start again. To talk to a person, call 12348."
+        ),
+        "check_not_running": (
+            "There's no check running. Ask me anything, or say \"check my eligibility\" to see "
+            "whether you may get legal aid."
+        ),
+        "check_result": "Result: {outcome}",
+        "check_based_on": "Based on your answers: {answers}.",
+        "check_rule": "{reason} ({articles})",
+        "check_where": "Where to apply: {where}",
+        "check_bring": "What to bring: {bring}",
+        "check_centre_decides": (
+            "Only the legal aid centre decides whether you get legal aid. This is general legal "
+            "information, not legal advice."
+        ),
+        "check_again_button": "Check again",
+        "check_documents_button": "What documents do I need?",
+        "check_offer_button": "Check my situation",
+        "outcome:lawyer_appointed": "a lawyer must be appointed for you, free of charge.",
+        "outcome:no_means_test": "you can get legal aid without a financial-hardship test.",
+        "outcome:likely_eligible": "you are likely eligible, and your finances need not be checked.",
+        "outcome:depends_on_standard": "it depends on your province's financial-hardship standard.",
+        "outcome:not_covered": (
+            "probably not covered by national legal aid rules, but your province may cover it."
+        ),
+        "articles_one": "{law}, Art. {articles}",
+        "articles_many": "{law}, Arts. {articles}",
+        "articles_last_joiner": " and ",
+        "answers_joiner": "; ",
     },
     "zh": {
         "not_legal_advice": (
@@ -98,6 +141,38 @@ TEXTS: dict[str, dict[str, str]] = {
         "intent_title:bot_challenge": "你是机器人吗？",
         f"intent_title:{UNKNOWN_STATISTIC_INTENT}": "有哪些数据？",
         "date_unknown": "日期不详",
+        "check_intro": "下面帮您初步判断能否申请法律援助，最多3个问题。随时输入“不查了”可以退出。",
+        "check_resume": "继续刚才的法律援助自查：",
+        "check_noted": "已记录：{answers}。",
+        "check_not_understood": (
+            "抱歉，没有理解您的回答。请选择下面的一项（也可以输入序号），或输入“不查了”退出自查。"
+        ),
+        "check_stop_button": "不查了",
+        "check_stopped": (
+            "好的，已退出法律援助自查。您可以继续提问，或输入“查一下我能不能申请法律援助”重新开始。"
+            "如需人工服务，请拨打12348。"
+        ),
+        "check_not_running": (
+            "当前没有进行中的自查。您可以直接提问，或输入“查一下我能不能申请法律援助”开始自查。"
+        ),
+        "check_result": "自查结果：{outcome}",
+        "check_based_on": "依据您的回答：{answers}。",
+        "check_rule": "{reason}（{articles}）",
+        "check_where": "向哪里申请：{where}",
+        "check_bring": "需要准备：{bring}",
+        "check_centre_decides": "是否给予法律援助，由法律援助机构审查决定。以上为一般性法律信息，不构成法律意见。",
+        "check_again_button": "重新自查",
+        "check_documents_button": "申请要带哪些材料？",
+        "check_offer_button": "自查能否申请",
+        "outcome:lawyer_appointed": "依法应当为您指派律师，免费提供辩护。",
+        "outcome:no_means_test": "您申请法律援助不受经济困难条件的限制。",
+        "outcome:likely_eligible": "您很可能符合条件，且免予核查经济困难状况。",
+        "outcome:depends_on_standard": "能否获得法律援助，取决于当地的经济困难标准。",
+        "outcome:not_covered": "按国家法律规定可能不在法律援助范围内，但当地可能有扩大范围的规定。",
+        "articles_one": "《{law}》{articles}",
+        "articles_many": "《{law}》{articles}",
+        "articles_last_joiner": "、",
+        "answers_joiner": "；",
     },
 }
 

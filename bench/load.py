@@ -14,6 +14,8 @@ from collections.abc import Sequence
 
 import aiohttp
 
+from scripts.rasa_api import api_headers
+
 REQUEST_TIMEOUT_SECONDS = 60.0
 
 
@@ -68,7 +70,7 @@ class TurnResult:
 
 
 class RasaHttp:
-    """The REST channel and the token-protected HTTP API of one Rasa server."""
+    """The REST channel and the JWT-protected HTTP API of one Rasa server."""
 
     def __init__(self, session: aiohttp.ClientSession, base_url: str, token: str) -> None:
         self.session = session
@@ -98,7 +100,7 @@ class RasaHttp:
         started = time.perf_counter()
         try:
             async with self.session.post(
-                f"{self.base_url}/model/parse", params={"token": self.token}, json={"text": text}
+                f"{self.base_url}/model/parse", headers=api_headers(self.token), json={"text": text}
             ) as response:
                 body = await response.read()
                 seconds = time.perf_counter() - started
@@ -112,7 +114,7 @@ class RasaHttp:
     async def tracker(self, sender: str) -> tuple[dict[str, Any], int]:
         """Return the tracker of `sender` and the size of its JSON in bytes."""
         async with self.session.get(
-            f"{self.base_url}/conversations/{sender}/tracker", params={"token": self.token}
+            f"{self.base_url}/conversations/{sender}/tracker", headers=api_headers(self.token)
         ) as response:
             body = await response.read()
             response.raise_for_status()

@@ -37,6 +37,8 @@ class StackResult:
     action_server_up_seconds: float | None = None
     rasa_up_seconds: float | None = None
     quality: dict[str, Any] | None = None
+    # The Chinese held-out set (zh_questions.yml), parsed the same way.
+    quality_zh: dict[str, Any] | None = None
     latency: load.LatencyResult | None = None
     conversation: load.ConversationResult | None = None
     throughput: list[load.ThroughputResult] = field(default_factory=list)

@@ -16,6 +16,7 @@ THROUGHPUT_TARGET = 2.5  # ours / stock at 8 concurrent conversations
 THROUGHPUT_TARGET_LEVEL = 8
 CONVERSATION_TARGET = 1.2  # p50 of the last window / p50 of the first
 INBOX_TARGET = 1.3  # Telegram path p50 with the durable inbox / without it
+BILINGUAL_TARGET = 1.5  # bilingual model / English-only model: full training time, full-turn p50
 COLD_START_TARGET_SECONDS = 25.0
 
 
@@ -116,6 +117,7 @@ def build_rows(results: dict[str, Any]) -> list[Row]:
                             None if base is None else value >= base))
     else:
         rows.append(not_measured("quality", "intent accuracy / macro-F1", "skipped"))
+    rows += _language_rows(ours, stock, results.get("english_only"))
 
     # Latency.
     if ours and ours.latency and ours.latency.full:
@@ -140,6 +142,15 @@ def build_rows(results: dict[str, Any]) -> list[Row]:
     else:
         rows.append(not_measured("latency", "full turn vs parse",
                                  "skipped" if "latency" in skip else "time budget used up"))
+
+    english_only = results.get("english_only")
+    if ours and ours.latency and ours.latency.full and english_only and english_only.latency:
+        a, b = Summary.of(ours.latency.full).p50, Summary.of(english_only.latency.full).p50
+        value = ratio(a, b)
+        rows.append(Row("latency", "full REST turn p50, bilingual model vs English-only model "
+                                   "(same config and stack, same run)", ms(a), f"{ms(b)} (English-only)",
+                        fmt_ratio(value), f"≤ {BILINGUAL_TARGET}×",
+                        None if value is None else value <= BILINGUAL_TARGET))
 
     # Throughput.
     if ours and ours.throughput:
@@ -249,6 +260,12 @@ def build_rows(results: dict[str, Any]) -> list[Row]:
         rows.append(Row("training", "retraining after one new FAQ intent (warm cache)",
                         secs(times.retrain_seconds), stock_training,
                         fmt_ratio(ratio(times.retrain_seconds, base))))
+        if times.english_only_seconds is not None:
+            value = ratio(times.full_seconds, times.english_only_seconds)
+            rows.append(Row("training", "full training, bilingual vs English-only data (our config, "
+                                        "fresh copies, same run)", secs(times.full_seconds),
+                            f"{secs(times.english_only_seconds)} (English-only)", fmt_ratio(value),
+                            f"≤ {BILINGUAL_TARGET}×", None if value is None else value <= BILINGUAL_TARGET))
     else:
         rows.append(not_measured("training", "our training time", "skipped"))
 
@@ -269,6 +286,28 @@ def build_rows(results: dict[str, Any]) -> list[Row]:
         rows.append(Row("memory", "total: sum of the peaks above", size(total),
                         f"{size(stotal)} (stock, no front end)" if stotal else "n/a",
                         fmt_ratio(ratio(total, stotal)), "≤ 1.5 GiB", total <= MEMORY_TARGET_BYTES))
+    return rows
+
+
+def _language_rows(ours, stock, english_only) -> list[Row]:
+    """Top-1 intent accuracy per language: English and Chinese held-out sets, and what the
+    English-only model scores on the English set."""
+    rows = []
+    for attribute, name in (("quality", "English"), ("quality_zh", "Chinese")):
+        value = getattr(ours, attribute, None) if ours else None
+        if not value:
+            continue
+        base = getattr(stock, attribute, None) if stock else None
+        rows.append(Row("quality per language", f"{name} held-out, top-1 intent (n={value['n']})",
+                        f"{value['accuracy']:.1%}",
+                        f"{base['accuracy']:.1%} (stock)" if base else "n/a",
+                        fmt_ratio(ratio(value["accuracy"], base["accuracy"] if base else None))))
+    reference = english_only.quality if english_only else None
+    if ours and ours.quality and reference:
+        rows.append(Row("quality per language", f"English held-out, bilingual vs English-only model "
+                                                f"(n={reference['n']})", f"{ours.quality['accuracy']:.1%}",
+                        f"{reference['accuracy']:.1%} (English-only)",
+                        fmt_ratio(ratio(ours.quality["accuracy"], reference["accuracy"]))))
     return rows
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -24,6 +25,9 @@ class TrainingTimes:
 
     full_seconds: float
     retrain_seconds: float
+    # The same config trained on the English examples only (issue #10's comparison).
+    english_only_seconds: float | None = None
+    english_only_model: Path | None = None
 
 
 @contextlib.contextmanager
@@ -48,7 +52,8 @@ def captured_output(log_path: Path) -> Iterator[None]:
 
 
 def measure_training(scratch: Path, log_path: Path) -> TrainingTimes:
-    """Train our config from scratch in a copy, add one intent, and train again there."""
+    """Train our config from scratch in a copy, add one intent, and train again there; then
+    train it from scratch on the English examples alone (a copy without data/nlu/zh)."""
     project = copy_project(scratch / "project", COPIED)
     try:
         with captured_output(log_path):
@@ -59,4 +64,12 @@ def measure_training(scratch: Path, log_path: Path) -> TrainingTimes:
     except subprocess.CalledProcessError as error:
         raise RuntimeError(f"training failed (exit {error.returncode}); see {log_path}:\n"
                            f"{log_path.read_text(errors='replace')[-3000:]}") from error
-    return TrainingTimes(full, retrain)
+    english_project = copy_project(scratch / "english-only", COPIED)
+    shutil.rmtree(english_project / "data" / "nlu" / "zh")
+    english_model = english_project / "models" / "english-only.tar.gz"
+    try:
+        with captured_output(log_path):
+            english = train_model(english_project, english_model)
+    except subprocess.CalledProcessError as error:
+        raise RuntimeError(f"English-only training failed (exit {error.returncode}); see {log_path}") from error
+    return TrainingTimes(full, retrain, english, english_model)

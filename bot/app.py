@@ -33,6 +33,8 @@ logger = logging.getLogger(__name__)
 
 COMMANDS = [
     BotCommand("start", "About this bot and privacy"),
+    BotCommand("check", "Can I get legal aid? A few questions"),
+    BotCommand("cancel", "Stop the legal-aid check"),
     BotCommand("help", "Example questions"),
     BotCommand("hotline", "Talk to a person: 12348 and legal aid"),
     BotCommand("language", "中文 / English"),
@@ -41,6 +43,8 @@ COMMANDS = [
 # The same menu for Telegram users whose app is set to Chinese.
 COMMANDS_ZH = [
     BotCommand("start", "关于本助手和隐私说明"),
+    BotCommand("check", "法律援助自查"),
+    BotCommand("cancel", "退出自查"),
     BotCommand("help", "问题示例"),
     BotCommand("hotline", "人工服务：12348和法律援助"),
     BotCommand("language", "中文 / English"),

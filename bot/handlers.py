@@ -43,6 +43,8 @@ from bot.no_inbox import NoInbox
 from bot.rasa_client import RasaClient, RasaError, log_id, sender_id
 from bot.replies import ask_rasa
 from bot.texts import (
+    CANCEL_CHECK_MESSAGE,
+    CHECK_MESSAGE,
     HANDOFF_MESSAGE,
     HELP_QUESTIONS,
     SWITCH_LANGUAGE_MESSAGE,
@@ -207,6 +209,16 @@ async def hotline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _reply(update, context, _from_rasa(update, context, HANDOFF_MESSAGE, fallback_key="hotline_card"))
 
 
+async def check_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Start the legal-aid pre-check (Rasa's eligibility form)."""
+    await _reply(update, context, _from_rasa(update, context, CHECK_MESSAGE))
+
+
+async def cancel_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stop the legal-aid pre-check."""
+    await _reply(update, context, _from_rasa(update, context, CANCEL_CHECK_MESSAGE))
+
+
 async def language_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Switch the chat between Chinese and English (here and on the Rasa side)."""
     language = other_language(chat_language(context))
@@ -351,6 +363,8 @@ def register(application: Application) -> None:
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", help_command))
     application.add_handler(CommandHandler("hotline", hotline))
+    application.add_handler(CommandHandler("check", check_command))
+    application.add_handler(CommandHandler("cancel", cancel_command))
     application.add_handler(CommandHandler("language", language_command))
     application.add_handler(CommandHandler("forget", forget))
     application.add_handler(CallbackQueryHandler(button_tap))

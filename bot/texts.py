@@ -11,10 +11,14 @@ from assistant.contract import DEFAULT_LANGUAGE, language_or_default
 
 WEBSITE = "https://www.12348.gov.cn"
 COMMANDS_EN = (
+    "/check – can I get legal aid? (a few questions)\n"
     "/help – example questions\n/hotline – talk to a person\n"
     "/language – 中文 / English\n/forget – delete our conversation"
 )
-COMMANDS_ZH = "/help – 问题示例\n/hotline – 人工服务\n/language – 中文 / English\n/forget – 删除对话记录"
+COMMANDS_ZH = (
+    "/check – 法律援助自查（几个问题）\n/help – 问题示例\n/hotline – 人工服务\n"
+    "/language – 中文 / English\n/forget – 删除对话记录"
+)
 
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
@@ -35,6 +39,7 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
         "help": (
             "Type a question in your own words, or tap an example below.\n\n"
+            "/check – check whether you may get legal aid (/cancel stops it)\n"
             "/hotline – 12348 and legal-aid centres (talk to a person)\n"
             "/language – 中文 / English\n"
             "/forget – delete our conversation\n/start – about this bot and privacy"
@@ -99,6 +104,7 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
         "help": (
             "请直接输入您的问题，或点击下面的示例。\n\n"
+            "/check – 法律援助自查（/cancel 退出）\n"
             "/hotline – 12348和法律援助中心（人工服务）\n"
             "/language – 中文 / English\n"
             "/forget – 删除对话记录\n/start – 关于本助手和隐私说明"
@@ -156,6 +162,9 @@ HELP_QUESTIONS: dict[str, tuple[str, ...]] = {
 # What the bot sends Rasa for /language and /hotline: intent syntax the bot builds itself.
 SWITCH_LANGUAGE_MESSAGE = '/switch_language{{"language":"{language}"}}'
 HANDOFF_MESSAGE = "/human_handoff"
+# /check and /cancel: the legal-aid pre-check.
+CHECK_MESSAGE = "/check_eligibility"
+CANCEL_CHECK_MESSAGE = "/stop_check"
 
 
 def say(language: object, key: str, **values: object) -> str:

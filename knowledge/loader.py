@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from assistant.contract import LANGUAGES
 from knowledge.db import create_schema, make_session_factory
+from knowledge.eligibility_checks import eligibility_problems
 from knowledge.models import MODELS_IN_LOAD_ORDER, TOPIC_KINDS
 from knowledge.specs import SPECS, FileSpec, check_value, describe
 
@@ -51,6 +52,10 @@ class LoadedData:
     statistics: tuple[dict, ...]
     answers: tuple[dict, ...]
     services: tuple[dict, ...]
+    eligibility_questions: tuple[dict, ...] = ()
+    eligibility_options: tuple[dict, ...] = ()
+    eligibility_guidance: tuple[dict, ...] = ()
+    eligibility_rules: tuple[dict, ...] = ()
 
     def rows_for(self, model) -> tuple[dict, ...]:
         """Return the rows destined for the table of ``model``."""
@@ -225,6 +230,7 @@ def load_data_dir(path: str | Path = DATA_DIR) -> LoadedData:
         item.rows = valid_rows
 
     problems.extend(_answers_missing_a_language(parsed["answers"], topics_by_kind["faq"]))
+    problems.extend(eligibility_problems(parsed, sources, Problem))
     if problems:
         raise DataFileError(problems)
 

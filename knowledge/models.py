@@ -159,5 +159,73 @@ class Service(Base):
     source_key = Column(String(64), ForeignKey("sources.key"), nullable=False)
 
 
+ELIGIBILITY_OUTCOMES = (
+    "lawyer_appointed", "no_means_test", "likely_eligible", "depends_on_standard", "not_covered",
+)
+
+
+class EligibilityQuestion(Base):
+    """One question of the legal-aid pre-check; ``key`` is the form slot it fills."""
+
+    __tablename__ = "eligibility_questions"
+
+    key = Column(String(32), primary_key=True)
+    position = Column(Integer, nullable=False)
+    prompt = Column(Text, nullable=False)
+    prompt_zh = Column(Text, nullable=False)
+
+
+class EligibilityOption(Base):
+    """One answer to a pre-check question, as a button and as words that choose it when typed."""
+
+    __tablename__ = "eligibility_options"
+
+    question_key = Column(String(32), ForeignKey("eligibility_questions.key"), primary_key=True)
+    value = Column(String(32), primary_key=True)
+    position = Column(Integer, nullable=False)
+    title = Column(Text, nullable=False)
+    title_zh = Column(Text, nullable=False)
+    keywords = Column(Text, nullable=False)
+    keywords_zh = Column(Text, nullable=False)
+
+
+class EligibilityGuidance(Base):
+    """Where to apply and what to bring, for the matters it lists (Legal Aid Law Art. 38-41)."""
+
+    __tablename__ = "eligibility_guidance"
+
+    key = Column(String(32), primary_key=True)
+    matters = Column(Text, nullable=False)
+    where_to_apply = Column(Text, nullable=False)
+    where_to_apply_zh = Column(Text, nullable=False)
+    what_to_bring = Column(Text, nullable=False)
+    what_to_bring_zh = Column(Text, nullable=False)
+    source_key = Column(String(64), ForeignKey("sources.key"), nullable=False)
+    last_reviewed = Column(Date, nullable=False)
+
+
+class EligibilityRule(Base):
+    """One row of the pre-check's decision table; the first rule whose conditions hold decides.
+
+    ``conditions`` is JSON: question key -> the option values the rule applies to.
+    """
+
+    __tablename__ = "eligibility_rules"
+    __table_args__ = (_one_of("outcome", ELIGIBILITY_OUTCOMES, "ck_eligibility_rules_outcome"),)
+
+    key = Column(String(48), primary_key=True)
+    position = Column(Integer, nullable=False)
+    conditions = Column(Text, nullable=False)
+    outcome = Column(String(32), nullable=False)
+    articles = Column(Text, nullable=False)
+    reason = Column(Text, nullable=False)
+    reason_zh = Column(Text, nullable=False)
+    source_key = Column(String(64), ForeignKey("sources.key"), nullable=False)
+    last_reviewed = Column(Date, nullable=False)
+
+
 # Parents before children: the loader inserts in this order and deletes in reverse.
-MODELS_IN_LOAD_ORDER = (Source, Topic, Indicator, Statistic, Answer, Service)
+MODELS_IN_LOAD_ORDER = (
+    Source, Topic, Indicator, Statistic, Answer, Service,
+    EligibilityQuestion, EligibilityOption, EligibilityGuidance, EligibilityRule,
+)

@@ -8,6 +8,7 @@ with one and not the other, naming both fields.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 from dataclasses import dataclass, field
@@ -15,11 +16,16 @@ from typing import Any
 
 from assistant.contract import LANGUAGES
 from knowledge.models import (
+    ELIGIBILITY_OUTCOMES,
     QUALIFIERS,
     RELIABILITIES,
     SERVICE_KINDS,
     TOPIC_KINDS,
     Answer,
+    EligibilityGuidance,
+    EligibilityOption,
+    EligibilityQuestion,
+    EligibilityRule,
     Indicator,
     Service,
     Source,
@@ -31,6 +37,10 @@ _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_@.\-]*$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+# A space after Chinese punctuation before more Chinese: YAML's folded scalars (>) join
+# lines with a space, which Chinese text does not have. (A space between two issuers'
+# names, "最高人民法院 司法部", is the official style and allowed.)
+_CJK_GAP = re.compile(r"[，。；：、！？）》」』] +[\u3400-\u9fff（《「『]")
 CHINESE_SUFFIX = "_zh"
 
 
@@ -157,6 +167,54 @@ SPECS = (
         ),
         identity=("key",),
     ),
+    # The legal-aid pre-check (knowledge/eligibility.py): questions, their options, the
+    # decision table and where to apply. Cross-checked by knowledge/eligibility_checks.py.
+    FileSpec(
+        "eligibility_questions.yml",
+        EligibilityQuestion,
+        (Field("key", "identifier"), Field("position", "int"), *bilingual("prompt")),
+        identity=("key",),
+    ),
+    FileSpec(
+        "eligibility_options.yml",
+        EligibilityOption,
+        (
+            Field("question", "identifier", column="question_key"),
+            Field("value", "identifier"),
+            Field("position", "int"),
+            *bilingual("title"),
+            *bilingual("keywords", "keywords"),
+        ),
+        identity=("question", "value"),
+    ),
+    FileSpec(
+        "eligibility_guidance.yml",
+        EligibilityGuidance,
+        (
+            Field("key", "identifier"),
+            Field("matters", "identifiers"),
+            *bilingual("where_to_apply"),
+            *bilingual("what_to_bring"),
+            Field("source", "key", column="source_key"),
+            Field("last_reviewed", "date"),
+        ),
+        identity=("key",),
+    ),
+    FileSpec(
+        "eligibility_rules.yml",
+        EligibilityRule,
+        (
+            Field("key", "identifier"),
+            Field("position", "int"),
+            Field("conditions", "conditions"),
+            Field("outcome", "choice", choices=ELIGIBILITY_OUTCOMES),
+            Field("articles", "articles"),
+            *bilingual("reason"),
+            Field("source", "key", column="source_key"),
+            Field("last_reviewed", "date"),
+        ),
+        identity=("key",),
+    ),
 )
 
 DATA_FILES = tuple(spec.filename for spec in SPECS)
@@ -176,6 +234,9 @@ def check_value(spec: Field, value: Any) -> tuple[Any, str | None]:
         value, reason = check_value(Field(name, kind[: -len(CHINESE_SUFFIX)]), value)
         if reason is None and not all(_HAN.search(part) for part in str(value).split(",")):
             return None, f"field {name!r} must be Chinese text (Han characters), got {value!r}"
+        if reason is None and (gap := _CJK_GAP.search(str(value))):
+            return None, (f"field {name!r} has a space between Chinese characters ({gap.group()!r}): "
+                          "a folded YAML line? Write Chinese text on one line")
         return value, reason
     if kind in ("text", "key", "identifier", "language", "url", "choice"):
         if not isinstance(value, str) or not value.strip():
@@ -228,6 +289,26 @@ def check_value(spec: Field, value: Any) -> tuple[Any, str | None]:
                 return None, f"field {name!r}: keyword {word!r} must be lower-case without commas"
             words.append(word)
         return ",".join(words), None
+    if kind == "identifiers":
+        if not isinstance(value, list) or not value or not all(
+            isinstance(item, str) and _IDENTIFIER.match(item) for item in value
+        ):
+            return None, f"field {name!r} must be a non-empty list of snake_case identifiers, got {describe(value)}"
+        return ",".join(value), None
+    if kind == "articles":
+        if not isinstance(value, list) or not value or not all(
+            isinstance(item, int) and not isinstance(item, bool) and 0 < item < 100 for item in value
+        ):
+            return None, f"field {name!r} must be a non-empty list of article numbers (1-99), got {describe(value)}"
+        return ",".join(str(item) for item in value), None
+    if kind == "conditions":
+        if not isinstance(value, dict) or not value:
+            return None, f"field {name!r} must map question keys to lists of option values, got {describe(value)}"
+        for question, options in value.items():
+            values, reason = check_value(Field(f"{name}.{question}", "identifiers"), options)
+            if not (isinstance(question, str) and _IDENTIFIER.match(question)) or reason:
+                return None, reason or f"field {name!r}: {question!r} is not a question key"
+        return json.dumps({question: list(options) for question, options in value.items()}), None
     raise AssertionError(f"unknown field kind {kind!r}")
 
 

@@ -21,11 +21,14 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant.contract import (
+    ELIGIBILITY_FORM,
     FAQ_INTENT_PREFIX,
+    STOP_CHECK_INTENT,
     LAST_ANSWER_SLOT,
     PERIOD_FOLLOWUP_INTENT,
     STAT_INTENT_PREFIX,
     UNKNOWN_STATISTIC_INTENT,
+    is_leaving_word,
 )
 
 
@@ -53,7 +56,14 @@ class KnowledgeRouterPolicy(Policy):
                 "action_answer_statistic",
                 "action_clarify",
                 "action_referral_card",
+                "action_eligibility_outcome",
+                "action_stop_eligibility_check",
+                ELIGIBILITY_FORM,
             ],
+            # Forms: RulePolicy runs them; this policy only makes sure they reply, ends them
+            # on a leaving word, and returns to them after an unrelated question.
+            "loops": [ELIGIBILITY_FORM],
+            "stop_loop_action": "action_stop_eligibility_check",
             "empty_message_response": "utter_empty_message",
             "action_failed_response": "utter_service_unavailable",
         }
@@ -82,17 +92,23 @@ class KnowledgeRouterPolicy(Policy):
 
     def _next_action(self, tracker: DialogueStateTracker) -> Text | None:
         latest_action = tracker.latest_action_name
+        loop = tracker.active_loop_name
         if latest_action == ACTION_LISTEN_NAME:
             return self._route_user_message(tracker)
         if latest_action in self.config["answering_actions"]:
-            if self._latest_action_answered(tracker):
-                return ACTION_LISTEN_NAME
-            return self.config["action_failed_response"]
+            if not self._latest_action_answered(tracker):
+                return self.config["action_failed_response"]
+            if latest_action in self.config["loops"]:
+                return None  # RulePolicy: listen while the form runs, its outcome when done
+            # After the answer to an unrelated question, the form asks its question again.
+            return loop or ACTION_LISTEN_NAME
         if latest_action in (
             self.config["action_failed_response"],
             self.config["empty_message_response"],
         ):
             return ACTION_LISTEN_NAME
+        if loop and latest_action != loop and (latest_action or "").startswith("utter_"):
+            return loop  # a rule answered an interruption (greeting, help...): back to the form
         return None
 
     def _route_user_message(self, tracker: DialogueStateTracker) -> Text | None:
@@ -105,6 +121,13 @@ class KnowledgeRouterPolicy(Policy):
             if not cleaned_text.strip():
                 return self.config["empty_message_response"]
         intent = message.intent.get("name") or ""
+        loop = tracker.active_loop_name
+        if intent == STOP_CHECK_INTENT or (loop and is_leaving_word(message.text or "")):
+            return self.config["stop_loop_action"]
+        if loop and not tracker.is_active_loop_rejected:
+            # RulePolicy runs the form first (its loop prediction wins anyway); the form
+            # rejects a leaving word or an unrelated question, and then this routes it.
+            return None
         for prefix_or_name, action in self.config["routes"].items():
             if intent == prefix_or_name or (
                 prefix_or_name.endswith("_") and intent.startswith(prefix_or_name)

@@ -65,6 +65,9 @@ def add_glosses(text: Text, glossary: tuple[tuple[str, str], ...]) -> Text:
     return "".join(pieces)
 
 
+_REPEATED_LETTER = re.compile(r"([^\W\d_])\1{3,}")
+
+
 def normalise_text(
     text: Text,
     max_characters: int = DEFAULT_MAX_CHARACTERS,
@@ -89,7 +92,9 @@ def normalise_text(
         else:
             marks_in_a_row = 0
         kept.append(character)
-    cleaned = "".join(kept)
+    # "aaaa…" or "哈哈哈哈哈" tells nothing more than three of it; a long run of one letter
+    # would otherwise look like a word to the character n-grams. Digits are kept (10000).
+    cleaned = _REPEATED_LETTER.sub(r"\1\1\1", "".join(kept))
     if len(cleaned) > max_characters:
         cut = cleaned[:max_characters]
         # Cut at a word boundary when there is one near the end.

@@ -73,7 +73,7 @@ def measure(name: str, epochs: int, scratch: Path, kb_url: str) -> dict[str, flo
     seconds = train_model(project, model)
     with serving(model, project, environment={"KB_DATABASE_URL": kb_url}, cwd=project) as servers:
         started = time.monotonic()
-        results = evaluate_sets(RasaClient(servers.rasa.url, servers.api_token), list(HELDOUT_SETS.values()))
+        results = evaluate_sets(RasaClient(servers.rasa.url, servers.api_secret), list(HELDOUT_SETS.values()))
         evaluated = time.monotonic() - started
     row = {"training_seconds": seconds, "evaluation_seconds": evaluated}
     row.update({set_name: accuracy(outcomes) for set_name, outcomes in results.items()})

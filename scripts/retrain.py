@@ -4,7 +4,7 @@
 2. train a candidate model (the serving model is untouched);
 3. evaluate the candidate on the held-out questions (scripts/evaluate.py);
 4. make it models/current.tar.gz, and if a Rasa server is running (RASA_URL and
-   RASA_API_TOKEN set), swap it in through Rasa's `PUT /model` API.
+   RASA_JWT_SECRET set), swap it in through Rasa's `PUT /model` API.
 On any failure the previous model keeps serving and the exit status is 1.
 """
 from __future__ import annotations
@@ -17,12 +17,12 @@ import sys
 import tempfile
 import time
 import urllib.error
-import urllib.parse
 import urllib.request
 from pathlib import Path
 
 from scripts.check_training_data import check
 from scripts.evaluate import HELDOUT_SETS, RasaClient, accuracy, below_bar, evaluate_sets, report
+from scripts.rasa_api import JWT_SECRET_ENV, api_headers
 from scripts.model_store import (
     PROJECT_ROOT,
     inputs_hash,
@@ -68,7 +68,7 @@ def evaluate_candidate(root: Path, model: Path, kb_database_url: str | None,
     environment = {"KB_DATABASE_URL": kb_database_url} if kb_database_url else {}
     with tempfile.TemporaryDirectory(prefix="retrain-") as scratch:
         with serving(model, Path(scratch), environment=environment, cwd=root) as servers:
-            results = evaluate_sets(RasaClient(servers.rasa.url, servers.api_token),
+            results = evaluate_sets(RasaClient(servers.rasa.url, servers.api_secret),
                                     list(HELDOUT_SETS.values()))
     summary = "\n".join(
         f"{name}: {accuracy(outcomes):.1%} of {len(outcomes)}" for name, outcomes in results.items()
@@ -86,13 +86,12 @@ def evaluate_candidate(root: Path, model: Path, kb_database_url: str | None,
 
 def hot_swap(model: Path) -> str:
     """Ask a running Rasa server to load `model`; return what happened."""
-    url, token = os.environ.get("RASA_URL"), os.environ.get("RASA_API_TOKEN")
-    if not (url and token):
-        return "No RASA_URL/RASA_API_TOKEN set: restart `make run` to serve the new model."
+    url, secret = os.environ.get("RASA_URL"), os.environ.get(JWT_SECRET_ENV)
+    if not (url and secret):
+        return f"No RASA_URL/{JWT_SECRET_ENV} set: restart `make run` to serve the new model."
     request = urllib.request.Request(
-        f"{url.rstrip('/')}/model?{urllib.parse.urlencode({'token': token})}",
-        data=json.dumps({"model_file": str(model)}).encode(),
-        headers={"Content-Type": "application/json"}, method="PUT",
+        f"{url.rstrip('/')}/model", data=json.dumps({"model_file": str(model)}).encode(),
+        headers={"Content-Type": "application/json", **api_headers(secret)}, method="PUT",
     )
     try:
         with urllib.request.urlopen(request, timeout=300) as response:

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 import yaml
 
 from scripts.model_store import PROJECT_ROOT, rasa_environment, rasa_executable
+from scripts.rasa_api import JWT_SECRET_ENV
 
 
 def free_port() -> int:
@@ -126,7 +127,7 @@ def write_endpoints(path: Path, action_server_url: str,
 
 
 def start_rasa_server(model: Path, endpoints: Path, log_path: Path,
-                      port: int | None = None, api_token: str | None = None,
+                      port: int | None = None, api_secret: str | None = None,
                       environment: dict[str, str] | None = None,
                       credentials: Path | None = None,
                       timeout: float = 240, cwd: Path = PROJECT_ROOT) -> Service:
@@ -137,7 +138,7 @@ def start_rasa_server(model: Path, endpoints: Path, log_path: Path,
     carries them.
     """
     port = port or free_port()
-    # scripts.rasa_cli: the API token goes in through the environment, never the arguments.
+    # scripts.rasa_cli: the API's JWT secret goes in through the environment, never the arguments.
     command = [
         sys.executable, "-m", "scripts.rasa_cli", "run", "--model", str(model),
         "--endpoints", str(endpoints),
@@ -146,9 +147,9 @@ def start_rasa_server(model: Path, endpoints: Path, log_path: Path,
     ]
     env = {**rasa_environment(), "RASA_CHANNEL_SECRET": secrets.token_urlsafe(32),
            "RASA_PRIVACY_TOKEN": secrets.token_urlsafe(32), **(environment or {})}
-    if api_token:
+    if api_secret:
         command.append("--enable-api")
-        env["RASA_API_TOKEN"] = api_token
+        env[JWT_SECRET_ENV] = api_secret
     url = f"http://127.0.0.1:{port}"
     service = _start("rasa server", command, env, log_path, url, f"{url}/", timeout, cwd)
     service.channel_secret = env["RASA_CHANNEL_SECRET"]
@@ -163,8 +164,8 @@ class Serving:
 
     actions: Service
     rasa: Service
-    # The Rasa HTTP API token of this run only (random, never a fixed word).
-    api_token: str
+    # The secret signing this run's Rasa HTTP API JWTs (random, never a fixed word).
+    api_secret: str
 
 
 @contextmanager
@@ -173,18 +174,18 @@ def serving(model: Path, directory: Path, environment: dict[str, str] | None = N
     """Start the action server and Rasa on free loopback ports; stop both on exit.
 
     Logs go to `directory` (actions.log, rasa.log). With `api`, Rasa's HTTP API is on
-    with a random token made for this run.
+    with a random JWT secret made for this run.
     """
-    api_token = secrets.token_urlsafe(24) if api else ""
+    api_secret = secrets.token_urlsafe(24) if api else ""
     actions = start_action_server(directory / "actions.log", environment=environment, cwd=cwd)
     try:
         endpoints = write_endpoints(directory / "endpoints.yml", actions.url)
         rasa = start_rasa_server(
-            model, endpoints, directory / "rasa.log", api_token=api_token or None,
+            model, endpoints, directory / "rasa.log", api_secret=api_secret or None,
             environment=environment, credentials=cwd / "credentials.yml", cwd=cwd,
         )
         try:
-            yield Serving(actions, rasa, api_token)
+            yield Serving(actions, rasa, api_secret)
         finally:
             rasa.stop()
     finally:

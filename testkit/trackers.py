@@ -39,8 +39,8 @@ def year_entity(year: int) -> dict[str, Any]:
     return {"entity": "year", "value": str(year), "start": 0, "end": 4}
 
 
-async def run(action, dispatcher, tracker) -> list[dict[str, Any]]:
-    return await action.run(dispatcher, tracker, {})
+async def run(action, dispatcher, tracker, domain: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    return await action.run(dispatcher, tracker, domain or {})
 
 
 def texts(dispatcher: CollectingDispatcher) -> str:

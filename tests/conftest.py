@@ -5,6 +5,7 @@ caches it by hash under models/), so a second test run reuses it.
 """
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 from collections.abc import Callable, Iterator
 
@@ -14,8 +15,8 @@ from scripts.model_store import PROJECT_ROOT, ensure_model
 from scripts.services import Service, start_action_server, start_rasa_server, write_endpoints
 from testkit.support import RestReply, post_json, temporary_postgres_database
 
-# The HTTP API is enabled only with a token; tests read trackers through it.
-RASA_API_TOKEN = "test-api-token"
+# The HTTP API is enabled only with a JWT secret; tests read trackers through it.
+RASA_JWT_SECRET = secrets.token_urlsafe(32)
 
 
 @pytest.fixture(scope="session")
@@ -53,7 +54,7 @@ def rasa_server(
     directory = tmp_path_factory.mktemp("rasa")
     endpoints = write_endpoints(directory / "endpoints.yml", action_server.url)
     service = start_rasa_server(
-        trained_model, endpoints, directory / "rasa.log", api_token=RASA_API_TOKEN
+        trained_model, endpoints, directory / "rasa.log", api_secret=RASA_JWT_SECRET
     )
     yield service
     service.stop()
@@ -72,9 +73,9 @@ def rasa_channel_secret(rasa_server: Service) -> str:
 
 
 @pytest.fixture(scope="session")
-def rasa_api_token(rasa_server: Service) -> str:
-    """Return the token of the Rasa server's HTTP API."""
-    return RASA_API_TOKEN
+def rasa_api_secret(rasa_server: Service) -> str:
+    """Return the secret that signs JWTs for the Rasa server's HTTP API."""
+    return RASA_JWT_SECRET
 
 
 @pytest.fixture

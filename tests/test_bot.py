@@ -304,6 +304,30 @@ async def test_rasa_url_buttons_and_button_tap(telegram: FakeTelegram, rasa_prox
     assert say("en", "fallback") not in telegram.texts(CHAT)
 
 
+async def test_check_command_runs_the_pre_check_with_inline_keyboards(
+        telegram: FakeTelegram, rasa_proxy: StandInRasa) -> None:
+    """/check asks the first question as an inline keyboard, a tap answers it, /cancel stops."""
+    settings = make_settings(telegram, rasa_proxy.url, RASA_TIMEOUT_SECONDS="30")
+
+    def keyboards() -> list[list]:
+        return [m["reply_markup"]["inline_keyboard"] for m in telegram.sent_messages(CHAT) if "reply_markup" in m]
+
+    async with running_bot(settings):
+        telegram.send_text(CHAT, "/check")
+        await telegram.wait_until(lambda: len(keyboards()) == 1, timeout=30)
+        assert rasa_proxy.messages(sender_of(CHAT)) == ["/check_eligibility"]
+        rows = keyboards()[0]
+        assert [row[0]["text"] for row in rows][-2:] == [
+            "Something else (divorce, contract, debt, housing…)", "Stop the check"]
+        telegram.tap_button(CHAT, rows[-2][0]["callback_data"])
+        await telegram.wait_until(lambda: len(keyboards()) == 2, timeout=30)
+        assert "Does any of these apply to you?" in telegram.texts(CHAT)[-1]
+        telegram.send_text(CHAT, "/cancel")
+        await telegram.wait_until(lambda: "I've stopped the legal-aid check" in telegram.texts(CHAT)[-1],
+                                  timeout=30)
+    assert rasa_proxy.messages(sender_of(CHAT))[1:] == ['/check_eligibility{"elig_matter":"other"}', "/stop_check"]
+
+
 async def test_rasa_url_in_order_replies(telegram: FakeTelegram, rasa_proxy: StandInRasa) -> None:
     """Five quick messages from one chat are answered in order while another chat is served too."""
     questions = [
@@ -356,7 +380,7 @@ async def test_round_trip_sends_pseudonymous_sender_and_plain_text(
     typing = telegram.calls_of("sendChatAction")
     assert typing and typing[0].params["action"] == "typing"
     assert typing[0].time <= telegram.calls_of("sendMessage")[0].time
-    assert [c["command"] for c in telegram.commands] == ["start", "help", "hotline", "language", "forget"]
+    assert [c["command"] for c in telegram.commands] == ["start", "check", "cancel", "help", "hotline", "language", "forget"]
     assert telegram.commands_by_language["zh"][0]["description"] == "关于本助手和隐私说明"
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from testkit.support import post_json
+from scripts.rasa_api import api_headers
 
 CHANNEL = "/webhooks/bot/webhook"
 
@@ -33,15 +34,16 @@ def post(url: str, body: bytes, authorization: str | None) -> tuple[int, Any]:
         return error.code, None
 
 
-def user_messages(rasa_url: str, token: str, sender: str) -> int:
-    with urllib.request.urlopen(f"{rasa_url}/conversations/{sender}/tracker?token={token}",
-                                timeout=30) as response:
+def user_messages(rasa_url: str, api_secret: str, sender: str) -> int:
+    request = urllib.request.Request(f"{rasa_url}/conversations/{sender}/tracker",
+                                     headers=api_headers(api_secret))
+    with urllib.request.urlopen(request, timeout=30) as response:
         tracker = json.loads(response.read())
     return sum(1 for event in tracker["events"] if event["event"] == "user")
 
 
 def test_same_message_id_is_answered_from_the_tracker_not_processed_again(
-    rasa_url: str, rasa_channel_secret: str, rasa_api_token: str
+    rasa_url: str, rasa_channel_secret: str, rasa_api_secret: str
 ) -> None:
     """A resend (same message_id) gets the same reply and Rasa stores the message once."""
     sender = sender_for("idempotent")
@@ -51,11 +53,11 @@ def test_same_message_id_is_answered_from_the_tracker_not_processed_again(
     assert status == 200 and first and "legal aid" in json.dumps(first).lower()
     status, again = post(f"{rasa_url}{CHANNEL}", json.dumps(body).encode(), auth)
     assert (status, again) == (200, first)
-    assert user_messages(rasa_url, rasa_api_token, sender) == 1
+    assert user_messages(rasa_url, rasa_api_secret, sender) == 1
     status, other = post(f"{rasa_url}{CHANNEL}",
                          json.dumps({**body, "message_id": "tg-502", "message": "hi"}).encode(), auth)
     assert status == 200 and other != first
-    assert user_messages(rasa_url, rasa_api_token, sender) == 2
+    assert user_messages(rasa_url, rasa_api_secret, sender) == 2
 
 
 def test_buttons_are_replayed_too(rasa_url: str, rasa_channel_secret: str) -> None:

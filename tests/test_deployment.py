@@ -1,6 +1,8 @@
 """The deployed path for real: knowledge base and conversations in PostgreSQL, locks in Redis."""
 from __future__ import annotations
 
+import secrets
+
 import hashlib
 import json
 import time
@@ -22,7 +24,7 @@ from scripts.model_store import PROJECT_ROOT
 from scripts.services import Service, start_action_server, start_rasa_server, write_endpoints
 from testkit.support import post_json, reply_text, temporary_postgres_database
 
-API_TOKEN = "deployment-test-token"
+API_SECRET = secrets.token_urlsafe(32)
 DEPLOY_CREDENTIALS = PROJECT_ROOT / "deploy" / "credentials.yml"
 
 
@@ -57,7 +59,7 @@ class Deployment:
     def restart_rasa(self) -> None:
         self.rasa.stop()
         self.rasa = start_rasa_server(self.model, self.endpoints, self.directory / "rasa-restarted.log",
-                                      api_token=API_TOKEN, credentials=DEPLOY_CREDENTIALS,
+                                      api_secret=API_SECRET, credentials=DEPLOY_CREDENTIALS,
                                       environment={"UNANSWERED_REPORT": str(self.report)})
 
     @property
@@ -107,7 +109,7 @@ def deployment(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) ->
             lock_store={"type": "redis", "url": "127.0.0.1", "port": 6379, "db": 2,
                         "key_prefix": f"test{uuid.uuid4().hex[:8]}"},
         )
-        rasa = start_rasa_server(trained_model, endpoints, directory / "rasa.log", api_token=API_TOKEN,
+        rasa = start_rasa_server(trained_model, endpoints, directory / "rasa.log", api_secret=API_SECRET,
                                  credentials=DEPLOY_CREDENTIALS,
                                  environment={"UNANSWERED_REPORT": str(directory / "unanswered.md")})
         deployed = Deployment(kb_url, tracker_url, endpoints, trained_model, directory, actions, rasa)

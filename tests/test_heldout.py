@@ -16,10 +16,10 @@ MIN_QUESTIONS = {"questions": 150, "fresh_questions": 130, "zh_questions": 200}
 
 
 @pytest.mark.parametrize("name", sorted(HELDOUT_SETS))
-def test_heldout_questions_are_answered_from_the_right_topic(rasa_url, rasa_api_token, name):
+def test_heldout_questions_are_answered_from_the_right_topic(rasa_url, rasa_api_secret, name):
     question_set = HELDOUT_SETS[name]
     questions = load_questions(question_set.path)
-    outcomes = evaluate(RasaClient(rasa_url, rasa_api_token), questions, run_id=name,
+    outcomes = evaluate(RasaClient(rasa_url, rasa_api_secret), questions, run_id=name,
                         language=question_set.reply_language)
     summary = report(outcomes)
     print(summary)

@@ -4,6 +4,8 @@ Marked `retrain` (run alone with `pytest -m retrain`); it trains one extra model
 """
 from __future__ import annotations
 
+import secrets
+
 import os
 import shutil
 import subprocess
@@ -28,7 +30,7 @@ from testkit.support import post_json, reply_text
 pytestmark = pytest.mark.retrain
 
 COPIED = SERVING_FILES
-API_TOKEN = "retrain-test-token"
+API_SECRET = secrets.token_urlsafe(32)
 
 
 def run_module(copy: Path, *arguments: str, kb_url: str, **environment: str) -> subprocess.CompletedProcess:
@@ -68,7 +70,7 @@ def test_retrain_serves_the_new_intent_without_restart_and_a_broken_entry_keeps_
     actions = start_action_server(copy / "actions.log", environment={"KB_DATABASE_URL": kb_url}, cwd=copy)
     try:
         endpoints = write_endpoints(copy / "endpoints-test.yml", actions.url)
-        rasa = start_rasa_server(current, endpoints, copy / "rasa.log", api_token=API_TOKEN,
+        rasa = start_rasa_server(current, endpoints, copy / "rasa.log", api_secret=API_SECRET,
                                  credentials=copy / "credentials.yml", cwd=copy)
         try:
             def ask(text: str) -> str:
@@ -81,7 +83,7 @@ def test_retrain_serves_the_new_intent_without_restart_and_a_broken_entry_keeps_
             add_court_fee_topic(copy)
             assert run_module(copy, "knowledge", "load", kb_url=kb_url).returncode == 0
             retrained = run_module(copy, "scripts.retrain", "--min-accuracy", "0.9", kb_url=kb_url,
-                                   RASA_URL=rasa.url, RASA_API_TOKEN=API_TOKEN)
+                                   RASA_URL=rasa.url, RASA_JWT_SECRET=API_SECRET)
             assert retrained.returncode == 0, retrained.stdout[-3000:] + retrained.stderr[-3000:]
             assert "now serves the new model" in retrained.stdout
             serving = current.resolve()
@@ -95,7 +97,7 @@ def test_retrain_serves_the_new_intent_without_restart_and_a_broken_entry_keeps_
                               "  source: legal-aid-law-2021\n  last_reviewed: 2026-11-29\n"
                               "  text: orphan\n")
             broken = run_module(copy, "scripts.retrain", kb_url=kb_url,
-                                RASA_URL=rasa.url, RASA_API_TOKEN=API_TOKEN)
+                                RASA_URL=rasa.url, RASA_JWT_SECRET=API_SECRET)
             assert broken.returncode == 1
             assert "answers.yml" in broken.stderr and "no_such_topic" in broken.stderr
             assert "previous model keeps serving" in broken.stderr

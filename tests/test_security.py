@@ -3,6 +3,7 @@ no secret optional."""
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 import urllib.error
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from scripts.model_store import PROJECT_ROOT, rasa_environment
+from scripts.rasa_api import api_headers
 from scripts.services import Service, free_port, write_endpoints
 
 LOOPBACK_HEX = "0100007F"  # 127.0.0.1 as /proc/net/tcp writes it
@@ -43,13 +45,33 @@ def command_lines(pid: int) -> list[str]:
     return lines
 
 
-def test_no_token_or_secret_in_process_arguments(rasa_server: Service, rasa_api_token: str) -> None:
-    """`ps` shows Rasa's command line: the API token, channel secret and privacy token are not in it."""
+def test_no_token_or_secret_in_process_arguments(rasa_server: Service, rasa_api_secret: str) -> None:
+    """`ps` shows Rasa's command line: the API's JWT secret, channel secret and privacy token are not in it."""
     lines = command_lines(rasa_server.process.pid)
     assert lines and any("scripts.rasa_cli" in line for line in lines)
     assert any("--enable-api" in line for line in lines)
-    for secret in (rasa_api_token, rasa_server.channel_secret, rasa_server.privacy_token):
+    for secret in (rasa_api_secret, rasa_server.channel_secret, rasa_server.privacy_token):
         assert all(secret not in line for line in lines)
+
+
+def _tracker_status(rasa_url: str, suffix: str = "", headers: dict | None = None) -> int:
+    request = urllib.request.Request(f"{rasa_url}/conversations/someone/tracker{suffix}", headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        error.close()
+        return error.code
+
+
+def test_http_api_takes_a_signed_jwt_in_the_header_and_no_secret_in_the_url(
+        rasa_url: str, rasa_api_secret: str) -> None:
+    """Rasa's API: a JWT signed with RASA_JWT_SECRET works; the secret as ?token=, no
+    credentials or a JWT signed with another secret are refused (401)."""
+    assert _tracker_status(rasa_url, headers=api_headers(rasa_api_secret)) == 200
+    assert _tracker_status(rasa_url, f"?token={rasa_api_secret}") == 401
+    assert _tracker_status(rasa_url) == 401
+    assert _tracker_status(rasa_url, headers=api_headers(secrets.token_urlsafe(32))) == 401
 
 
 def test_action_server_listens_on_loopback_only(action_server: Service) -> None:

@@ -84,3 +84,23 @@ def test_shell_speaks_chinese(shell):
 def on_screen(printed: str) -> str:
     """The text as read on screen: no colour codes, no line wrapping or padding."""
     return re.sub(r"\x1b\[[0-9;]*[A-Za-z]|\s+", "", printed)
+
+
+def test_shell_runs_the_eligibility_check_with_numbered_choices(shell):
+    """The pre-check in `make shell`: its buttons are a menu; choosing one answers the question."""
+    shell.sendline("check my eligibility")
+    shell.expect("What is your matter about", timeout=120)
+    shell.expect("Something else", timeout=60)  # the menu of choices
+    shell.send("\r")  # the first choice: a criminal case, as the suspect or defendant
+    shell.expect("Does any of these apply to the suspect or defendant", timeout=120)
+    shell.expect(FREE_TEXT_CHOICE, timeout=60)
+    shell.send("\r")  # the first choice again: under 18
+    shell.expect("a lawyer must be appointed", timeout=120)
+    printed = shell.before + shell.after
+    # The shell cuts long lines at the terminal's width; these are short ones of the outcome.
+    shell.expect("Only the legal aid centre decides", timeout=60)
+    assert "Traceback" not in printed
+    shell.expect(FREE_TEXT_CHOICE, timeout=60)  # the outcome's buttons; leave the menu
+    shell.send(ARROW_UP)
+    shell.send("\r")
+    shell.expect(PROMPT, timeout=60)

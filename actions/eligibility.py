@@ -1,0 +1,246 @@
+"""The legal-aid pre-check: a Rasa form whose questions and rules are knowledge-base data.
+
+`validate_eligibility_form` reads each answer (a button, an option number or the words of
+an option), asks knowledge.eligibility which question the outcome still depends on, and
+hands an unrelated question back to the dialogue (the form is resumed after the answer).
+`action_ask_<question>` asks a question with its buttons; `action_eligibility_outcome`
+names the outcome, the articles behind it, where to apply and what to bring.
+"""
+from __future__ import annotations
+
+import abc
+from typing import Any, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions._base import conversation_language, latest_text
+from actions.formatting import format_articles, format_date, format_source
+from actions.knowledge_access import KnowledgeUnavailable, ask
+from actions.texts import referral_button, say
+from assistant.contract import (
+    CHECK_ELIGIBILITY_INTENT,
+    ELIGIBILITY_FORM,
+    ELIGIBILITY_MATTER_QUESTION,
+    ELIGIBILITY_NO_OPTION,
+    ELIGIBILITY_RESULT_SLOT,
+    LAST_ANSWER_SLOT,
+    STOP_CHECK_INTENT,
+    is_leaving_word,
+)
+from knowledge.eligibility import EligibilityTable, get_eligibility_table, is_option_number
+from knowledge.eligibility_checks import button_payload
+
+REQUESTED_SLOT = "requested_slot"
+# An unrelated question this sure of its intent is answered, and the check resumed after it.
+INTERRUPTION_CONFIDENCE = 0.5
+# Intents that never count as an unrelated question inside the check.
+NOT_AN_INTERRUPTION = {"nlu_fallback", CHECK_ELIGIBILITY_INTENT}
+_SYSTEM_ACTIONS = {"action_listen", "action_extract_slots", ELIGIBILITY_FORM,
+                   f"validate_{ELIGIBILITY_FORM}", "action_session_start"}
+
+
+def question_slots(domain: dict[Text, Any]) -> list[str]:
+    """The form's slots (domain.yml), which are the pre-check's question keys."""
+    return list((domain.get("forms") or {}).get(ELIGIBILITY_FORM, {}).get("required_slots") or [])
+
+
+def current_answers(tracker: Tracker, domain: dict[Text, Any]) -> dict[str, str]:
+    return {slot: tracker.get_slot(slot) for slot in question_slots(domain)
+            if isinstance(tracker.get_slot(slot), str)}
+
+
+def _payload_answers(tracker: Tracker, table: EligibilityTable) -> dict[str, str]:
+    """Answers a button carried as entities (only values the table knows)."""
+    found = {}
+    for entity in tracker.latest_message.get("entities") or []:
+        question, value = entity.get("entity"), entity.get("value")
+        if isinstance(value, str) and table.option(question, value) is not None:
+            found[question] = value
+    return found
+
+
+def _interrupted_since_last_message(tracker: Tracker) -> bool:
+    """Whether something else answered the user since their last message (an interruption)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "action" and event.get("name") not in _SYSTEM_ACTIONS:
+            return True
+    return False
+
+
+def _fresh_user_input(tracker: Tracker) -> bool:
+    """Whether the form runs right after a user message (not when resuming after an answer)."""
+    return not _interrupted_since_last_message(tracker)
+
+
+async def table_or_apology(dispatcher: CollectingDispatcher, language: str) -> EligibilityTable | None:
+    """The pre-check in the language, or None after telling the user the database is down."""
+    try:
+        return await ask(get_eligibility_table, language=language)
+    except KnowledgeUnavailable:
+        dispatcher.utter_message(text=say(language, "knowledge_unavailable"))
+        return None
+
+
+class ValidateEligibilityForm(Action):
+    """Read the answer, choose the next question or end the form; hand unrelated questions back."""
+
+    def name(self) -> Text:
+        return f"validate_{ELIGIBILITY_FORM}"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[Text, Any]) -> list[dict[Text, Any]]:
+        """Return the answers' slots and the next requested slot (None: the outcome is known)."""
+        language = conversation_language(tracker)
+        table = await table_or_apology(dispatcher, language)
+        if table is None:
+            return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None),
+                    SlotSet(LAST_ANSWER_SLOT, "knowledge_unavailable")]
+        answers = current_answers(tracker, domain)
+        asked = tracker.get_slot(REQUESTED_SLOT) if tracker.active_loop.get("name") == ELIGIBILITY_FORM else None
+        new: dict[str, str] = {}
+        if not asked:
+            dispatcher.utter_message(text=say(language, "check_intro"))
+        if _fresh_user_input(tracker):
+            if asked and is_leaving_word(latest_text(tracker)):
+                return [ActionExecutionRejected(ELIGIBILITY_FORM)]  # the router stops the check
+            from_button = _payload_answers(tracker, table)
+            typed = {} if from_button else table.match_answers(latest_text(tracker), asked)
+            new = {q: v for q, v in {**typed, **from_button}.items() if q == asked or q not in answers}
+            if asked and asked not in new and not from_button:
+                intent = tracker.latest_message.get("intent") or {}
+                # "I don't want to go on" (stop_check), or a question of its own: the dialogue
+                # handles it (the router stops the check or answers, then the form resumes).
+                if intent.get("name") == STOP_CHECK_INTENT or (
+                        intent.get("name") not in NOT_AN_INTERRUPTION
+                        and (intent.get("confidence") or 0) >= INTERRUPTION_CONFIDENCE):
+                    return [ActionExecutionRejected(ELIGIBILITY_FORM)]
+                if intent.get("name") != CHECK_ELIGIBILITY_INTENT:
+                    dispatcher.utter_message(text=say(language, "check_not_understood"))
+            # Answers read from words are repeated, so a misreading shows before the outcome.
+            noted = [table.option(q, v).title for q, v in typed.items()
+                     if q in new and v != ELIGIBILITY_NO_OPTION]
+            if noted and not is_option_number(latest_text(tracker)):
+                dispatcher.utter_message(text=say(language, "check_noted",
+                                                  answers=say(language, "answers_joiner").join(noted)))
+        answers.update(new)
+        step = table.next_step(answers)
+        events = [SlotSet(question, value) for question, value in new.items()]
+        events.append(SlotSet(REQUESTED_SLOT, step.question))
+        if step.rule is not None:
+            events.append(SlotSet(ELIGIBILITY_RESULT_SLOT, step.rule.key))
+        return events + [SlotSet(LAST_ANSWER_SLOT, CHECK_ELIGIBILITY_INTENT)]
+
+
+class AskEligibilityQuestion(Action, abc.ABC):
+    """Ask one pre-check question with a button per option (and one to stop)."""
+
+    @property
+    @abc.abstractmethod
+    def question_key(self) -> str:
+        """The question (form slot) this action asks."""
+
+    def name(self) -> Text:
+        return f"action_ask_{self.question_key}"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[Text, Any]) -> list[dict[Text, Any]]:
+        """Utter the question; after an unrelated answer, say the check goes on."""
+        language = conversation_language(tracker)
+        table = await table_or_apology(dispatcher, language)
+        if table is None:
+            return [SlotSet(LAST_ANSWER_SLOT, "knowledge_unavailable")]
+        question = table.question(self.question_key)
+        buttons = [{"title": option.title, "payload": button_payload(question.key, option.value)}
+                   for option in question.options]
+        buttons.append({"title": say(language, "check_stop_button"), "payload": f"/{STOP_CHECK_INTENT}"})
+        text = question.prompt
+        if _interrupted_since_last_message(tracker):
+            text = say(language, "check_resume") + ("" if language == "zh" else " ") + text
+        dispatcher.utter_message(text=text, buttons=buttons)
+        return [SlotSet(LAST_ANSWER_SLOT, CHECK_ELIGIBILITY_INTENT)]
+
+
+class AskMatter(AskEligibilityQuestion):
+    question_key = "elig_matter"
+
+
+class AskDefence(AskEligibilityQuestion):
+    question_key = "elig_defence"
+
+
+class AskSpecialSituation(AskEligibilityQuestion):
+    question_key = "elig_special"
+
+
+class AskMeans(AskEligibilityQuestion):
+    question_key = "elig_means"
+
+
+def _reset(domain: dict[Text, Any]) -> list[dict[Text, Any]]:
+    return [SlotSet(slot, None) for slot in question_slots(domain)] + [SlotSet(REQUESTED_SLOT, None)]
+
+
+class ActionEligibilityOutcome(Action):
+    """Give the outcome: which case it is, the articles, where to apply and what to bring."""
+
+    def name(self) -> Text:
+        return "action_eligibility_outcome"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[Text, Any]) -> list[dict[Text, Any]]:
+        """Utter the outcome and clear the answers (the rule behind it stays for follow-ups)."""
+        language = conversation_language(tracker)
+        answers = current_answers(tracker, domain)
+        table = await table_or_apology(dispatcher, language)
+        if table is None:
+            return _reset(domain) + [SlotSet(LAST_ANSWER_SLOT, "knowledge_unavailable")]
+        rule = table.next_step(answers).rule
+        if rule is None:
+            # The check ended without an outcome (it already said why).
+            return _reset(domain) + [SlotSet(LAST_ANSWER_SLOT, "eligibility:none")]
+        used = [table.option(q, answers[q]).title for q, _ in rule.conditions if q in answers]
+        guidance = table.guidance_for(answers.get(ELIGIBILITY_MATTER_QUESTION))
+        source = format_source(rule.source_title, rule.source_date, rule.source_url, language=language)
+        parts = [
+            say(language, "check_result", outcome=say(language, f"outcome:{rule.outcome}")),
+            say(language, "check_based_on", answers=say(language, "answers_joiner").join(used)),
+            say(language, "check_rule", reason=rule.reason.strip(),
+                articles=format_articles(rule.source_title, rule.articles, language)),
+        ]
+        if guidance is not None:
+            parts += [say(language, "check_where", where=guidance.where_to_apply.strip()),
+                      say(language, "check_bring", bring=guidance.what_to_bring.strip())]
+        parts += [say(language, "check_centre_decides"),
+                  say(language, "answer_source", source=source,
+                      reviewed=format_date(rule.last_reviewed, language))]
+        buttons = [
+            {"title": say(language, "check_documents_button"), "payload": "/faq_legal_aid_documents"},
+            {"title": say(language, "check_again_button"), "payload": f"/{CHECK_ELIGIBILITY_INTENT}"},
+            referral_button(language),
+        ]
+        dispatcher.utter_message(text="\n\n".join(parts), buttons=buttons)
+        return _reset(domain) + [SlotSet(ELIGIBILITY_RESULT_SLOT, rule.key),
+                                 SlotSet(LAST_ANSWER_SLOT, f"eligibility:{rule.key}")]
+
+
+class ActionStopEligibilityCheck(Action):
+    """End the check on "stop", "不查了" or /cancel (or say that none is running)."""
+
+    def name(self) -> Text:
+        return "action_stop_eligibility_check"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: dict[Text, Any]) -> list[dict[Text, Any]]:
+        """Deactivate the form and forget its answers."""
+        language = conversation_language(tracker)
+        running = tracker.active_loop.get("name") == ELIGIBILITY_FORM
+        dispatcher.utter_message(text=say(language, "check_stopped" if running else "check_not_running"))
+        return [ActiveLoop(None), *_reset(domain), SlotSet(LAST_ANSWER_SLOT, STOP_CHECK_INTENT)]
+
+
+__all__ = ["ActionEligibilityOutcome", "ActionStopEligibilityCheck", "AskDefence", "AskMatter",
+           "AskMeans", "AskSpecialSituation", "ValidateEligibilityForm"]

@@ -1,0 +1,230 @@
+"""The legal-aid pre-check as data: its questions, options and decision table, and how to run it.
+
+The decision table is an ordered list of rules; each rule names, per question, the answers
+it applies to. The first rule that the answers so far do not contradict decides: if it
+needs no more answers it is the outcome, otherwise its first unanswered question is asked.
+So the check asks only what the outcome depends on, and a province-specific rule is one
+more entry (with its own question, if it needs one) placed before the national rules.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assistant.contract import ELIGIBILITY_MATTER_QUESTION, ELIGIBILITY_NO_OPTION
+from assistant.language import to_simplified
+from knowledge.models import (
+    EligibilityGuidance,
+    EligibilityOption,
+    EligibilityQuestion,
+    EligibilityRule,
+    Source,
+)
+
+_NOT_WORD = re.compile(r"[^\w]+")
+_CHINESE_NUMBERS = {word: number for number, word in enumerate(
+    "一 二 三 四 五 六 七 八 九 十 十一 十二 十三 十四 十五".split(), start=1)}
+_ORDINAL = re.compile(
+    r"^(?:no\.?|number|option|choice|第)?\s*(\d{1,2}|[一二三四五六七八九十]{1,2})\s*(?:个|项|种|条|号)?$")
+
+
+@dataclass(frozen=True)
+class OptionView:
+    question: str
+    value: str
+    title: str
+    keywords: tuple[str, ...]
+    keywords_zh: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    key: str
+    prompt: str
+    options: tuple[OptionView, ...]
+
+
+@dataclass(frozen=True)
+class RuleView:
+    key: str
+    # (question, allowed option values) pairs, in no particular order.
+    conditions: tuple[tuple[str, tuple[str, ...]], ...]
+    outcome: str
+    articles: tuple[int, ...]
+    reason: str
+    source_title: str = ""
+    source_date: dt.date | None = None
+    source_url: str | None = None
+    last_reviewed: dt.date | None = None
+
+    def allows(self, question: str, value: str) -> bool | None:
+        """Whether the rule allows this answer (None: the rule does not ask it)."""
+        for key, values in self.conditions:
+            if key == question:
+                return value in values
+        return None
+
+
+@dataclass(frozen=True)
+class GuidanceView:
+    key: str
+    matters: tuple[str, ...]
+    where_to_apply: str
+    what_to_bring: str
+
+
+@dataclass(frozen=True)
+class Step:
+    """What the check does next: ask `question`, or give the outcome of `rule`."""
+
+    question: str | None = None
+    rule: RuleView | None = None
+
+
+@dataclass(frozen=True)
+class EligibilityTable:
+    """The whole pre-check in one language."""
+
+    questions: tuple[QuestionView, ...]
+    rules: tuple[RuleView, ...]
+    guidance: tuple[GuidanceView, ...] = ()
+
+    def question(self, key: str) -> QuestionView | None:
+        return next((question for question in self.questions if question.key == key), None)
+
+    def option(self, question: str, value: str) -> OptionView | None:
+        found = self.question(question)
+        return next((o for o in found.options if o.value == value), None) if found else None
+
+    def next_step(self, answers: Mapping[str, str]) -> Step:
+        """Return the next question to ask, or the deciding rule (see the module docstring)."""
+        order = [question.key for question in self.questions]
+        for rule in self.rules:
+            if any(rule.allows(question, value) is False for question, value in answers.items()):
+                continue
+            asked = {question for question, _ in rule.conditions}
+            missing = [key for key in order if key in asked and key not in answers]
+            return Step(question=missing[0]) if missing else Step(rule=rule)
+        return Step()
+
+    def guidance_for(self, matter: str | None) -> GuidanceView | None:
+        return next((g for g in self.guidance if matter in g.matters), None)
+
+    def match_answers(self, text: str, asked: str | None) -> dict[str, str]:
+        """Return the answers a typed message gives: to the question `asked` (its option
+        number or words) and to others its words name clearly. "None of these" counts only
+        as an answer to the question asked, so a sentence with "no" fills nothing else."""
+        normalised = to_simplified(text).lower().strip()
+        found: dict[str, str] = {}
+        asked_question = self.question(asked) if asked else None
+        if asked_question is not None:
+            number = _option_number(normalised)
+            if number is not None and 1 <= number <= len(asked_question.options):
+                return {asked: asked_question.options[number - 1].value}
+        for question in self.questions:
+            options = [o for o in question.options
+                       if question.key == asked or o.value != ELIGIBILITY_NO_OPTION]
+            value = _best_option(options, normalised)
+            if value is not None:
+                found[question.key] = value
+        return found
+
+
+def is_option_number(text: str) -> bool:
+    """Whether the text chooses an option by its number ("2", "第二个", "no. 2")."""
+    return _option_number(to_simplified(text).lower().strip()) is not None
+
+
+def _option_number(text: str) -> int | None:
+    match = _ORDINAL.match(_NOT_WORD.sub(" ", text).strip())
+    if not match:
+        return None
+    word = match.group(1)
+    return int(word) if word.isdigit() else _CHINESE_NUMBERS.get(word)
+
+
+def keyword_length(keyword: str, text: str) -> int:
+    """The length of `keyword` if the text contains it (English on word boundaries), else 0."""
+    if re.search(r"[a-z0-9]", keyword):
+        pattern = r"(?<![a-z0-9])" + re.escape(keyword) + r"(?![a-z0-9])"
+        return len(keyword) if re.search(pattern, text) else 0
+    return len(keyword) if keyword in text else 0
+
+
+def _best_option(options: Iterable[OptionView], text: str) -> str | None:
+    """The option with the longest keyword in the text; None when none or two tie."""
+    scores = {}
+    for option in options:
+        score = max((keyword_length(k, text) for k in option.keywords + option.keywords_zh), default=0)
+        if score:
+            scores[option.value] = score
+    if not scores:
+        return None
+    best = max(scores.values())
+    winners = [value for value, score in scores.items() if score == best]
+    return winners[0] if len(winners) == 1 else None
+
+
+def walk(table: EligibilityTable) -> tuple[set[str], list[dict[str, str]]]:
+    """Follow every path of answers; return the rules reached and the answers that reach none."""
+    reached: set[str] = set()
+    dead_ends: list[dict[str, str]] = []
+    pending: list[dict[str, str]] = [{}]
+    while pending:
+        answers = pending.pop()
+        step = table.next_step(answers)
+        if step.rule is not None:
+            reached.add(step.rule.key)
+        elif step.question is not None and table.question(step.question) is not None:
+            pending += [{**answers, step.question: o.value} for o in table.question(step.question).options]
+        else:
+            dead_ends.append(answers)
+    return reached, dead_ends
+
+
+def rule_conditions(raw: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Parse the stored JSON conditions of a rule."""
+    return tuple((question, tuple(values)) for question, values in json.loads(raw).items())
+
+
+def split_list(raw: str) -> tuple[str, ...]:
+    return tuple(part for part in raw.split(",") if part)
+
+
+def get_eligibility_table(*, session: Session, language: str) -> EligibilityTable:
+    """Return the pre-check's questions, rules and guidance, texts in `language`."""
+    zh = language == "zh"
+    options: dict[str, list[OptionView]] = {}
+    for row in session.scalars(select(EligibilityOption).order_by(EligibilityOption.position)):
+        options.setdefault(row.question_key, []).append(OptionView(
+            row.question_key, row.value, row.title_zh if zh else row.title,
+            split_list(row.keywords), split_list(row.keywords_zh)))
+    questions = tuple(
+        QuestionView(row.key, row.prompt_zh if zh else row.prompt, tuple(options.get(row.key, ())))
+        for row in session.scalars(select(EligibilityQuestion).order_by(EligibilityQuestion.position))
+    )
+    rules = tuple(
+        RuleView(rule.key, rule_conditions(rule.conditions), rule.outcome,
+                 tuple(int(article) for article in split_list(rule.articles)),
+                 rule.reason_zh if zh else rule.reason, source.title_zh if zh else source.title,
+                 source.published_on, source.url, rule.last_reviewed)
+        for rule, source in session.execute(
+            select(EligibilityRule, Source).join(Source, EligibilityRule.source_key == Source.key)
+            .order_by(EligibilityRule.position))
+    )
+    guidance = tuple(
+        GuidanceView(row.key, split_list(row.matters), row.where_to_apply_zh if zh else row.where_to_apply,
+                     row.what_to_bring_zh if zh else row.what_to_bring)
+        for row in session.scalars(select(EligibilityGuidance).order_by(EligibilityGuidance.key))
+    )
+    return EligibilityTable(questions, rules, guidance)
+
+
+__all__ = ["ELIGIBILITY_MATTER_QUESTION", "EligibilityTable", "GuidanceView", "OptionView",
+           "QuestionView", "RuleView", "Step", "get_eligibility_table", "is_option_number", "keyword_length", "walk"]
