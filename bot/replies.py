@@ -18,27 +18,35 @@ from bot.texts import say
 logger = logging.getLogger(__name__)
 
 TYPING_REFRESH_SECONDS = 4.5  # Telegram shows "typing…" for 5 s per chat action
+# Typing loops still finishing their last request (a reference keeps them from being collected).
+_typing_tasks: set[asyncio.Task[None]] = set()
 
 
 @contextlib.asynccontextmanager
 async def typing(bot: Bot, chat_id: int) -> AsyncIterator[None]:
     """Show "typing…" in the chat until the block ends."""
 
+    done = asyncio.Event()
+
     async def keep_typing() -> None:
-        while True:
+        while not done.is_set():
             try:
                 await bot.send_chat_action(chat_id=chat_id, action=ChatAction.TYPING)
             except TelegramError as error:  # cosmetic; never let it block the answer
                 logger.debug("sendChatAction failed: %s", error)
-            await asyncio.sleep(TYPING_REFRESH_SECONDS)
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(done.wait(), TYPING_REFRESH_SECONDS)
 
     task = asyncio.create_task(keep_typing())
+    _typing_tasks.add(task)
+    task.add_done_callback(_typing_tasks.discard)
     try:
         yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        # Stop the loop after its request in flight, and do not wait for it: cancelling an
+        # HTTP request mid-exchange can wait forever for its clean-up, and waiting for it here
+        # once left a chat's answer (and every later update of that chat) stuck.
+        done.set()
 
 
 def answer_parts(messages: Sequence[BotMessage], language: str,
