@@ -14,6 +14,7 @@ from typing import Any, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT
 
 from actions._base import conversation_language, latest_text
 from actions.formatting import format_articles, format_date, format_source
@@ -32,7 +33,6 @@ from assistant.contract import (
 from knowledge.eligibility import EligibilityTable, get_eligibility_table, is_option_number
 from knowledge.eligibility_checks import button_payload
 
-REQUESTED_SLOT = "requested_slot"
 # An unrelated question this sure of its intent is answered, and the check resumed after it.
 INTERRUPTION_CONFIDENCE = 0.5
 # Intents that never count as an unrelated question inside the check.
@@ -71,11 +71,6 @@ def _interrupted_since_last_message(tracker: Tracker) -> bool:
     return False
 
 
-def _fresh_user_input(tracker: Tracker) -> bool:
-    """Whether the form runs right after a user message (not when resuming after an answer)."""
-    return not _interrupted_since_last_message(tracker)
-
-
 async def table_or_apology(dispatcher: CollectingDispatcher, language: str) -> EligibilityTable | None:
     """The pre-check in the language, or None after telling the user the database is down."""
     try:
@@ -104,7 +99,8 @@ class ValidateEligibilityForm(Action):
         new: dict[str, str] = {}
         if not asked:
             dispatcher.utter_message(text=say(language, "check_intro"))
-        if _fresh_user_input(tracker):
+        # Right after a user message (not when resuming after the answer to another question).
+        if not _interrupted_since_last_message(tracker):
             if asked and is_leaving_word(latest_text(tracker)):
                 return [ActionExecutionRejected(ELIGIBILITY_FORM)]  # the router stops the check
             from_button = _payload_answers(tracker, table)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.contract import ELIGIBILITY_MATTER_QUESTION, ELIGIBILITY_NO_OPTION
+from assistant.contract import ELIGIBILITY_NO_OPTION
 from assistant.language import to_simplified
 from knowledge.models import (
     EligibilityGuidance,
@@ -226,5 +226,5 @@ def get_eligibility_table(*, session: Session, language: str) -> EligibilityTabl
     return EligibilityTable(questions, rules, guidance)
 
 
-__all__ = ["ELIGIBILITY_MATTER_QUESTION", "EligibilityTable", "GuidanceView", "OptionView",
+__all__ = ["EligibilityTable", "GuidanceView", "OptionView",
            "QuestionView", "RuleView", "Step", "get_eligibility_table", "is_option_number", "keyword_length", "walk"]
