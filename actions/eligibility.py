@@ -27,6 +27,7 @@ from assistant.contract import (
     ELIGIBILITY_NO_OPTION,
     ELIGIBILITY_RESULT_SLOT,
     LAST_ANSWER_SLOT,
+    OUT_OF_SCOPE_INTENT,
     STOP_CHECK_INTENT,
     is_leaving_word,
 )
@@ -35,8 +36,9 @@ from knowledge.eligibility_checks import button_payload
 
 # An unrelated question this sure of its intent is answered, and the check resumed after it.
 INTERRUPTION_CONFIDENCE = 0.5
-# Intents that never count as an unrelated question inside the check.
-NOT_AN_INTERRUPTION = {"nlu_fallback", CHECK_ELIGIBILITY_INTENT}
+# Intents that never count as an unrelated question inside the check. Out of scope too:
+# there it is most likely an answer the check cannot read ("香蕉"), so it says so and asks again.
+NOT_AN_INTERRUPTION = {"nlu_fallback", CHECK_ELIGIBILITY_INTENT, OUT_OF_SCOPE_INTENT}
 _SYSTEM_ACTIONS = {"action_listen", "action_extract_slots", ELIGIBILITY_FORM,
                    f"validate_{ELIGIBILITY_FORM}", "action_session_start"}
 

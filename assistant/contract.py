@@ -57,11 +57,11 @@ LANGUAGES = ("en", "zh")
 DEFAULT_LANGUAGE = "en"
 
 # Share of held-out questions the model must answer from the right topic, per language,
-# before `make retrain` serves it and for `make test` to pass. These are regression
-# floors under the bilingual model's measured 0.917 / 0.909 (English sets) and 0.916
-# (Chinese set, 3 Dec 2026), not the targets: the targets are 0.95 for English and 0.92
-# for Chinese (issue #10), not reached yet (README "Choosing the pipeline").
-MIN_HELDOUT_ACCURACY = {"en": 0.90, "zh": 0.90}
+# before `make retrain` serves it and for `make test` to pass: every set, development
+# and final. Measured 3 Dec 2026 (TF-IDF logistic regression): development sets 0.961 /
+# 0.949 (English) and 0.955 (Chinese); final sets 0.958 (English) and 0.967 (Chinese).
+# English is a floor a point under the lowest set, Chinese the issue's target (#10).
+MIN_HELDOUT_ACCURACY = {"en": 0.94, "zh": 0.92}
 
 
 def is_leaving_word(text: str) -> bool:

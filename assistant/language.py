@@ -1,8 +1,9 @@
 """Which language a message is in, and the Chinese clean-up the NLU needs.
 
 The rules are deliberately simple and explainable: a message is Chinese when it has
-at least as many Han characters as Latin words ("12348 hotline 一年接多少电话" is
-Chinese, "can u explain what 法律援助 means" is English); a message with neither
+at least two Han characters per Latin word, since a Chinese word is about two
+characters long ("12348 hotline 一年接多少电话" is Chinese, "can u explain what 法律援助
+means" and "律师调解 how does it work" are English); a message with neither
 (digits, emoji, a lone "？") has no language of its own and keeps the conversation's.
 An explicit request ("English please", "说中文") beats the script it is written in.
 """
@@ -15,6 +16,8 @@ from functools import lru_cache
 # character a user types; rarer extensions count as Han too.
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
+# Han characters per Latin word at which a mixed message counts as Chinese.
+HAN_CHARACTERS_PER_WORD = 2
 
 # "reply in Chinese", "说中文", "换成英文": the user asks for a language by name.
 _REQUESTS = {
@@ -61,7 +64,7 @@ def detect_language(text: str) -> str | None:
     han, latin_words = count_scripts(text)
     if han == 0 and latin_words == 0:
         return None
-    return "zh" if han >= latin_words else "en"
+    return "zh" if han >= HAN_CHARACTERS_PER_WORD * latin_words else "en"
 
 
 def has_han(text: str) -> bool:

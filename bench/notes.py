@@ -120,7 +120,7 @@ def _latency_note(results: dict[str, Any]) -> str:
              "policies run twice (after the user message and after the action), the action call "
              "opens a new HTTP connection and sends the whole tracker, and the tracker is saved "
              "again. The parse is only "
-             f"{ms(parse.p50)} because DIET runs without transformer layers, which makes the "
+             f"{ms(parse.p50)} because the intent classifier is a logistic regression, which makes the "
              "fixed cost look large. What would get closer: `enable_selective_domain: true` "
              "under `action_endpoint` in endpoints.yml, so Rasa stops serialising the domain into "
              "every call; but ≤ 1.5× is not reachable while every turn goes "
@@ -218,7 +218,7 @@ def _quality_note(results: dict[str, Any]) -> str:
                  f"{sq['fallbacks']}); its FallbackClassifier has threshold {ours_t[0]} / "
                  f"ambiguity {ours_t[1]} against stock's {stock_t[0]} / {stock_t[1]}"
                  + (", so it is stricter" if stricter else
-                    ", so the cause is lower or closer DIET confidences, not a stricter setting")
+                    ", so the cause is lower or closer intent confidences, not a stricter setting")
                  + ". A fallback makes the bot ask \"Did you mean…?\" with buttons instead of "
                  "guessing; this strict intent metric counts it as wrong. ")
     ours_lat, stock_lat = ours.latency, stock.latency

@@ -30,7 +30,7 @@ def render(results: dict[str, Any], rows: list[Row], pictures: dict[str, Path]) 
         f"- **Ours:** models/current.tar.gz → `{results['our_model']}`"
         + (" (**stale**: the training inputs changed since; run `make model`)"
            if results.get("our_model_stale") else "")
-        + "; config.yml (text normaliser, DIET without transformer, knowledge router policy)",
+        + "; config.yml (text normaliser, TF-IDF logistic regression, knowledge router policy)",
         "- **Stock:** Rasa 3.6's default `rasa init` pipeline and policies "
         "([bench/stock_config.yml](stock_config.yml)), same data/nlu/ and domain, plus one "
         "rule per faq_*/stat_* intent" + (f"; model `{stock_model.path.name}`" if stock_model else ""),

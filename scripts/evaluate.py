@@ -55,6 +55,9 @@ class QuestionSet:
     name: str
     path: Path
     language: str
+    # Development sets guided choices (pipeline, thresholds, which examples to add); the
+    # final sets were scored with the final model only, and must stay that way.
+    development: bool = True
 
     @property
     def reply_language(self) -> str | None:
@@ -70,7 +73,12 @@ HELDOUT_SETS = {
     "fresh_questions": QuestionSet("fresh_questions", HELDOUT_DIR / "fresh_questions.yml", "en"),
     # Written in Chinese by a separate author without access to the training data.
     "zh_questions": QuestionSet("zh_questions", HELDOUT_DIR / "zh_questions.yml", "zh"),
+    # Written on 3 Dec 2026 by a separate author from a list of intents, without the
+    # training data or the other sets; never used to choose anything (README).
+    "final_en": QuestionSet("final_en", HELDOUT_DIR / "final_en.yml", "en", development=False),
+    "final_zh": QuestionSet("final_zh", HELDOUT_DIR / "final_zh.yml", "zh", development=False),
 }
+DEVELOPMENT_SETS = [s for s in HELDOUT_SETS.values() if s.development]
 DEFAULT_QUESTIONS = HELDOUT_SETS["questions"].path
 # What the reply to each base intent contains (domain.yml responses), in either language.
 BASE_REPLY_MARKERS = {

@@ -12,7 +12,8 @@ from scripts.evaluate import HELDOUT_SETS, RasaClient, accuracy, evaluate, load_
 from scripts.near_duplicates import near_duplicates, training_examples
 
 # Questions that repeat a training example were removed from the sets, hence the floors.
-MIN_QUESTIONS = {"questions": 150, "fresh_questions": 130, "zh_questions": 200}
+MIN_QUESTIONS = {"questions": 150, "fresh_questions": 130, "zh_questions": 200,
+                 "final_en": 160, "final_zh": 200}
 
 
 @pytest.mark.parametrize("name", sorted(HELDOUT_SETS))
@@ -31,15 +32,17 @@ def test_heldout_questions_are_answered_from_the_right_topic(rasa_url, rasa_api_
     assert not out_of_scope_with_figures, summary
 
 
-def test_chinese_set_covers_every_intent_and_has_follow_ups():
+@pytest.mark.parametrize(("name", "min_follow_ups"),
+                         [("zh_questions", 15), ("final_en", 5), ("final_zh", 5)])
+def test_set_covers_every_intent_and_has_follow_ups(name, min_follow_ups):
     import yaml
 
     from scripts.model_store import PROJECT_ROOT
 
     intents = set(yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())["intents"])
-    questions = load_questions(HELDOUT_SETS["zh_questions"].path)
+    questions = load_questions(HELDOUT_SETS[name].path)
     assert intents <= {q["expect"] for q in questions}
-    assert sum(1 for q in questions if q.get("context")) >= 15
+    assert sum(1 for q in questions if q.get("context")) >= min_follow_ups
 
 
 @pytest.mark.parametrize("name", sorted(HELDOUT_SETS))

@@ -61,7 +61,8 @@ def test_normalise_text_caps_length_at_a_word_boundary():
     [("法律援助要收费吗？", "zh"), ("how many lawyers", "en"), ("12348 hotline 一年接多少电话", "zh"),
      ("can u explain what 法律援助 actually means", "en"), ("English please", "en"), ("说中文", "zh"),
      ("speak Chinese please", "zh"), ("请用英文回答", "en"), ("？", None), ("2020 😀", None),
-     ("請問法律援助", "zh"), ("falv yuanzhu", "en")],
+     ("請問法律援助", "zh"), ("falv yuanzhu", "en"), ("律师调解 how does it work", "en"),
+     ("legal aid是什么意思，国内有这个吗", "zh")],
 )
 def test_language_of_a_message(text, language):
     from assistant.language import detect_language
