@@ -106,5 +106,5 @@ retrain: $(STAMP) load-kb ## validate, train, evaluate, then serve the new model
 unanswered: $(STAMP) ## report questions that hit fallback, from the tracker store (deploy/endpoints.yml)
 	$(PY) -m scripts.unanswered --endpoints $${RASA_ENDPOINTS:-deploy/endpoints.yml}
 
-bench: setup ## benchmarks vs stock Rasa on loopback, writes bench/RESULTS.md (~10 min; +~18 min the first time: stock model)
+bench: setup ## benchmarks vs stock Rasa on loopback, writes bench/RESULTS.md (~15 min; the first time +40 min or more: stock model)
 	$(PY) -m bench

@@ -1,6 +1,8 @@
 """Runs the benchmark suite and writes bench/RESULTS.md (see bench/__init__.py).
 
-    python -m bench            # full sizes (make bench): about 10 min on 2 cores, +~18 min the first time (stock model)
+    python -m bench            # full sizes (make bench): about 15 min on 2 cores, plus the stock model the first time
+                               # (on the bilingual data: over 40 min; its DIET alone ran 19 s/epoch × 100 on 3 Dec)
+    python -m bench --skip stock   # without the stock comparison (what bench/RESULTS.md holds since 3 Dec)
     python -m bench --quick    # small sizes, results under bench/work/quick/
     python -m bench --quick --skip training,stock,telegram
 

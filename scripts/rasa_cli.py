@@ -16,16 +16,22 @@ import sys
 from scripts.rasa_api import JWT_METHOD, JWT_SECRET_ENV
 
 
+def with_jwt(arguments: list[str], secret: str) -> list[str]:
+    """Return Rasa's arguments plus the JWT options when the API is enabled."""
+    if "--enable-api" not in arguments:
+        return arguments
+    if len(secret) < 32:
+        sys.exit(f"--enable-api needs {JWT_SECRET_ENV} of at least 32 characters: "
+                 "the HTTP API is never opened without one.")
+    # One "--jwt-secret=…" word: argparse takes a separate value that starts with "-"
+    # (a random URL-safe secret, 1 in 64) for an option and stops (seen 3 Dec 2026).
+    return [*arguments, f"--jwt-secret={secret}", "--jwt-method", JWT_METHOD]
+
+
 def main() -> None:
     """Run Rasa's command line with `--jwt-secret $RASA_JWT_SECRET` when the API is enabled."""
     secret = os.environ.pop(JWT_SECRET_ENV, "")
-    arguments = sys.argv[1:]
-    if "--enable-api" in arguments:
-        if len(secret) < 32:
-            sys.exit(f"--enable-api needs {JWT_SECRET_ENV} of at least 32 characters: "
-                     "the HTTP API is never opened without one.")
-        arguments += ["--jwt-secret", secret, "--jwt-method", JWT_METHOD]
-    sys.argv = ["rasa", *arguments]
+    sys.argv = ["rasa", *with_jwt(sys.argv[1:], secret)]
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

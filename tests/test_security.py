@@ -125,3 +125,14 @@ def test_rasa_refuses_to_start_without_a_channel_secret(
     )
     assert completed.returncode != 0
     assert f"{variable} must be set" in completed.stdout + completed.stderr
+
+
+def test_a_jwt_secret_that_starts_with_a_dash_reaches_rasa() -> None:
+    """A random URL-safe secret starts with "-" one time in 64; Rasa's parser must take it."""
+    from rasa.__main__ import create_argument_parser
+
+    from scripts.rasa_cli import with_jwt
+
+    secret = "-" + secrets.token_urlsafe(32)
+    parsed = create_argument_parser().parse_args(with_jwt(["run", "--enable-api"], secret))
+    assert parsed.jwt_secret == secret and parsed.enable_api
