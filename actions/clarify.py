@@ -10,8 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions._base import KnowledgeAction, conversation_language
 from actions.knowledge_access import ask
 from actions.texts import TEXTS, referral_button, say
-from assistant.contract import LAST_ANSWER_SLOT, PERIOD_FOLLOWUP_INTENT, topic_of
-from knowledge import repository
+from assistant.contract import LAST_ANSWER_SLOT, PERIOD_FOLLOWUP_INTENT, problem_kind_of, topic_of
+from knowledge import repository, routes
 
 MAX_CANDIDATES = 3
 # Below this an intent is noise, not a candidate worth offering.
@@ -56,6 +56,10 @@ class ActionClarify(KnowledgeAction):
         base_title = INTENT_TITLE_PREFIX + intent
         if base_title in TEXTS["en"]:
             return say(language, base_title)
+        kind_of_problem = problem_kind_of(intent)
+        if kind_of_problem is not None:
+            route = await ask(routes.get_problem_route, kind=kind_of_problem, language=language)
+            return say(language, "problem_button", title=route.title) if route else None
         found = topic_of(intent)
         if found is None:
             return None

@@ -11,11 +11,32 @@ from actions._base import KnowledgeAction, conversation_language, latest_intent
 from actions.formatting import format_date, format_source
 from actions.knowledge_access import ask
 from actions.texts import referral_button, say
-from assistant.contract import CHECK_ELIGIBILITY_INTENT, LAST_ANSWER_SLOT, topic_of
-from knowledge import repository
+from assistant.contract import (
+    CHECK_ELIGIBILITY_INTENT,
+    LAST_ANSWER_SLOT,
+    PROBLEM_INTENT_PREFIX,
+    problem_kind_of,
+    topic_of,
+)
+from knowledge import repository, routes
 
 # FAQ topics whose answer offers a next step as a button: topic -> (intent, button text key).
 NEXT_STEP_BUTTONS = {"legal_aid_eligibility": (CHECK_ELIGIBILITY_INTENT, "check_offer_button")}
+# A question about a service that also tells of a personal problem ("how do I get legal aid
+# for my divorce"): the classifier's runner-up kind of problem, from this confidence, is
+# offered as a button to its routes.
+PROBLEM_OFFER_MIN_CONFIDENCE = 0.15
+
+
+def problem_also_told(tracker: Tracker) -> str | None:
+    """Return the kind of personal problem the classifier also ranks high, or None."""
+    for candidate in tracker.latest_message.get("intent_ranking") or []:
+        name = candidate.get("name") or ""
+        if name.startswith(PROBLEM_INTENT_PREFIX) and (
+            candidate.get("confidence") or 0.0
+        ) >= PROBLEM_OFFER_MIN_CONFIDENCE:
+            return problem_kind_of(name)
+    return None
 
 
 class ActionAnswerFaq(KnowledgeAction):
@@ -52,5 +73,10 @@ class ActionAnswerFaq(KnowledgeAction):
         if topic in NEXT_STEP_BUTTONS:
             intent_to_start, title_key = NEXT_STEP_BUTTONS[topic]
             buttons.append({"title": say(language, title_key), "payload": f"/{intent_to_start}"})
+        kind = problem_also_told(tracker)
+        route = await ask(routes.get_problem_route, kind=kind, language=language) if kind else None
+        if route is not None:
+            buttons.append({"title": f"{say(language, 'problem_routes_button')}: {route.title}",
+                            "payload": f"/{PROBLEM_INTENT_PREFIX}{route.key}"})
         dispatcher.utter_message(text="\n\n".join(parts), buttons=buttons or None)
         return [SlotSet(LAST_ANSWER_SLOT, intent)]

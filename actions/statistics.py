@@ -7,6 +7,7 @@ years it does have.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Text
 
 from rasa_sdk import Tracker
@@ -17,6 +18,7 @@ from actions._base import KnowledgeAction, conversation_language, latest_intent,
 from actions.formatting import format_earlier, format_statistic
 from actions.knowledge_access import ask
 from actions.texts import referral_button, say
+from assistant.language import count_scripts
 from assistant.contract import (
     LAST_ANSWER_SLOT,
     PERIOD_FOLLOWUP_INTENT,
@@ -38,6 +40,25 @@ PERIOD_START_SUFFIXES_ZH = ("年以来", "年来", "年起", "年至今", "年�
 # otherwise the bot asks first, so an off-topic question is never answered with a figure.
 MIN_CONFIDENCE_WITHOUT_INDICATOR = 0.5
 MAX_INDICATORS_NAMED = 2
+# A short follow-up to the previous figures: "and consultations?", "what about lawyers", "那调解员呢".
+_FOLLOW_UP = re.compile(r"^\W*(and|what about|how about|also|n)\b|^\W*(那|还有|那么|另外)|呢\W*$", re.IGNORECASE)
+MAX_FOLLOW_UP_HAN = 12
+MAX_FOLLOW_UP_WORDS = 6
+# Two figures asked at once ("公证一年多少件 司法鉴定呢", "lawyers and village advisers"): a
+# second topic is answered too when the message joins two questions, the classifier ranks
+# that topic at all, and the message names one of its indicators.
+SECOND_TOPIC_MIN_CONFIDENCE = 0.1
+_JOINED = re.compile(
+    r"和|以及|还有|另外|又|呢|，|、|;|；|,|\band\b|\balso\b|\bas well as\b"
+    r"|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])",  # two Chinese clauses split by a space
+    re.IGNORECASE,
+)
+
+
+def is_follow_up(text: str) -> bool:
+    """Whether a message is a short follow-up to the previous answer ("and consultations?")."""
+    han, latin_words = count_scripts(text)
+    return han <= MAX_FOLLOW_UP_HAN and latin_words <= MAX_FOLLOW_UP_WORDS and bool(_FOLLOW_UP.search(text))
 
 
 def requested_years(tracker: Tracker) -> list[int]:
@@ -105,6 +126,7 @@ class ActionAnswerStatistic(KnowledgeAction):
         else:
             return await self._offer_topics(dispatcher, intent, language)
 
+        topic = await self._topic_of_a_follow_up(tracker, intent, topic, language)
         matched = await ask(
             repository.match_indicators, topic=topic, text=latest_text(tracker), language=language
         )
@@ -135,12 +157,52 @@ class ActionAnswerStatistic(KnowledgeAction):
             lines = self._latest_figures(histories, language)
         if not lines:
             return await self._offer_topics(dispatcher, intent, language)
+        answered = [intent_of("stat", topic)]
+        second = await self._second_topic(tracker, topic, language) if not years else None
+        if second is not None:
+            second_topic, second_lines = second
+            lines += second_lines
+            answered.append(intent_of("stat", second_topic))
         dispatcher.utter_message(text="\n\n".join(lines), buttons=buttons)
         return [
             SlotSet(STAT_TOPIC_SLOT, topic),
             SlotSet(STAT_INDICATOR_SLOT, indicator_keys[0] if len(indicator_keys) == 1 else None),
-            SlotSet(LAST_ANSWER_SLOT, intent_of("stat", topic)),
+            SlotSet(LAST_ANSWER_SLOT, ",".join(answered)),
         ]
+
+    @staticmethod
+    async def _topic_of_a_follow_up(tracker: Tracker, intent: Text, topic: Text, language: Text) -> Text:
+        """Read a short follow-up ("and consultations?", "那调解员呢") against the previous
+        figures' topic first: it keeps that topic when one of its indicators is named."""
+        previous = tracker.get_slot(STAT_TOPIC_SLOT)
+        text = latest_text(tracker)
+        if not previous or previous == topic or not is_statistic_intent(intent) or not is_follow_up(text):
+            return topic
+        named = await ask(repository.match_indicators, topic=previous, text=text, language=language)
+        return previous if named else topic
+
+    async def _second_topic(
+        self, tracker: Tracker, topic: Text, language: Text
+    ) -> tuple[Text, list[Text]] | None:
+        """The figures of a second topic the same message asks about, if it asks two things."""
+        text = latest_text(tracker)
+        if not _JOINED.search(text):
+            return None
+        for candidate in tracker.latest_message.get("intent_ranking") or []:
+            name = candidate.get("name") or ""
+            if (not is_statistic_intent(name) or topic_of(name)[1] == topic
+                    or (candidate.get("confidence") or 0.0) < SECOND_TOPIC_MIN_CONFIDENCE):
+                continue
+            other = topic_of(name)[1]
+            matched = await ask(repository.match_indicators, topic=other, text=text, language=language)
+            if matched:
+                histories = {
+                    indicator.key: await ask(repository.get_indicator_history, indicator=indicator.key,
+                                             language=language)
+                    for indicator in matched[:1]
+                }
+                return other, self._latest_figures(histories, language)
+        return None
 
     @staticmethod
     def _latest_figures(histories: dict[Text, list[Any]], language: Text) -> list[Text]:

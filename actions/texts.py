@@ -103,6 +103,31 @@ TEXTS: dict[str, dict[str, str]] = {
         "articles_many": "{law}, Arts. {articles}",
         "articles_last_joiner": " and ",
         "answers_joiner": "; ",
+        # A personal problem (actions/problems.py) and a crisis (actions/crisis.py).
+        "problem_intro": (
+            "This sounds like a matter of {title}. I can't advise on your own case, but these "
+            "are the free and public routes, in the order people usually take them:"
+        ),
+        "problem_time_limit": "Time limit: {time_limit}",
+        "problem_legal_aid": "Legal aid: {note}",
+        "problem_check_offer": "The legal-aid pre-check can tell you more about your own situation.",
+        "problem_evidence": "Evidence: {evidence}",
+        "problem_human": (
+            "Free legal advice from a person: call 12348, or put your question to a lawyer "
+            "online at https://www.12348.gov.cn."
+        ),
+        "problem_source": "Source: {source}. Last reviewed {reviewed}.",
+        "problem_not_advice": "This is general legal information, not advice on your case.",
+        "problem_unknown": (
+            "Sorry, I don't have the routes for this kind of problem yet. The 12348 public legal "
+            "service hotline, or a lawyer online at https://www.12348.gov.cn, can tell you where "
+            "to turn. This is general legal information, not legal advice."
+        ),
+        "problem_routes_button": "Where to turn",
+        "problem_button": "My problem: {title}",
+        "crisis_when_safe": "When you are safe:",
+        "crisis_your_problem": "About your legal problem ({title}):",
+        "crisis_legal_help": "Free legal help: call 12348, or go to your local legal aid centre.",
     },
     "zh": {
         "not_legal_advice": (
@@ -173,6 +198,29 @@ TEXTS: dict[str, dict[str, str]] = {
         "articles_many": "《{law}》{articles}",
         "articles_last_joiner": "、",
         "answers_joiner": "；",
+        "problem_intro": (
+            "您反映的情况属于{title}方面的问题。我不能对您的具体案件提供意见，"
+            "以下是可以使用的免费和公共渠道（按通常的先后顺序）："
+        ),
+        "problem_time_limit": "时效期限：{time_limit}",
+        "problem_legal_aid": "法律援助：{note}",
+        "problem_check_offer": "如需了解您本人能否申请法律援助，可以进行法律援助自查。",
+        "problem_evidence": "请注意保留证据：{evidence}",
+        "problem_human": (
+            "人工免费咨询：拨打12348公共法律服务热线，"
+            "或登录中国法律服务网（https://www.12348.gov.cn）在线咨询律师。"
+        ),
+        "problem_source": "来源：{source}。最后审核：{reviewed}。",
+        "problem_not_advice": "以上为一般性法律信息，不构成对您案件的法律意见。",
+        "problem_unknown": (
+            "抱歉，暂时没有这类问题的维权途径信息。可以拨打12348公共法律服务热线，"
+            "或登录中国法律服务网（https://www.12348.gov.cn）在线咨询律师。以上为一般性法律信息，不构成法律意见。"
+        ),
+        "problem_routes_button": "维权途径",
+        "problem_button": "我的问题：{title}",
+        "crisis_when_safe": "安全以后：",
+        "crisis_your_problem": "关于您的法律问题（{title}）：",
+        "crisis_legal_help": "免费法律帮助：拨打12348，或到当地法律援助中心申请。",
     },
 }
 

@@ -19,23 +19,32 @@ _LATIN_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 # Han characters per Latin word at which a mixed message counts as Chinese.
 HAN_CHARACTERS_PER_WORD = 2
 
-# "reply in Chinese", "说中文", "换成英文": the user asks for a language by name.
+# "reply in Chinese", "说中文", "换成英文": the user asks for a language. Naming a language is
+# not asking for it: "Do I need to speak Chinese in court?", "Is the law available in
+# Chinese?" and "需要英文版合同吗" are questions in their own language (issue #21).
 _REQUESTS = {
     "zh": re.compile(
-        r"(说|讲|用|回|换成|切换到|切换成|改成|改用|要|来点)\s*(中文|汉语|普通话|簡體|简体)"
-        r"|(中文|汉语)\s*(回答|回复|可以吗|行吗|吧|版|模式)"
-        r"|\b(in|speak|use|reply in|answer in|switch to|change to)\s+(chinese|mandarin|zhongwen)\b"
-        r"|\b(chinese|mandarin|zhongwen)\s+(please|pls|plz)\b",
+        r"(说|讲|用|回|换成|切换到|切换成|改成|改用|来点)\s*(中文|汉语|普通话|簡體|简体)"
+        r"|(中文|汉语)\s*(回答|回复|可以吗|行吗|吧|模式)"
+        r"|\b(reply|answer|respond|write|talk|speak|text)\s+(to me\s+|back\s+)?in\s+(chinese|mandarin|zhongwen)\b"
+        r"|\b(switch|change)\s+(the language\s+|it\s+)?to\s+(chinese|mandarin|zhongwen)\b"
+        r"|\b(can|could|would)\s+you\s+(please\s+)?(speak|use|write|talk)\s+(in\s+)?(chinese|mandarin)\b"
+        r"|\b(chinese|mandarin|zhongwen)\s+(please|pls|plz)\b|^\W*(chinese|mandarin)\W*$",
         re.IGNORECASE,
     ),
     "en": re.compile(
-        r"(说|讲|用|回|换成|切换到|切换成|改成|改用|要)\s*(英文|英语)"
-        r"|(英文|英语)\s*(回答|回复|可以吗|行吗|吧|版|模式)"
-        r"|\b(in|speak|use|reply in|answer in|switch to|change to)\s+english\b"
+        r"(说|讲|用|回|换成|切换到|切换成|改成|改用)\s*(英文|英语)(?!版|合同|名字|名|翻译|材料|文件)"
+        r"|(英文|英语)\s*(回答|回复|可以吗|行吗|吧|模式)"
+        r"|\b(reply|answer|respond|write|talk|speak|text)\s+(to me\s+|back\s+)?in\s+english\b"
+        r"|\b(switch|change)\s+(the language\s+|it\s+)?to\s+english\b"
+        r"|\b(can|could|would)\s+you\s+(please\s+)?(speak|use|write|talk)\s+(in\s+)?english\b"
         r"|\benglish\s+(please|pls|plz)\b|^\s*english\s*[.!?]*\s*$",
         re.IGNORECASE,
     ),
 }
+# Words that belong to no language: "ok" after a Chinese answer keeps the conversation Chinese.
+_NEUTRAL_WORDS = frozenset({"ok", "okay", "okk", "k", "kk", "thx", "ty", "lol", "haha", "hmm", "emm", "em",
+                            "oh", "ohh", "wow", "hi", "bye", "sos"})
 
 _CHINESE_DIGITS = {"〇": "0", "零": "0", "○": "0", "一": "1", "二": "2", "三": "3", "四": "4",
                    "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
@@ -62,7 +71,7 @@ def detect_language(text: str) -> str | None:
     if requested is not None:
         return requested
     han, latin_words = count_scripts(text)
-    if han == 0 and latin_words == 0:
+    if han == 0 and all(word.lower() in _NEUTRAL_WORDS for word in _LATIN_WORD.findall(text)):
         return None
     return "zh" if han >= HAN_CHARACTERS_PER_WORD * latin_words else "en"
 

@@ -33,7 +33,8 @@ _CARD_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])\d(?:[ -]?\d){15,18}(?![0-9A-Za-z
 _MOBILE = re.compile(r"(?<!\d)(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)")
 # Landlines: area code 0xx or 0xxx, then 7 or 8 digits (010-12345678, 0755 8765 4321).
 _LANDLINE = re.compile(r"(?<![\d+])(?:\+?86[ -]?)?\(?0\d{2,3}\)?[ -]?\d{3,4}[ -]?\d{4}(?!\d)")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# ASCII only: `\w` is also every Han character, so "请发邮件到abc@qq.com谢谢" lost its Chinese.
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 # Rasa reads a message starting with "/" as "/intent{entities}", skipping NLU.
 _INTENT_SYNTAX = re.compile(r"^[/\s]+")
 

@@ -13,7 +13,7 @@ import yaml
 from sqlalchemy import delete, insert
 from sqlalchemy.engine import Engine
 
-from assistant.contract import LANGUAGES
+from assistant.contract import CRISIS_SITUATIONS, LANGUAGES
 from knowledge.db import create_schema, make_session_factory
 from knowledge.eligibility_checks import eligibility_problems
 from knowledge.models import MODELS_IN_LOAD_ORDER, TOPIC_KINDS
@@ -56,6 +56,8 @@ class LoadedData:
     eligibility_options: tuple[dict, ...] = ()
     eligibility_guidance: tuple[dict, ...] = ()
     eligibility_rules: tuple[dict, ...] = ()
+    problem_routes: tuple[dict, ...] = ()
+    crisis_help: tuple[dict, ...] = ()
 
     def rows_for(self, model) -> tuple[dict, ...]:
         """Return the rows destined for the table of ``model``."""
@@ -214,6 +216,8 @@ def load_data_dir(path: str | Path = DATA_DIR) -> LoadedData:
         "statistics": [("indicator", indicators, "indicator"), ("source", sources, "source")],
         "answers": [("topic", topics_by_kind["faq"], "faq topic"), ("source", sources, "source")],
         "services": [("source", sources, "source")],
+        "problem_routes": [("source", sources, "source")],
+        "crisis_help": [("source", sources, "source")],
     }
     for table, checks in references.items():
         item = parsed[table]
@@ -231,6 +235,7 @@ def load_data_dir(path: str | Path = DATA_DIR) -> LoadedData:
 
     problems.extend(_answers_missing_a_language(parsed["answers"], topics_by_kind["faq"]))
     problems.extend(eligibility_problems(parsed, sources, Problem))
+    problems.extend(_crisis_situations_missing(parsed["crisis_help"]))
     if problems:
         raise DataFileError(problems)
 
@@ -253,6 +258,20 @@ def _answers_missing_a_language(answers: _Parsed, faq_topics: set[str]) -> list[
         for topic in sorted(faq_topics)
         for language in LANGUAGES
         if (topic, language) not in answered
+    ]
+
+
+def _crisis_situations_missing(crisis_help: _Parsed) -> list[Problem]:
+    """Every situation the crisis detector can report needs its emergency help, and no other."""
+    defined = {key for (key,) in crisis_help.identities}
+    return [
+        Problem(crisis_help.path, situation, "no emergency help for this crisis situation "
+                "(assistant.contract.CRISIS_SITUATIONS)")
+        for situation in CRISIS_SITUATIONS if situation not in defined
+    ] + [
+        Problem(crisis_help.path, key, "not a crisis situation the detector reports "
+                "(assistant.contract.CRISIS_SITUATIONS)")
+        for key in sorted(defined - set(CRISIS_SITUATIONS))
     ]
 
 

@@ -224,8 +224,63 @@ class EligibilityRule(Base):
     last_reviewed = Column(Date, nullable=False)
 
 
+# How far legal aid covers a kind of problem (Legal Aid Law): on the national list with the
+# hardship test (Art. 31), without it (Arts. 32, 42), criminal legal aid (Arts. 24-25, 29), or
+# not on the national list (a province may add it).
+LEGAL_AID_COVERAGES = ("covered", "no_means_test", "criminal", "not_national_list")
+
+
+class ProblemRoute(Base):
+    """The free and public routes for one kind of personal legal problem (``problem_<key>``).
+
+    ``routes`` holds the steps in the order a person would take them, one per line.
+    """
+
+    __tablename__ = "problem_routes"
+    __table_args__ = (
+        _one_of("legal_aid", LEGAL_AID_COVERAGES, "ck_problem_routes_legal_aid"),
+        _one_of("reliability", RELIABILITIES, "ck_problem_routes_reliability"),
+    )
+
+    key = Column(String(32), primary_key=True)
+    position = Column(Integer, nullable=False)
+    title = Column(Text, nullable=False)
+    title_zh = Column(Text, nullable=False)
+    routes = Column(Text, nullable=False)
+    routes_zh = Column(Text, nullable=False)
+    time_limit = Column(Text, nullable=False)
+    time_limit_zh = Column(Text, nullable=False)
+    legal_aid = Column(String(24), nullable=False)
+    legal_aid_note = Column(Text, nullable=False)
+    legal_aid_note_zh = Column(Text, nullable=False)
+    evidence = Column(Text, nullable=False)
+    evidence_zh = Column(Text, nullable=False)
+    basis = Column(Text, nullable=False)
+    reliability = Column(String(1), nullable=False)
+    source_key = Column(String(64), ForeignKey("sources.key"), nullable=False)
+    last_reviewed = Column(Date, nullable=False)
+
+
+class CrisisHelp(Base):
+    """Emergency help for one kind of crisis (danger now, self-harm...), shown before anything else."""
+
+    __tablename__ = "crisis_help"
+    __table_args__ = (_one_of("reliability", RELIABILITIES, "ck_crisis_help_reliability"),)
+
+    key = Column(String(32), primary_key=True)
+    position = Column(Integer, nullable=False)
+    help = Column(Text, nullable=False)
+    help_zh = Column(Text, nullable=False)
+    legal_route = Column(Text)
+    legal_route_zh = Column(Text)
+    reliability = Column(String(1), nullable=False)
+    source_key = Column(String(64), ForeignKey("sources.key"), nullable=False)
+    last_reviewed = Column(Date, nullable=False)
+
+
 # Parents before children: the loader inserts in this order and deletes in reverse.
 MODELS_IN_LOAD_ORDER = (
     Source, Topic, Indicator, Statistic, Answer, Service,
     EligibilityQuestion, EligibilityOption, EligibilityGuidance, EligibilityRule,
+    ProblemRoute, CrisisHelp,
 )

@@ -49,7 +49,7 @@ def normalise_text(value: str) -> str:
     return " ".join(_WORD.findall(value.lower()))
 
 
-def _localised(row, column: str, language: str):
+def localised(row, column: str, language: str):
     """Return ``row.<column>_zh`` for Chinese (when set), else ``row.<column>``."""
     if language == "zh":
         value = getattr(row, f"{column}_zh", None)
@@ -113,11 +113,11 @@ def get_answer(
     answer, topic_row, source = row
     return AnswerView(
         topic=answer.topic_key,
-        title=_localised(topic_row, "title", language),
+        title=localised(topic_row, "title", language),
         text=answer.text,
         legal_process=answer.legal_process,
-        source_title=_localised(source, "title", language),
-        source_publisher=_localised(source, "publisher", language),
+        source_title=localised(source, "title", language),
+        source_publisher=localised(source, "publisher", language),
         source_date=source.published_on,
         source_url=source.url,
         last_reviewed=answer.last_reviewed,
@@ -278,7 +278,7 @@ def _services_stmt():
 
 
 def _topic_view(topic: Topic, language: str) -> TopicView:
-    return TopicView(key=topic.key, kind=topic.kind, title=_localised(topic, "title", language))
+    return TopicView(key=topic.key, kind=topic.kind, title=localised(topic, "title", language))
 
 
 def _split_keywords(value: str | None) -> tuple[str, ...]:
@@ -289,8 +289,8 @@ def _indicator_view(indicator: Indicator, language: str) -> IndicatorView:
     return IndicatorView(
         key=indicator.key,
         topic=indicator.topic_key,
-        label=_localised(indicator, "label", language),
-        unit=_localised(indicator, "unit", language),
+        label=localised(indicator, "label", language),
+        unit=localised(indicator, "unit", language),
         keywords=_split_keywords(indicator.keywords),
         keywords_zh=_split_keywords(indicator.keywords_zh),
         headline=indicator.headline,
@@ -303,19 +303,19 @@ def _statistic_view(
     return StatisticView(
         key=statistic.key,
         indicator=indicator.key,
-        label=_localised(indicator, "label", language),
+        label=localised(indicator, "label", language),
         topic=indicator.topic_key,
         value=statistic.value,
-        unit=_localised(indicator, "unit", language),
+        unit=localised(indicator, "unit", language),
         qualifier=statistic.qualifier,
-        period_label=_localised(statistic, "period_label", language),
+        period_label=localised(statistic, "period_label", language),
         period_year=statistic.period_year,
         as_of=statistic.as_of,
-        scope=_localised(statistic, "scope", language),
+        scope=localised(statistic, "scope", language),
         reliability=statistic.reliability,
-        note=_localised(statistic, "note", language),
-        source_title=_localised(source, "title", language),
-        source_publisher=_localised(source, "publisher", language),
+        note=localised(statistic, "note", language),
+        source_title=localised(source, "title", language),
+        source_publisher=localised(source, "publisher", language),
         source_date=source.published_on,
         source_url=source.url,
         language=language,
@@ -325,12 +325,12 @@ def _statistic_view(
 def _service_view(service: Service, source: Source, language: str) -> ServiceView:
     return ServiceView(
         key=service.key,
-        name=_localised(service, "name", language),
+        name=localised(service, "name", language),
         kind=service.kind,
-        contact=_localised(service, "contact", language),
-        offers=_localised(service, "offers", language),
-        availability_note=_localised(service, "availability_note", language),
+        contact=localised(service, "contact", language),
+        offers=localised(service, "offers", language),
+        availability_note=localised(service, "availability_note", language),
         language=service.language,
-        source_title=_localised(source, "title", language),
+        source_title=localised(source, "title", language),
         source_url=source.url,
     )

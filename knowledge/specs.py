@@ -17,6 +17,7 @@ from typing import Any
 from assistant.contract import LANGUAGES
 from knowledge.models import (
     ELIGIBILITY_OUTCOMES,
+    LEGAL_AID_COVERAGES,
     QUALIFIERS,
     RELIABILITIES,
     SERVICE_KINDS,
@@ -26,7 +27,9 @@ from knowledge.models import (
     EligibilityOption,
     EligibilityQuestion,
     EligibilityRule,
+    CrisisHelp,
     Indicator,
+    ProblemRoute,
     Service,
     Source,
     Statistic,
@@ -215,6 +218,40 @@ SPECS = (
         ),
         identity=("key",),
     ),
+    # Personal problems (problem_<key> intents) and crises: knowledge/routes.py reads them.
+    FileSpec(
+        "problem_routes.yml",
+        ProblemRoute,
+        (
+            Field("key", "identifier"),
+            Field("position", "int"),
+            *bilingual("title"),
+            *bilingual("routes", "steps"),
+            *bilingual("time_limit"),
+            Field("legal_aid", "choice", choices=LEGAL_AID_COVERAGES),
+            *bilingual("legal_aid_note"),
+            *bilingual("evidence"),
+            Field("basis", "text"),
+            Field("reliability", "choice", choices=RELIABILITIES),
+            Field("source", "key", column="source_key"),
+            Field("last_reviewed", "date"),
+        ),
+        identity=("key",),
+    ),
+    FileSpec(
+        "crisis_help.yml",
+        CrisisHelp,
+        (
+            Field("key", "identifier"),
+            Field("position", "int"),
+            *bilingual("help"),
+            *bilingual("legal_route", required=False),
+            Field("reliability", "choice", choices=RELIABILITIES),
+            Field("source", "key", column="source_key"),
+            Field("last_reviewed", "date"),
+        ),
+        identity=("key",),
+    ),
 )
 
 DATA_FILES = tuple(spec.filename for spec in SPECS)
@@ -289,6 +326,12 @@ def check_value(spec: Field, value: Any) -> tuple[Any, str | None]:
                 return None, f"field {name!r}: keyword {word!r} must be lower-case without commas"
             words.append(word)
         return ",".join(words), None
+    if kind == "steps":
+        if not isinstance(value, list) or not value or not all(
+            isinstance(step, str) and step.strip() and "\n" not in step.strip() for step in value
+        ):
+            return None, f"field {name!r} must be a non-empty list of one-line steps, got {describe(value)}"
+        return "\n".join(step.strip() for step in value), None
     if kind == "identifiers":
         if not isinstance(value, list) or not value or not all(
             isinstance(item, str) and _IDENTIFIER.match(item) for item in value

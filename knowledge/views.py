@@ -74,3 +74,34 @@ class ServiceView:
     language: str
     source_title: str
     source_url: str | None
+
+
+@dataclass(frozen=True)
+class ProblemRouteView:
+    """The public routes for one kind of personal problem, in one language."""
+
+    key: str
+    title: str
+    routes: tuple[str, ...]
+    time_limit: str
+    legal_aid: str
+    legal_aid_note: str
+    evidence: str
+    basis: str
+    reliability: str
+    source_title: str
+    source_date: dt.date
+    source_url: str | None
+    last_reviewed: dt.date
+
+
+@dataclass(frozen=True)
+class CrisisHelpView:
+    """Emergency help for one crisis situation, in one language."""
+
+    key: str
+    help: str
+    legal_route: str | None
+    source_title: str
+    source_date: dt.date
+    last_reviewed: dt.date

@@ -21,15 +21,22 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant.contract import (
+    CRISIS_ENTITY,
+    CRISIS_INTENT,
+    CRISIS_MIN_CONFIDENCE,
+    CRISIS_RULED_OUT,
     ELIGIBILITY_FORM,
     FAQ_INTENT_PREFIX,
     STOP_CHECK_INTENT,
+    SWITCH_LANGUAGE_INTENT,
     LAST_ANSWER_SLOT,
     PERIOD_FOLLOWUP_INTENT,
+    PROBLEM_INTENT_PREFIX,
     STAT_INTENT_PREFIX,
     UNKNOWN_STATISTIC_INTENT,
     is_leaving_word,
 )
+from assistant.language import requested_language
 
 
 @DefaultV1Recipe.register(
@@ -47,11 +54,14 @@ class KnowledgeRouterPolicy(Policy):
             "routes": {
                 FAQ_INTENT_PREFIX: "action_answer_faq",
                 STAT_INTENT_PREFIX: "action_answer_statistic",
+                PROBLEM_INTENT_PREFIX: "action_route_problem",
                 PERIOD_FOLLOWUP_INTENT: "action_answer_statistic",
                 UNKNOWN_STATISTIC_INTENT: "action_answer_statistic",
             },
             # Actions that always set `last_answer` when they succeed.
             "answering_actions": [
+                "action_crisis_help",
+                "action_route_problem",
                 "action_answer_faq",
                 "action_answer_statistic",
                 "action_clarify",
@@ -64,7 +74,13 @@ class KnowledgeRouterPolicy(Policy):
             # on a leaving word, and returns to them after an unrelated question.
             "loops": [ELIGIBILITY_FORM],
             "stop_loop_action": "action_stop_eligibility_check",
+            # A person in danger: answered first, inside a form too (the action ends the form).
+            "crisis_action": "action_crisis_help",
+            # Emergency numbers from the domain alone, should the action server be down.
+            "crisis_failed_response": "utter_crisis_fallback",
             "empty_message_response": "utter_empty_message",
+            # A message the classifier reads as a request it does not make: "Did you mean…?".
+            "unclear_request_action": "action_clarify",
             "action_failed_response": "utter_service_unavailable",
         }
 
@@ -88,7 +104,17 @@ class KnowledgeRouterPolicy(Policy):
         action = self._next_action(tracker)
         if action is None or action not in domain.action_names_or_texts:
             return self._prediction(self._default_predictions(domain))
-        return self._prediction(confidence_scores_for(action, 1.0, domain))
+        scores = confidence_scores_for(action, 1.0, domain)
+        crisis_turn = (self.config["crisis_action"], self.config["crisis_failed_response"])
+        if tracker.active_loop_name and (
+            action in crisis_turn or tracker.latest_action_name in crisis_turn
+        ):
+            # RulePolicy's form prediction is a "no user" prediction, which beats every
+            # prediction that is not one; marked as one too, this wins by priority, so a
+            # crisis turn never continues the form.
+            return PolicyPrediction(scores, self.__class__.__name__, self.priority,
+                                    is_no_user_prediction=True)
+        return self._prediction(scores)
 
     def _next_action(self, tracker: DialogueStateTracker) -> Text | None:
         latest_action = tracker.latest_action_name
@@ -97,6 +123,8 @@ class KnowledgeRouterPolicy(Policy):
             return self._route_user_message(tracker)
         if latest_action in self.config["answering_actions"]:
             if not self._latest_action_answered(tracker):
+                if latest_action == self.config["crisis_action"]:
+                    return self.config["crisis_failed_response"]
                 return self.config["action_failed_response"]
             if latest_action in self.config["loops"]:
                 return None  # RulePolicy: listen while the form runs, its outcome when done
@@ -104,6 +132,7 @@ class KnowledgeRouterPolicy(Policy):
             return loop or ACTION_LISTEN_NAME
         if latest_action in (
             self.config["action_failed_response"],
+            self.config["crisis_failed_response"],
             self.config["empty_message_response"],
         ):
             return ACTION_LISTEN_NAME
@@ -120,6 +149,8 @@ class KnowledgeRouterPolicy(Policy):
             cleaned_text = (message.parse_data or {}).get("text") or ""
             if not cleaned_text.strip():
                 return self.config["empty_message_response"]
+        if self._tells_of_crisis(message):
+            return self.config["crisis_action"]
         intent = message.intent.get("name") or ""
         loop = tracker.active_loop_name
         if intent == STOP_CHECK_INTENT or (loop and is_leaving_word(message.text or "")):
@@ -128,12 +159,31 @@ class KnowledgeRouterPolicy(Policy):
             # RulePolicy runs the form first (its loop prediction wins anyway); the form
             # rejects a leaving word or an unrelated question, and then this routes it.
             return None
+        if intent == SWITCH_LANGUAGE_INTENT and requested_language(message.text or "") is None:
+            # "Do I need to speak Chinese in court?" names a language without asking for it.
+            return self.config["unclear_request_action"]
         for prefix_or_name, action in self.config["routes"].items():
             if intent == prefix_or_name or (
                 prefix_or_name.endswith("_") and intent.startswith(prefix_or_name)
             ):
                 return action
         return None
+
+    @staticmethod
+    def _tells_of_crisis(message: Any) -> bool:
+        """Whether the detector tagged the message, or the classifier ranks crisis high enough
+        (unless the detector ruled a crisis out)."""
+        tags = {entity.get("value") for entity in message.entities or [] if entity.get("entity") == CRISIS_ENTITY}
+        if tags - {CRISIS_RULED_OUT}:
+            return True
+        if CRISIS_RULED_OUT in tags:
+            return False
+        ranking = (message.parse_data or {}).get("intent_ranking") or []
+        return any(
+            candidate.get("name") == CRISIS_INTENT
+            and (candidate.get("confidence") or 0.0) >= CRISIS_MIN_CONFIDENCE
+            for candidate in ranking
+        )
 
     @staticmethod
     def _latest_action_answered(tracker: DialogueStateTracker) -> bool:

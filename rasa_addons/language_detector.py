@@ -8,35 +8,21 @@ adds after Chinese terms.
 """
 from __future__ import annotations
 
-from typing import Any, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from assistant.contract import LANGUAGE_ENTITY
 from assistant.language import detect_language
+from rasa_addons.stateless import StatelessComponent
 
 
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
 )
-class LanguageDetector(GraphComponent):
+class LanguageDetector(StatelessComponent):
     """Adds the entity language=zh|en when the message has words of either script."""
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> LanguageDetector:
-        """Create the component (it has nothing to train)."""
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Tag each message with its language."""

@@ -17,11 +17,10 @@ from typing import Any, Text
 import yaml
 
 from assistant.language import chinese_years_to_digits, detect_language, to_simplified
+from assistant.pleasantries import strip_pleasantries
+from rasa_addons.stateless import StatelessComponent
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -74,7 +73,8 @@ def normalise_text(
     glossary: tuple[tuple[str, str], ...] | None = None,
 ) -> Text:
     """Return text NFKC-normalised, without control/format characters, capped, in
-    Simplified characters with Chinese years in digits, and glossed."""
+    Simplified characters with Chinese years in digits, without a greeting or thanks
+    around a real question, and glossed."""
     # Cap first: nothing below should spend time on pages of pasted text.
     text = unicodedata.normalize("NFKC", (text or "")[: max_characters * 4])
     kept: list[str] = []
@@ -100,7 +100,7 @@ def normalise_text(
         # Cut at a word boundary when there is one near the end.
         space = cut.rfind(" ", max_characters - 40)
         cleaned = cut[:space] if space > 0 else cut
-    cleaned = chinese_years_to_digits(to_simplified(cleaned))
+    cleaned = strip_pleasantries(chinese_years_to_digits(to_simplified(cleaned)))
     if glossary:
         cleaned = add_glosses(cleaned, glossary)
     return _WHITESPACE.sub(" ", cleaned).strip()
@@ -109,7 +109,7 @@ def normalise_text(
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=False
 )
-class TextNormaliser(GraphComponent):
+class TextNormaliser(StatelessComponent):
     """Normalises message text in place before tokenisation."""
 
     @staticmethod
@@ -119,20 +119,10 @@ class TextNormaliser(GraphComponent):
         return {"max_characters": DEFAULT_MAX_CHARACTERS, "glossary": DEFAULT_GLOSSARY.name}
 
     def __init__(self, config: dict[Text, Any]) -> None:
+        super().__init__(config)
         self._max_characters = int(config["max_characters"])
         glossary = config.get("glossary")
         self._glossary = load_glossary(Path(__file__).with_name(glossary)) if glossary else ()
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> TextNormaliser:
-        """Create the component (it has nothing to train)."""
-        return cls(config)
 
     def _normalise(self, message: Message) -> None:
         text = message.get(TEXT)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from assistant.contract import intent_of, is_knowledge_intent, topic_of
+from assistant.contract import PROBLEM_INTENT_PREFIX, intent_of, is_knowledge_intent, problem_kind_of, topic_of
 from knowledge.loader import Problem
 from scripts.model_store import PROJECT_ROOT
 
@@ -84,6 +84,8 @@ def check(root: Path = PROJECT_ROOT, knowledge_dir: Path | None = None) -> list[
             findings.append(Finding(file, topic, f"{what} {'has' if kind == 'faq' else 'have'} no intent: "
                                     f"add {intent_of(kind, topic)} to domain.yml and data/nlu/"))
 
+    findings += _problem_kinds_without_routes_or_intents(knowledge, domain_intents, examples, knowledge_dir, root)
+
     seen: dict[str, tuple[str, str, str]] = {}
     for intent, items in sorted(examples.items()):
         for file, example in items:
@@ -100,6 +102,21 @@ def check(root: Path = PROJECT_ROOT, knowledge_dir: Path | None = None) -> list[
                 findings.append(Finding(file, intent, reason))
             else:
                 seen[key] = (intent, file, example)
+    return findings
+
+
+def _problem_kinds_without_routes_or_intents(knowledge, domain_intents: set[str], examples, knowledge_dir: Path,
+                                             root: Path) -> list[Finding]:
+    """Every problem_<kind> intent has routes, every kind with routes an intent with examples."""
+    routes_file = str((knowledge_dir / "problem_routes.yml").relative_to(root))
+    routed = {row["key"] for row in knowledge.problem_routes}
+    intended = {kind for intent in domain_intents if (kind := problem_kind_of(intent))}
+    findings = [Finding(routes_file, f"{PROBLEM_INTENT_PREFIX}{kind}", "intent has no routes: add the kind")
+                for kind in sorted(intended - routed)]
+    findings += [Finding("domain.yml", kind, f"routes have no intent: add {PROBLEM_INTENT_PREFIX}{kind}")
+                 for kind in sorted(routed - intended)]
+    findings += [Finding("data/nlu/", f"{PROBLEM_INTENT_PREFIX}{kind}", "intent has no examples")
+                 for kind in sorted(intended) if f"{PROBLEM_INTENT_PREFIX}{kind}" not in examples]
     return findings
 
 

@@ -30,7 +30,9 @@ import yaml
 
 from assistant.contract import (
     ALSO_ANSWERED_BY,
+    ANSWERED_BY_ANY_PROBLEM_ROUTE,
     CHECK_ELIGIBILITY_INTENT,
+    CRISIS_ALSO_ANSWERS,
     HUMAN_HANDOFF_INTENT,
     KNOWLEDGE_INTENT_PREFIXES,
     LAST_ANSWER_SLOT,
@@ -40,6 +42,7 @@ from assistant.contract import (
     STAT_INTENT_PREFIX,
     SWITCH_LANGUAGE_INTENT,
     UNKNOWN_STATISTIC_INTENT,
+    problem_kind_of,
 )
 from assistant.language import is_mostly_chinese
 from scripts.model_store import PROJECT_ROOT, current_model
@@ -58,11 +61,15 @@ class QuestionSet:
     # Development sets guided choices (pipeline, thresholds, which examples to add); the
     # final sets were scored with the final model only, and must stay that way.
     development: bool = True
+    # A set of personal messages by category (story, crisis, not_crisis, compound), in both
+    # languages: each message's reply must be in its own language (issue #20).
+    personal: bool = False
 
     @property
     def reply_language(self) -> str | None:
         """The language every reply must be in: Chinese for a Chinese set. The English
-        sets hold a few Chinese and mixed questions, whose replies may be Chinese."""
+        sets hold a few Chinese and mixed questions, whose replies may be Chinese; a
+        personal set names each message's language."""
         return "zh" if self.language == "zh" else None
 
 
@@ -77,9 +84,21 @@ HELDOUT_SETS = {
     # training data or the other sets; never used to choose anything (README).
     "final_en": QuestionSet("final_en", HELDOUT_DIR / "final_en.yml", "en", development=False),
     "final_zh": QuestionSet("final_zh", HELDOUT_DIR / "final_zh.yml", "zh", development=False),
+    # Personal stories, crises, ordinary messages about violence, compound messages, in both
+    # languages, written on 4 Dec 2026 by separate authors from tests/heldout/PERSONAL_BRIEF.md
+    # and the fact sheets only. `personal` was scored during the work. `personal_final` was
+    # scored once at the end (crisis 76.7 %, stories 90.0 %: README); its crisis misses then
+    # guided the crisis patterns, so it is a development set now, and the next final set must
+    # be written anew.
+    "personal": QuestionSet("personal", HELDOUT_DIR / "personal.yml", "both", personal=True),
+    "personal_final": QuestionSet("personal_final", HELDOUT_DIR / "personal_final.yml", "both",
+                                  personal=True),
 }
+ACCURACY_SETS = {name: s for name, s in HELDOUT_SETS.items() if not s.personal}
 DEVELOPMENT_SETS = [s for s in HELDOUT_SETS.values() if s.development]
 DEFAULT_QUESTIONS = HELDOUT_SETS["questions"].path
+# The `last_answer` of emergency help: "crisis:<situations>[;problem_<kind>]" (actions/crisis.py).
+CRISIS_LABEL = "crisis:"
 # What the reply to each base intent contains (domain.yml responses), in either language.
 BASE_REPLY_MARKERS = {
     "greet": ("Hello", "您好"),
@@ -90,6 +109,12 @@ BASE_REPLY_MARKERS = {
     HUMAN_HANDOFF_INTENT: ("To talk to a person", "人工服务"),
     OUT_OF_SCOPE_INTENT: ("I can only help with", "我只能解答"),
     SWITCH_LANGUAGE_INTENT: ("I'll answer in English", "我将用中文回答"),
+    # Questions about the assistant and its answers (domain.yml utter_meta_*).
+    "meta_legal_advice": ("not legal advice: it cannot replace", "不是法律意见：不能代替"),
+    "meta_guarantee": ("I can't promise any outcome", "我无法对任何结果作出保证"),
+    "meta_figure_source": ("names its source and date", "都注明来源和日期"),
+    "meta_up_to_date": ("when it was last reviewed", "都标注了最后审核日期"),
+    "meta_instruction": ("true and sourced", "真实、有来源"),
 }
 
 
@@ -105,6 +130,10 @@ class Outcome:
     figure: str | None = None
     # Whether the reply is in the question set's language.
     in_language: bool = True
+    # Personal sets: the message's category and language, and the bot's first message.
+    category: str = ""
+    language: str = ""
+    first_reply: str = ""
 
 
 def load_questions(path: Path = DEFAULT_QUESTIONS) -> list[dict[str, Any]]:
@@ -174,7 +203,15 @@ def is_correct(question: dict[str, Any], answered_as: str, reply: str) -> bool:
     if expect == OUT_OF_SCOPE_INTENT:
         # Declining, or asking to rephrase without offering a figure, is a rejection.
         return answered_as in ("out_of_scope", "not_understood")
-    return answered_as == expect or answered_as in ALSO_ANSWERED_BY.get(expect, ())
+    if expect in ANSWERED_BY_ANY_PROBLEM_ROUTE and problem_kind_of(answered_as):
+        return True
+    if answered_as.startswith(CRISIS_LABEL):
+        situations, _, routed = answered_as[len(CRISIS_LABEL):].partition(";")
+        return routed == expect or any(
+            expect in CRISIS_ALSO_ANSWERS.get(situation, ()) for situation in situations.split(","))
+    # Two figures asked at once are answered as "stat_a,stat_b": the first is the one asked.
+    first = answered_as.split(",")[0]
+    return first == expect or first in ALSO_ANSWERED_BY.get(expect, ())
 
 
 def in_language(reply: str, language: str) -> bool:
@@ -252,19 +289,30 @@ def accuracy(outcomes: list[Outcome]) -> float:
 
 def evaluate_sets(client: RasaClient, sets: list[QuestionSet]) -> dict[str, list[Outcome]]:
     """Evaluate each set; return its outcomes by set name."""
+    from scripts.evaluate_personal import evaluate_personal
+
     return {
-        question_set.name: evaluate(client, load_questions(question_set.path),
-                                    run_id=question_set.name, language=question_set.reply_language)
+        question_set.name: (
+            evaluate_personal(client, load_questions(question_set.path), run_id=question_set.name)
+            if question_set.personal else
+            evaluate(client, load_questions(question_set.path),
+                     run_id=question_set.name, language=question_set.reply_language)
+        )
         for question_set in sets
     }
 
 
 def below_bar(results: dict[str, list[Outcome]]) -> list[str]:
-    """Return a line for each set below its language's accuracy bar."""
-    return [
+    """Return a line for each set below its bar (a personal set: per category)."""
+    from scripts.evaluate_personal import below_personal_floors
+
+    personal = [line for name, outcomes in results.items()
+                if name in HELDOUT_SETS and HELDOUT_SETS[name].personal
+                for line in below_personal_floors(name, outcomes)]
+    return personal + [
         f"{name}: {accuracy(outcomes):.1%} is below {MIN_HELDOUT_ACCURACY[HELDOUT_SETS[name].language]:.0%}"
         for name, outcomes in results.items()
-        if name in HELDOUT_SETS
+        if name in ACCURACY_SETS
         and accuracy(outcomes) < MIN_HELDOUT_ACCURACY[HELDOUT_SETS[name].language]
     ]
 
@@ -276,6 +324,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Evaluate on the held-out questions.")
     parser.add_argument("--questions", type=Path, default=None,
                         help="one question file (default: every set in tests/heldout)")
+    parser.add_argument("--sets", nargs="+", choices=sorted(HELDOUT_SETS), default=None,
+                        help="held-out sets by name (default: all)")
     parser.add_argument("--model", type=Path, default=None)
     arguments = parser.parse_args(argv)
     model = arguments.model or current_model(PROJECT_ROOT / "models")
@@ -286,12 +336,15 @@ def main(argv: list[str] | None = None) -> int:
         chosen = [next((q for q in HELDOUT_SETS.values() if q.path.resolve() == arguments.questions.resolve()),
                        QuestionSet(arguments.questions.stem, arguments.questions, "en"))]
     else:
-        chosen = list(HELDOUT_SETS.values())
+        chosen = [HELDOUT_SETS[name] for name in arguments.sets or HELDOUT_SETS]
     with tempfile.TemporaryDirectory(prefix="evaluate-") as scratch:
         with serving(model, Path(scratch)) as servers:
             results = evaluate_sets(RasaClient(servers.rasa.url, servers.api_secret), chosen)
+    from scripts.evaluate_personal import personal_report
+
     for name, outcomes in results.items():
-        print(f"## {name}\n\n{report(outcomes)}\n")
+        personal = name in HELDOUT_SETS and HELDOUT_SETS[name].personal
+        print(f"## {name}\n\n{personal_report(outcomes) if personal else report(outcomes)}\n")
     failures = below_bar(results)
     for failure in failures:
         print(failure, file=sys.stderr)

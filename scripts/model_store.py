@@ -32,6 +32,7 @@ TRAINING_INPUT_GLOBS = (
     "rasa_addons/**/*.yml",
     "rasa_addons/**/*.txt",
     "assistant/**/*.py",
+    "assistant/**/*.yml",
     "requirements.txt",
 )
 # Run-time plug-ins of the Rasa server (input channels, the action-reply check): editing

@@ -21,7 +21,7 @@ import urllib.request
 from pathlib import Path
 
 from scripts.check_training_data import check
-from scripts.evaluate import HELDOUT_SETS, RasaClient, accuracy, below_bar, evaluate_sets, report
+from scripts.evaluate import ACCURACY_SETS, RasaClient, accuracy, below_bar, evaluate_sets, report
 from scripts.rasa_api import JWT_SECRET_ENV, api_headers
 from scripts.model_store import (
     PROJECT_ROOT,
@@ -69,7 +69,7 @@ def evaluate_candidate(root: Path, model: Path, kb_database_url: str | None,
     with tempfile.TemporaryDirectory(prefix="retrain-") as scratch:
         with serving(model, Path(scratch), environment=environment, cwd=root) as servers:
             results = evaluate_sets(RasaClient(servers.rasa.url, servers.api_secret),
-                                    list(HELDOUT_SETS.values()))
+                                    list(ACCURACY_SETS.values()))
     summary = "\n".join(
         f"{name}: {accuracy(outcomes):.1%} of {len(outcomes)}" for name, outcomes in results.items()
     )

@@ -164,6 +164,8 @@ def test_clean_user_text_caps_combining_marks() -> None:
         ("ID 11010519491231002X here", "ID [ID number] here"),
         ("call 13812345678 or +86 138-1234-5678", "call [phone number] or [phone number]"),
         ("write to li.lei+law@mail.example.cn", "write to [e-mail]"),
+        # The address is ASCII: the Chinese around it stays (issue #21).
+        ("请发邮件到abc@qq.com谢谢 法律援助怎么申请", "请发邮件到[e-mail]谢谢 法律援助怎么申请"),
         ("in 2020 there were 651,000 lawyers", "in 2020 there were 651,000 lawyers"),
         ("case 1234567890123", "case 1234567890123"),
         ("ID 110105 19491231 002X and 110105-19491231-002x", "ID [ID number] and [ID number]"),

@@ -100,7 +100,7 @@ def test_every_path_of_answers_reaches_a_rule_and_every_rule_is_reached(table: E
     ("none of these", "elig_special", {"elig_special": "none"}),
     ("no, I'm not poor", "elig_means", {"elig_means": "no_hardship"}),
     ("I can't afford a lawyer", "elig_means", {"elig_means": "hardship"}),
-    ("my husband hits me, can I get a free lawyer?", None, {"elig_special": "violence"}),
+    ("I am a victim of domestic violence, can I get a free lawyer?", None, {"elig_special": "violence"}),
     # "None" is only an answer to the question asked: "no money" fills no other question.
     ("no money", "elig_means", {"elig_means": "hardship"}),
     ("banana", "elig_matter", {}),
@@ -159,7 +159,9 @@ def test_typed_answers_in_english_with_a_prefilled_matter(talk):
 
 
 def test_domestic_violence_needs_no_means_test_in_chinese(talk):
-    reply = reply_text(talk("我老公打我，能申请免费律师吗"))
+    # Violence told as happening gets emergency help first (tests/test_crisis.py); told as a
+    # status, it is an answer to the check.
+    reply = reply_text(talk("我是家暴受害者，能申请免费律师吗"))
     assert "已记录：遭受家庭暴力" in reply and "您要办理的是哪一类事情" in reply
     reply = reply_text(talk("11"))
     assert HEADLINES["zh"]["no_means_test"] in reply and "第三十二条" in reply

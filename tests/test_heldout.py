@@ -7,16 +7,34 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.contract import MIN_HELDOUT_ACCURACY, STAT_INTENT_PREFIX
-from scripts.evaluate import HELDOUT_SETS, RasaClient, accuracy, evaluate, load_questions, report
+from assistant.contract import (
+    CRISIS_INTENT,
+    CRISIS_SITUATIONS,
+    META_INTENT_PREFIX,
+    MIN_HELDOUT_ACCURACY,
+    PROBLEM_INTENT_PREFIX,
+    STAT_INTENT_PREFIX,
+)
+from scripts.evaluate import (
+    ACCURACY_SETS,
+    HELDOUT_SETS,
+    RasaClient,
+    accuracy,
+    evaluate,
+    load_questions,
+    report,
+)
+from scripts.evaluate_personal import below_personal_floors, evaluate_personal, personal_report
 from scripts.near_duplicates import near_duplicates, training_examples
 
 # Questions that repeat a training example were removed from the sets, hence the floors.
 MIN_QUESTIONS = {"questions": 150, "fresh_questions": 130, "zh_questions": 200,
-                 "final_en": 160, "final_zh": 200}
+                 "final_en": 160, "final_zh": 200, "personal": 300, "personal_final": 200}
+# What a personal set must hold (issue #20): stories, crises, ordinary messages, compounds.
+MIN_PER_CATEGORY = {"story": 120, "crisis": 25, "not_crisis": 25, "compound": 30}
 
 
-@pytest.mark.parametrize("name", sorted(HELDOUT_SETS))
+@pytest.mark.parametrize("name", sorted(ACCURACY_SETS))
 def test_heldout_questions_are_answered_from_the_right_topic(rasa_url, rasa_api_secret, name):
     question_set = HELDOUT_SETS[name]
     questions = load_questions(question_set.path)
@@ -32,6 +50,38 @@ def test_heldout_questions_are_answered_from_the_right_topic(rasa_url, rasa_api_
     assert not out_of_scope_with_figures, summary
 
 
+@pytest.mark.parametrize("name", sorted(set(HELDOUT_SETS) - set(ACCURACY_SETS)))
+def test_personal_sets_are_routed_helped_and_raise_no_false_alarms(rasa_url, rasa_api_secret, name):
+    outcomes = evaluate_personal(RasaClient(rasa_url, rasa_api_secret),
+                                 load_questions(HELDOUT_SETS[name].path), run_id=name)
+    summary = personal_report(outcomes)
+    print(summary)
+    assert len(outcomes) >= MIN_QUESTIONS[name]
+    assert not below_personal_floors(name, outcomes), summary
+
+
+@pytest.mark.parametrize("name", sorted(set(HELDOUT_SETS) - set(ACCURACY_SETS)))
+def test_personal_set_covers_every_kind_crisis_and_category_in_both_languages(name):
+    questions = load_questions(HELDOUT_SETS[name].path)
+    for category, minimum in MIN_PER_CATEGORY.items():
+        assert sum(q["category"] == category for q in questions) >= minimum, category
+    kinds = {q["expect"] for q in questions if q["category"] == "story"}
+    problem_intents = {i for i in _domain_intents() if i.startswith(PROBLEM_INTENT_PREFIX)}
+    assert problem_intents <= kinds
+    assert {f"{CRISIS_INTENT}_{situation}" for situation in CRISIS_SITUATIONS} <= {
+        q["expect"] for q in questions if q["category"] == "crisis"}
+    for language in ("en", "zh"):
+        assert sum(q["language"] == language for q in questions) >= 0.4 * len(questions)
+
+
+def _domain_intents() -> set[str]:
+    import yaml
+
+    from scripts.model_store import PROJECT_ROOT
+
+    return set(yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())["intents"])
+
+
 @pytest.mark.parametrize(("name", "min_follow_ups"),
                          [("zh_questions", 15), ("final_en", 5), ("final_zh", 5)])
 def test_set_covers_every_intent_and_has_follow_ups(name, min_follow_ups):
@@ -39,7 +89,10 @@ def test_set_covers_every_intent_and_has_follow_ups(name, min_follow_ups):
 
     from scripts.model_store import PROJECT_ROOT
 
-    intents = set(yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())["intents"])
+    # Added after these sets were written: personal problems and crises (the personal sets
+    # cover them, issue #20) and questions about the assistant (tests/test_conversation_turns.py).
+    intents = {intent for intent in yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())["intents"]
+               if not intent.startswith((PROBLEM_INTENT_PREFIX, META_INTENT_PREFIX)) and intent != CRISIS_INTENT}
     questions = load_questions(HELDOUT_SETS[name].path)
     assert intents <= {q["expect"] for q in questions}
     assert sum(1 for q in questions if q.get("context")) >= min_follow_ups

@@ -62,9 +62,43 @@ def test_normalise_text_caps_length_at_a_word_boundary():
      ("can u explain what 法律援助 actually means", "en"), ("English please", "en"), ("说中文", "zh"),
      ("speak Chinese please", "zh"), ("请用英文回答", "en"), ("？", None), ("2020 😀", None),
      ("請問法律援助", "zh"), ("falv yuanzhu", "en"), ("律师调解 how does it work", "en"),
-     ("legal aid是什么意思，国内有这个吗", "zh")],
+     ("legal aid是什么意思，国内有这个吗", "zh"),
+     # Naming a language is not asking for it; "ok" belongs to no language (issue #21).
+     ("Do I need to speak Chinese in court?", "en"), ("Is the Legal Aid Law available in Chinese?", "en"),
+     ("需要英文版合同吗", "zh"), ("ok", None), ("OK!!", None), ("reply in chinese", "zh"),
+     ("can you speak chinese", "zh"), ("换成英文", "en")],
 )
 def test_language_of_a_message(text, language):
     from assistant.language import detect_language
 
     assert detect_language(text) == language
+
+
+def _message_with_ranking(text: str, ranking: list[tuple[str, float]]):
+    from rasa.shared.nlu.training_data.message import Message
+
+    message = Message(data={"text": text})
+    message.set("intent", {"name": ranking[0][0], "confidence": ranking[0][1]})
+    message.set("intent_ranking", [{"name": n, "confidence": c} for n, c in ranking])
+    return message
+
+
+@pytest.mark.parametrize(("text", "ranking", "expected"), [
+    # A long story whose top intent is a greeting: the problem ranked after it wins.
+    ("你好在吗 我想离婚又不知道该怎么办 他天天不回家 孩子才三岁 我也没有工作 房子是他婚前买的",
+     [("greet", 0.41), ("stat_lawyers", 0.2), ("problem_family", 0.15)], "problem_family"),
+    # A story ending with a service question keeps the best non-generic intent.
+    ("my boss has not paid me for three months and i have no money left for rent, how do i apply for legal aid",
+     [("goodbye", 0.3), ("faq_legal_aid_apply", 0.25), ("problem_unpaid_wages", 0.2)], "faq_legal_aid_apply"),
+    # A short greeting stays a greeting; a story with no problem in the running stays as it is.
+    ("你好在吗", [("greet", 0.9), ("problem_family", 0.09)], "greet"),
+    ("hello there, i am writing to ask you a question about the figures you have on lawyers in china please",
+     [("stat_lawyers", 0.8), ("problem_family", 0.01)], "stat_lawyers"),
+])
+def test_a_long_story_is_read_as_a_personal_problem(text, ranking, expected):
+    from rasa_addons.story_preference import StoryPreference
+
+    message = _message_with_ranking(text, ranking)
+    StoryPreference(StoryPreference.get_default_config()).process([message])
+    assert message.get("intent")["name"] == expected
+    assert message.get("intent_ranking")[0]["name"] == expected

@@ -1,0 +1,85 @@
+"""Emergency help first, for a person in danger; then the legal route.
+
+The knowledge router runs this before anything else when the crisis detector tagged the
+message or the classifier ranks `crisis` high (rasa_addons/knowledge_router.py). A crisis
+turn ends a running pre-check and never shows a figure.
+"""
+from __future__ import annotations
+
+from typing import Any, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT
+
+from actions._base import conversation_language, latest_intent
+from actions.knowledge_access import KnowledgeUnavailable, ask
+from actions.problems import format_routes
+from actions.texts import say
+from assistant.contract import (
+    CHECK_ELIGIBILITY_INTENT,
+    CRISIS_ENTITY,
+    CRISIS_SITUATIONS,
+    LAST_ANSWER_SLOT,
+    problem_kind_of,
+)
+from knowledge import routes
+
+# The classifier alone (no pattern) names no situation: cover danger and despair.
+UNNAMED_CRISIS = ("danger_now", "self_harm")
+# Kinds of problem whose legal route the crisis help already gives.
+COVERED_BY_CRISIS_HELP = {"domestic_violence": "domestic_violence"}
+
+
+def crisis_situations(tracker: Tracker) -> tuple[str, ...]:
+    """Return the situations the detector found in the latest message, most urgent first."""
+    found = {
+        entity.get("value")
+        for entity in tracker.latest_message.get("entities") or []
+        if entity.get("entity") == CRISIS_ENTITY
+    }
+    return tuple(situation for situation in CRISIS_SITUATIONS if situation in found) or UNNAMED_CRISIS
+
+
+class ActionCrisisHelp(Action):
+    """Utter emergency numbers first, then what can follow, then the problem's routes."""
+
+    def name(self) -> Text:
+        """Return the action name."""
+        return "action_crisis_help"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[Text, Any]
+    ) -> list[dict[Text, Any]]:
+        """Give the help; if the knowledge base is down, the domain's numbers instead."""
+        language = conversation_language(tracker)
+        situations = crisis_situations(tracker)
+        kind = problem_kind_of(latest_intent(tracker))
+        if COVERED_BY_CRISIS_HELP.get(kind or "") in situations:
+            kind = None
+        label = "crisis:" + ",".join(situations)
+        try:
+            helps = await ask(routes.list_crisis_help, situations=situations, language=language)
+            route = await ask(routes.get_problem_route, kind=kind, language=language) if kind else None
+        except KnowledgeUnavailable:
+            helps, route = [], None
+        if not helps:
+            # The emergency numbers never depend on the knowledge base.
+            dispatcher.utter_message(response="utter_crisis_fallback")
+        else:
+            dispatcher.utter_message(text="\n\n".join(help_.help.strip() for help_ in helps))
+            after = [help_.legal_route.strip() for help_ in helps if help_.legal_route]
+            # Legal aid without a means test for violence at home: the pre-check confirms it.
+            offer_check = "domestic_violence" in situations
+            dispatcher.utter_message(text="\n".join(
+                [say(language, "crisis_when_safe"), *after, say(language, "crisis_legal_help")]
+            ), buttons=[{"title": say(language, "check_offer_button"),
+                         "payload": f"/{CHECK_ELIGIBILITY_INTENT}"}] if offer_check else None)
+        if route is not None:
+            dispatcher.utter_message(text="\n".join(
+                [say(language, "crisis_your_problem", title=route.title), format_routes(route, language)]
+            ))
+            label += f";problem_{route.key}"
+        # A crisis turn ends a running pre-check: its next question would talk over the help.
+        return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None), SlotSet(LAST_ANSWER_SLOT, label)]

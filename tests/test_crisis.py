@@ -1,0 +1,167 @@
+"""A person in danger gets emergency help first (issue #20): the detector's patterns, the
+emergency-help action, and the whole path through the real Rasa server, inside the
+pre-check and during a clarification too."""
+from __future__ import annotations
+
+import pytest
+from rasa_sdk.events import ActiveLoop, SlotSet
+
+from actions.crisis import ActionCrisisHelp
+from assistant.crisis import detect_crisis
+from assistant.language import is_mostly_chinese
+from testkit.support import reply_text
+from testkit.trackers import make_tracker, run, texts
+
+# The issue's own messages, and variants as people type them (no punctuation, typos,
+# Traditional characters), with the situation each must be recognised as.
+CRISES = [
+    ("我男朋友现在拿着刀在门外说要杀了我", "danger_now"),
+    ("救命 有人在打我妈", "danger_now"),
+    ("活着太累了 我想结束这一切", "self_harm"),
+    ("我爸喝多了又在打我 我才13岁", "child_harm"),
+    ("there is a man with a knife outside my door right now", "danger_now"),
+    ("I cant take it anymore, I want to kill myself", "self_harm"),
+    ("他說要殺了我全家", "danger_now"),
+    ("我不想活了", "self_harm"),
+    ("老公又打我了 我躲在厕所里", "domestic_violence"),
+    ("my husband beats me every night", "domestic_violence"),
+    ("im thinking about suicide", "self_harm"),
+    ("i just want it all to end", "self_harm"),
+    ("he is hurting my daughter", "child_harm"),
+    ("ＳＯＳ", "danger_now"),
+    ("help me!!!", "danger_now"),
+]
+# Ordinary legal questions that mention police, violence or death: no false alarm.
+ORDINARY = [
+    "can the police help me get my wages back",
+    "反家暴法哪年实施的",
+    "持刀伤人一般判几年",
+    "小时候被家暴 现在成年了还能起诉吗",
+    "my ex used to hit me years ago does that help my custody case",
+    "my son was beaten by classmates last week can we claim from the school",
+    "交通事故死亡赔偿金怎么算",
+    "我弟弟因为打架被拘留了 能请律师吗",
+    "how many legal aid cases involved domestic violence",
+    "my client was charged with assault, can he get a duty lawyer",
+    "这是我的救命钱 被骗了怎么办",
+    "help me apply for legal aid",
+    "help",
+    "my son and daughter in law kicked me out of the flat I bought for them",
+    "催收天天打我通讯录里的电话 能举报吗",
+    "小区对面工地每天晚上十点以后还在打桩 吵得根本睡不着",
+    "neighbour built an extension on the roof and now rain leaks into my flat",
+    "contract has 30% penalty if I terminate. I want to end it because the supplier is always late",
+    "my son 14 got hit by a truck while cycling to school",
+    "我老公被关在看守所 能见他吗",
+    "之前在网上威胁要杀我的人已经被抓了 我能要求赔偿吗",
+]
+
+
+@pytest.mark.parametrize(("text", "situation"), CRISES)
+def test_detector_recognises_a_crisis_and_its_situation(text, situation):
+    assert situation in detect_crisis(text)
+
+
+@pytest.mark.parametrize("text", ORDINARY)
+def test_detector_stays_quiet_on_ordinary_questions(text):
+    assert detect_crisis(text) == ()
+
+
+def test_detector_reads_the_end_of_a_long_story():
+    story = "我在工地干了三年，老板一直拖欠工资。" * 40 + "现在他带人拿着刀堵在我家门口"
+    assert "danger_now" in detect_crisis(story)
+
+
+async def test_crisis_help_puts_numbers_first_then_the_legal_route(knowledge_base, dispatcher):
+    tracker = make_tracker(intent="crisis", text="他又打我了", entities=[
+        {"entity": "crisis", "value": "domestic_violence"}, {"entity": "crisis", "value": "danger_now"},
+    ], slots={"language": "zh"})
+    events = await run(ActionCrisisHelp(), dispatcher, tracker)
+    first = dispatcher.messages[0]["text"]
+    assert first.index("110") < first.index("12338")
+    text = texts(dispatcher)
+    assert "保护令" in text and "第三十二条" in text and "12348" in text and is_mostly_chinese(text)
+    assert ActiveLoop(None) in events
+    assert SlotSet("last_answer", "crisis:danger_now,domestic_violence") in events
+
+
+async def test_crisis_help_adds_the_routes_of_the_problem_told(knowledge_base, dispatcher):
+    tracker = make_tracker(intent="problem_unpaid_wages", text="boss threatens to kill me over my wages",
+                           entities=[{"entity": "crisis", "value": "danger_now"}])
+    events = await run(ActionCrisisHelp(), dispatcher, tracker)
+    assert "110" in dispatcher.messages[0]["text"]
+    assert "arbitration" in texts(dispatcher).lower()
+    assert SlotSet("last_answer", "crisis:danger_now;problem_unpaid_wages") in events
+
+
+async def test_crisis_help_without_the_knowledge_base_still_gives_the_numbers(
+    unreachable_knowledge_base, dispatcher
+):
+    tracker = make_tracker(intent="crisis", text="i want to die")
+    events = await run(ActionCrisisHelp(), dispatcher, tracker)
+    assert dispatcher.messages[0]["response"] == "utter_crisis_fallback"
+    assert SlotSet("last_answer", "crisis:danger_now,self_harm") in events
+
+
+@pytest.mark.parametrize(("text", "number", "language"), [
+    ("我男朋友现在拿着刀在门外说要杀了我", "110", "zh"),
+    ("活着太累了 我想结束这一切", "12356", "zh"),
+    ("救命 有人在打我妈", "110", "zh"),
+    ("我爸喝多了又在打我 我才13岁", "110", "zh"),
+    ("there is a man with a knife outside my door right now", "110", "en"),
+    ("I cant take it anymore, I want to kill myself", "12356", "en"),
+])
+def test_crisis_gets_emergency_help_first_through_rasa(talk, text, number, language):
+    reply = talk(text)
+    assert number in reply[0]["text"], reply_text(reply)
+    assert is_mostly_chinese(reply_text(reply)) == (language == "zh")
+    assert "%" not in reply_text(reply)  # never a figure
+
+
+# The issue's crisis messages (first six of CRISES), each sent while the pre-check waits for
+# an answer, in the language of the message.
+IN_THE_CHECK = [
+    ("我能申请法律援助吗" if any("\u4e00" <= c <= "\u9fff" for c in text) else "check my eligibility",
+     text, "12356" if situation == "self_harm" else "110")
+    for text, situation in CRISES[:6]
+] + [("我能申请法律援助吗", "活着没意思 不想活了", "12356"),
+     ("check my eligibility", "he has a knife and says he will kill me", "110")]
+
+
+@pytest.mark.parametrize(("start", "crisis", "number"), IN_THE_CHECK)
+def test_crisis_inside_the_pre_check_ends_it_and_gets_help_first(talk, start, crisis, number):
+    talk(start)
+    reply = talk(crisis)
+    assert number in reply[0]["text"], reply_text(reply)
+    text = reply_text(reply)
+    assert "您要办理的是哪一类事情" not in text and "What is your matter about?" not in text
+    # The check is over: an answer to its question is now read as an ordinary message.
+    assert "已记录" not in reply_text(talk("2")) and "Noted" not in text
+
+
+def test_crisis_during_a_clarification_gets_help_first(talk):
+    talk("kkkk legal")  # an unclear message: "Did you mean...?" or a request to rephrase
+    reply = talk("i want to end my life")
+    assert "12356" in reply[0]["text"], reply_text(reply)
+
+
+def test_words_of_a_crisis_long_past_are_ruled_out_not_ignored():
+    from assistant.crisis import assess_crisis
+
+    assessment = assess_crisis("我小时候后妈经常打我 现在她病了要我出钱 我要管吗")
+    assert assessment.situations == () and assessment.ruled_out
+    assert not assess_crisis("公证处几点上班").ruled_out
+
+
+@pytest.mark.parametrize("text", [
+    "我小时候后妈经常打我 现在她病了要我出钱 我要管吗",
+    "can the police help me get my wages back",
+    "反家暴法哪年实施的",
+])
+def test_ordinary_messages_get_no_emergency_help_through_rasa(rasa_url, rasa_api_secret, text):
+    from scripts.evaluate import RasaClient
+
+    client = RasaClient(rasa_url, rasa_api_secret)
+    sender = f"ordinary-{abs(hash(text))}"
+    client.send(sender, text)
+    assert not (client.slot_set_in_last_turn(sender, "last_answer") or "").startswith("crisis:")
