@@ -42,6 +42,7 @@ MIN_CONFIDENCE_WITHOUT_INDICATOR = 0.5
 MAX_INDICATORS_NAMED = 2
 # A short follow-up to the previous figures: "and consultations?", "what about lawyers", "那调解员呢".
 _FOLLOW_UP = re.compile(r"^\W*(and|what about|how about|also|n)\b|^\W*(那|还有|那么|另外)|呢\W*$", re.IGNORECASE)
+_FOLLOW_UP_OPENING = re.compile(r"^\W*(and|what about|how about|also)\b|^\W*(那|还有|那么|另外)", re.IGNORECASE)
 MAX_FOLLOW_UP_HAN = 12
 MAX_FOLLOW_UP_WORDS = 6
 # Two figures asked at once ("公证一年多少件 司法鉴定呢", "lawyers and village advisers"): a
@@ -158,7 +159,9 @@ class ActionAnswerStatistic(KnowledgeAction):
         if not lines:
             return await self._offer_topics(dispatcher, intent, language)
         answered = [intent_of("stat", topic)]
-        second = await self._second_topic(tracker, topic, language) if not years else None
+        # A follow-up that opens with "and"/"那" asks one thing, about the previous answer.
+        asks_two = not years and not _FOLLOW_UP_OPENING.search(latest_text(tracker))
+        second = await self._second_topic(tracker, topic, language) if asks_two else None
         if second is not None:
             second_topic, second_lines = second
             lines += second_lines

@@ -105,7 +105,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "answers_joiner": "; ",
         # A personal problem (actions/problems.py) and a crisis (actions/crisis.py).
         "problem_intro": (
-            "This sounds like a matter of {title}. I can't advise on your own case, but these "
+            "Your question seems to be about {title}. I can't advise on your own case, but these "
             "are the free and public routes, in the order people usually take them:"
         ),
         "problem_time_limit": "Time limit: {time_limit}",
