@@ -18,7 +18,7 @@ from actions._base import KnowledgeAction, conversation_language, latest_intent,
 from actions.formatting import format_earlier, format_statistic
 from actions.knowledge_access import ask
 from actions.texts import referral_button, say
-from assistant.language import count_scripts
+from assistant.language import HAN_CHARACTER, count_scripts
 from assistant.contract import (
     LAST_ANSWER_SLOT,
     PERIOD_FOLLOWUP_INTENT,
@@ -51,7 +51,7 @@ MAX_FOLLOW_UP_WORDS = 6
 SECOND_TOPIC_MIN_CONFIDENCE = 0.1
 _JOINED = re.compile(
     r"和|以及|还有|另外|又|呢|，|、|;|；|,|\band\b|\balso\b|\bas well as\b"
-    r"|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])",  # two Chinese clauses split by a space
+    rf"|(?<={HAN_CHARACTER})\s+(?={HAN_CHARACTER})",  # two Chinese clauses split by a space
     re.IGNORECASE,
 )
 

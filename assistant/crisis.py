@@ -16,12 +16,12 @@ from pathlib import Path
 import yaml
 
 from assistant.contract import CRISIS_SITUATIONS
-from assistant.language import to_simplified
+from assistant.language import HAN_CHARACTER, to_simplified
 
 PATTERNS_FILE = Path(__file__).with_name("crisis_patterns.yml")
 # Enough for any story; a paste of pages is not read further (the regexes stay fast).
 MAX_CHARACTERS = 4000
-_SPACE_BETWEEN_HAN = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+_SPACE_BETWEEN_HAN = re.compile(rf"(?<={HAN_CHARACTER})\s+(?={HAN_CHARACTER})")
 _WHITESPACE = re.compile(r"\s+")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 

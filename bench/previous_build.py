@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import subprocess  # nosec B404  # git and the project's own scripts, fixed arguments
 import sys
@@ -62,17 +63,11 @@ def prepare(project: Path) -> tuple[Path, str]:
     WORK_DIR.mkdir(parents=True, exist_ok=True)
     kb_url = f"sqlite:///{WORK_DIR / (project.name + '-knowledge.db')}"
     subprocess.run([sys.executable, "-m", "knowledge", "load"], cwd=project, check=True,  # nosec B603
-                   env={**_environment(), "KB_DATABASE_URL": kb_url})
+                   env={**os.environ, "KB_DATABASE_URL": kb_url})
     model = current_model(project / "models")
     if model is None:
         raise RuntimeError(f"no model in {project / 'models'}")
     return model, kb_url
-
-
-def _environment() -> dict[str, str]:
-    import os
-
-    return dict(os.environ)
 
 
 def messages() -> list[tuple[str, str]]:

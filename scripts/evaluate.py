@@ -174,6 +174,14 @@ class RasaClient:
         return value
 
 
+def parse_crisis_label(answered_as: str) -> tuple[list[str], str] | None:
+    """Split "crisis:<situations>[;problem_<kind>]" into (situations, routed intent), or None."""
+    if not answered_as.startswith(CRISIS_LABEL):
+        return None
+    situations, _, routed = answered_as[len(CRISIS_LABEL):].partition(";")
+    return situations.split(","), routed
+
+
 def classify_answer(reply: str, last_answer: str | None) -> str:
     """Name what the bot answered as, in the vocabulary of the questions' `expect`."""
     if last_answer:
@@ -205,10 +213,10 @@ def is_correct(question: dict[str, Any], answered_as: str, reply: str) -> bool:
         return answered_as in ("out_of_scope", "not_understood")
     if expect in ANSWERED_BY_ANY_PROBLEM_ROUTE and problem_kind_of(answered_as):
         return True
-    if answered_as.startswith(CRISIS_LABEL):
-        situations, _, routed = answered_as[len(CRISIS_LABEL):].partition(";")
-        return routed == expect or any(
-            expect in CRISIS_ALSO_ANSWERS.get(situation, ()) for situation in situations.split(","))
+    crisis = parse_crisis_label(answered_as)
+    if crisis is not None:
+        situations, routed = crisis
+        return routed == expect or any(expect in CRISIS_ALSO_ANSWERS.get(s, ()) for s in situations)
     # Two figures asked at once are answered as "stat_a,stat_b": the first is the one asked.
     first = answered_as.split(",")[0]
     return first == expect or first in ALSO_ANSWERED_BY.get(expect, ())

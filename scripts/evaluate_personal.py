@@ -18,7 +18,15 @@ from collections import defaultdict
 from typing import Any
 
 from assistant.contract import ALSO_ANSWERED_BY, LAST_ANSWER_SLOT, MIN_PERSONAL_ACCURACY
-from scripts.evaluate import CRISIS_LABEL, Outcome, RasaClient, classify_answer, in_language, is_correct
+from scripts.evaluate import (
+    CRISIS_LABEL,
+    Outcome,
+    RasaClient,
+    classify_answer,
+    in_language,
+    is_correct,
+    parse_crisis_label,
+)
 
 EMERGENCY_NUMBERS = ("110", "120", "12356", "12338", "12355")
 SELF_HARM_NUMBER = "12356"
@@ -28,10 +36,11 @@ def routed_kinds(answered_as: str) -> set[str]:
     """Return the problem intents an answer routed (a crisis answer may route one too)."""
     if answered_as.startswith("problem_"):
         return {answered_as}
-    if answered_as.startswith(CRISIS_LABEL):
-        situations, _, routed = answered_as[len(CRISIS_LABEL):].partition(";")
+    crisis = parse_crisis_label(answered_as)
+    if crisis is not None:
+        situations, routed = crisis
         kinds = {routed} if routed else set()
-        if "domestic_violence" in situations.split(","):
+        if "domestic_violence" in situations:
             kinds.add("problem_domestic_violence")
         return kinds
     return set()
