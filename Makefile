@@ -98,7 +98,8 @@ inbox: $(STAMP) ## the Telegram inbox: pending, failed and done updates, oldest 
 	$(PY) -m bot inbox
 
 evaluate: setup ## score the current model on every held-out set, per language (QUESTIONS=file for one)
-	$(PY) -m scripts.evaluate $${QUESTIONS:+--questions "$$QUESTIONS"}
+	$(PY) -m scripts.evaluate $${QUESTIONS:+--questions "$$QUESTIONS"}; status=$$?; \
+	if [ -z "$$QUESTIONS" ]; then $(PY) -m scripts.evaluate_conversations || status=1; fi; exit $$status
 
 retrain: $(STAMP) load-kb ## validate, train, evaluate, then serve the new model (old one kept on failure)
 	$(PY) -m scripts.retrain

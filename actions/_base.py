@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.knowledge_access import KnowledgeUnavailable
 from actions.texts import say
 from assistant.contract import LANGUAGE_SLOT, LAST_ANSWER_SLOT, language_or_default
+from assistant.follow_up import intent_in_context
 
 
 class KnowledgeAction(Action, abc.ABC):
@@ -41,8 +42,31 @@ class KnowledgeAction(Action, abc.ABC):
 
 
 def latest_intent(tracker: Tracker) -> Text:
-    """Return the name of the intent of the latest user message."""
+    """Return the intent of the latest user message, read against the previous answer and the
+    buttons it offered (assistant/follow_up.py; the knowledge router reads it the same way)."""
+    return intent_in_context(
+        latest_text(tracker), classified_intent(tracker), classified_confidence(tracker),
+        tracker.get_slot(LAST_ANSWER_SLOT), last_bot_buttons(tracker.events),
+        tracker.latest_message.get("intent_ranking") or [],
+    )
+
+
+def classified_intent(tracker: Tracker) -> Text:
+    """Return the intent the NLU gave the latest user message, as it is."""
     return (tracker.latest_message.get("intent") or {}).get("name") or ""
+
+
+def classified_confidence(tracker: Tracker) -> float:
+    """Return the NLU's confidence in that intent."""
+    return (tracker.latest_message.get("intent") or {}).get("confidence") or 0.0
+
+
+def last_bot_buttons(events: list[dict[Text, Any]]) -> list[dict[Text, Any]]:
+    """The buttons of the bot's last message before the latest user message."""
+    for event in reversed(events or []):
+        if event.get("event") == "bot":
+            return list((event.get("data") or {}).get("buttons") or [])
+    return []
 
 
 def latest_text(tracker: Tracker) -> Text:

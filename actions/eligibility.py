@@ -30,9 +30,11 @@ from assistant.contract import (
     OUT_OF_SCOPE_INTENT,
     STOP_CHECK_INTENT,
     is_leaving_word,
+    problem_kind_of,
 )
 from knowledge.eligibility import EligibilityTable, get_eligibility_table, is_option_number
 from knowledge.eligibility_checks import button_payload
+from knowledge.routes import get_problem_route
 
 # An unrelated question this sure of its intent is answered, and the check resumed after it.
 INTERRUPTION_CONFIDENCE = 0.5
@@ -73,6 +75,31 @@ def _interrupted_since_last_message(tracker: Tracker) -> bool:
     return False
 
 
+def _skipped_as_none(table: EligibilityTable, asked: str | None, new: dict[str, str],
+                     answers: dict[str, str]) -> bool:
+    """Whether the person passed over the question asked to answer a later one ("我没工作了
+    家里很困难" to "does any of these apply to you?"): then none of its situations is taken to
+    apply, and said, so it can be corrected, instead of asking the same question again."""
+    if not asked or asked in new or table.option(asked, ELIGIBILITY_NO_OPTION) is None:
+        return False
+    # A later question only: a correction of an earlier answer ("不是欠薪，是工伤") skips nothing.
+    order = [question.key for question in table.questions]
+    return any(question not in answers and order.index(question) > order.index(asked)
+               for question in new if question in order)
+
+
+async def _matter_of_previous_problem(tracker: Tracker, language: str) -> str | None:
+    """The matter answer for the kind of problem the previous answer routed, if it did."""
+    kind = problem_kind_of(str(tracker.get_slot(LAST_ANSWER_SLOT) or ""))
+    if kind is None:
+        return None
+    try:
+        route = await ask(get_problem_route, kind=kind, language=language)
+    except KnowledgeUnavailable:
+        return None  # then the matter question is asked, as without a previous problem
+    return route.check_matter if route is not None else None
+
+
 async def table_or_apology(dispatcher: CollectingDispatcher, language: str) -> EligibilityTable | None:
     """The pre-check in the language, or None after telling the user the database is down."""
     try:
@@ -99,6 +126,7 @@ class ValidateEligibilityForm(Action):
         answers = current_answers(tracker, domain)
         asked = tracker.get_slot(REQUESTED_SLOT) if tracker.active_loop.get("name") == ELIGIBILITY_FORM else None
         new: dict[str, str] = {}
+        retracted: set[str] = set()
         if not asked:
             dispatcher.utter_message(text=say(language, "check_intro"))
         # Right after a user message (not when resuming after the answer to another question).
@@ -107,8 +135,23 @@ class ValidateEligibilityForm(Action):
                 return [ActionExecutionRejected(ELIGIBILITY_FORM)]  # the router stops the check
             from_button = _payload_answers(tracker, table)
             typed = {} if from_button else table.match_answers(latest_text(tracker), asked)
+            # "不是欠薪，是工伤": a recorded answer the message denies is taken back.
+            retracted = set() if from_button else table.denied_answers(latest_text(tracker), answers)
+            for question in retracted:
+                answers.pop(question)
+            if retracted:  # the "不是"/"not" of a correction is not a "none of these"
+                typed = {q: v for q, v in typed.items() if v != ELIGIBILITY_NO_OPTION}
             new = {q: v for q, v in {**typed, **from_button}.items() if q == asked or q not in answers}
-            if asked and asked not in new and not from_button:
+            if not asked and ELIGIBILITY_MATTER_QUESTION not in new and ELIGIBILITY_MATTER_QUESTION not in answers:
+                # "can I get legal aid for this?" right after the routes for a kind of problem.
+                matter = await _matter_of_previous_problem(tracker, language)
+                if matter is not None:
+                    typed[ELIGIBILITY_MATTER_QUESTION] = new[ELIGIBILITY_MATTER_QUESTION] = matter
+            assumed = _skipped_as_none(table, asked, new, answers)
+            if assumed:
+                new[asked] = ELIGIBILITY_NO_OPTION
+                dispatcher.utter_message(text=say(language, "check_assumed_none"))
+            if asked and asked not in new and not from_button and not retracted:
                 intent = tracker.latest_message.get("intent") or {}
                 # "I don't want to go on" (stop_check), or a question of its own: the dialogue
                 # handles it (the router stops the check or answers, then the form resumes).
@@ -116,7 +159,7 @@ class ValidateEligibilityForm(Action):
                         intent.get("name") not in NOT_AN_INTERRUPTION
                         and (intent.get("confidence") or 0) >= INTERRUPTION_CONFIDENCE):
                     return [ActionExecutionRejected(ELIGIBILITY_FORM)]
-                if intent.get("name") != CHECK_ELIGIBILITY_INTENT:
+                if intent.get("name") != CHECK_ELIGIBILITY_INTENT and not new:
                     dispatcher.utter_message(text=say(language, "check_not_understood"))
             # Answers read from words are repeated, so a misreading shows before the outcome.
             noted = [table.option(q, v).title for q, v in typed.items()
@@ -126,7 +169,8 @@ class ValidateEligibilityForm(Action):
                                                   answers=say(language, "answers_joiner").join(noted)))
         answers.update(new)
         step = table.next_step(answers)
-        events = [SlotSet(question, value) for question, value in new.items()]
+        events = [SlotSet(question, None) for question in retracted if question not in new]
+        events += [SlotSet(question, value) for question, value in new.items()]
         events.append(SlotSet(REQUESTED_SLOT, step.question))
         if step.rule is not None:
             events.append(SlotSet(ELIGIBILITY_RESULT_SLOT, step.rule.key))

@@ -45,13 +45,25 @@ def _trim(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
+# English month names, written out: strftime's are the locale's.
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December")
+
+
 def format_date(day: date | None, language: str = "en") -> str:
     """Format a date as '24 Sep 2021' or '2021年9月24日'."""
     if day is None:
         return say(language, "date_unknown")
     if language == "zh":
         return f"{day.year}年{day.month}月{day.day}日"
-    return f"{day.day} {day.strftime('%b %Y')}"
+    return f"{day.day} {MONTHS_EN[day.month - 1][:3]} {day.year}"
+
+
+def format_month(year: int, month: int | None, language: str = "en") -> str:
+    """Format a month asked about ("October 2022", "2022年10月"), or a year without one."""
+    if language == "zh":
+        return f"{year}年{month}月" if month else f"{year}年"
+    return f"{MONTHS_EN[month - 1]} {year}" if month else str(year)
 
 
 def format_source(title: str, when: date | None, url: str | None = None, language: str = "en") -> str:

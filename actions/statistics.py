@@ -7,6 +7,7 @@ years it does have.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any, Text
 
@@ -14,11 +15,21 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions._base import KnowledgeAction, conversation_language, latest_intent, latest_text
-from actions.formatting import format_earlier, format_statistic
+from actions._base import (
+    KnowledgeAction,
+    classified_confidence,
+    classified_intent,
+    conversation_language,
+    latest_intent,
+    latest_text,
+)
+from actions.figure_periods import figures_for_period, until_figure
+from actions.formatting import format_earlier, format_month, format_statistic
 from actions.knowledge_access import ask
 from actions.texts import referral_button, say
 from assistant.language import HAN_CHARACTER, count_scripts
+from assistant.periods import AskedPeriod, read_period
+from assistant.places import named_place
 from assistant.contract import (
     LAST_ANSWER_SLOT,
     PERIOD_FOLLOWUP_INTENT,
@@ -47,8 +58,10 @@ MAX_FOLLOW_UP_HAN = 12
 MAX_FOLLOW_UP_WORDS = 6
 # Two figures asked at once ("公证一年多少件 司法鉴定呢", "lawyers and village advisers"): a
 # second topic is answered too when the message joins two questions, the classifier ranks
-# that topic at all, and the message names one of its indicators.
-SECOND_TOPIC_MIN_CONFIDENCE = 0.1
+# that topic at all, and the message names one of its indicators. "At all": a classifier sure
+# of the first topic ranks the second far below (0.04 for 鉴定 in "一年全国能办多少件公证 鉴定又有
+# 多少"); the joined clauses and the named indicator are the evidence.
+SECOND_TOPIC_MIN_CONFIDENCE = 0.001
 _JOINED = re.compile(
     r"和|以及|还有|另外|又|呢|，|、|;|；|,|\band\b|\balso\b|\bas well as\b"
     rf"|(?<={HAN_CHARACTER})\s+(?={HAN_CHARACTER})",  # two Chinese clauses split by a space
@@ -131,7 +144,8 @@ class ActionAnswerStatistic(KnowledgeAction):
         matched = await ask(
             repository.match_indicators, topic=topic, text=latest_text(tracker), language=language
         )
-        confidence = (tracker.latest_message.get("intent") or {}).get("confidence") or 0.0
+        # A topic read from the previous answer or a chosen button is the person's own choice.
+        confidence = classified_confidence(tracker) if intent == classified_intent(tracker) else 1.0
         if is_statistic_intent(intent) and not matched and confidence < MIN_CONFIDENCE_WITHOUT_INDICATOR:
             return await self._confirm_topic(dispatcher, topic, language)
         indicator_keys = [indicator.key for indicator in matched[:MAX_INDICATORS_NAMED]]
@@ -145,9 +159,12 @@ class ActionAnswerStatistic(KnowledgeAction):
             key: await ask(repository.get_indicator_history, indicator=key, language=language)
             for key in indicator_keys
         }
-        years = requested_years(tracker)
+        period = read_period(latest_text(tracker), this_year=dt.date.today().year)
+        years = [] if period.until else list(dict.fromkeys([*requested_years(tracker), *period.years]))
         buttons: list[dict[Text, Text]] = []
-        if years:
+        if not years and (period.since or period.until or period.series or period.cumulative or period.annual):
+            lines = await self._figures_for_period(topic, histories, bool(matched), period, language)
+        elif years:
             lines = [format_statistic(s) for h in histories.values() for s in h if refers_to(s, years)]
             if not lines and not matched:
                 lines = await self._topic_figures_for_years(topic, indicator_keys, years, language)
@@ -158,6 +175,10 @@ class ActionAnswerStatistic(KnowledgeAction):
             lines = self._latest_figures(histories, language)
         if not lines:
             return await self._offer_topics(dispatcher, intent, language)
+        place = named_place(latest_text(tracker))
+        if place is not None and not any(place.lower() in indicator.label.lower() for indicator in matched):
+            # National figures only: said first, never passed off as the place's own.
+            lines.insert(0, say(language, "national_figures_only", place=place))
         answered = [intent_of("stat", topic)]
         # A follow-up that opens with "and"/"那" asks one thing, about the previous answer.
         asks_two = not years and not _FOLLOW_UP_OPENING.search(latest_text(tracker))
@@ -220,6 +241,37 @@ class ActionAnswerStatistic(KnowledgeAction):
                 line += "\n" + say(language, "earlier", figures=figures)
             lines.append(line)
         return lines
+
+    async def _figures_for_period(
+        self, topic: Text, histories: dict[Text, list[Any]], named: bool, period: AskedPeriod,
+        language: Text,
+    ) -> list[Text]:
+        """The figures for the period asked ("since 2013", "截至2022年10月", "近几年"); when
+        there are none, a plain sentence saying so, then what there is, with its own period."""
+        found = {key: figures_for_period(history, period) for key, history in histories.items()}
+        if not any(found.values()) and not named:
+            # The headline indicators have nothing for the period; another of the topic may.
+            for indicator in await ask(repository.list_indicators, topic=topic, language=language):
+                if indicator.key not in histories:
+                    history = await ask(repository.get_indicator_history, indicator=indicator.key,
+                                        language=language)
+                    found[indicator.key] = figures_for_period(history, period)
+        title = await self._topic_title(topic, language)
+        if any(found.values()) and period.series and not (period.since or period.until):
+            series = [format_statistic(s) for figures in found.values() for s in figures]
+            return [say(language, "series_intro", title=title), *series]
+        if any(found.values()):
+            return self._latest_figures(found, language)
+        if period.since:
+            return [say(language, "no_figure_since", title=title, year=period.since),
+                    *self._latest_figures(histories, language)]
+        if period.until:
+            nearest = [until_figure(history, period.until)[0] for history in histories.values()]
+            when = format_month(*period.until, language=language)
+            return [say(language, "no_figure_at", title=title, date=when),
+                    *(format_statistic(s) for s in nearest if s is not None)]
+        # "in total" or "per year" of a count that has only one kind of figure: the latest.
+        return self._latest_figures(histories, language)
 
     async def _topic_figures_for_years(
         self, topic: Text, already_checked: list[Text], years: list[int], language: Text

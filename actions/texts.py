@@ -32,6 +32,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "earlier": "Earlier: {figures}.",
         "no_figure_for_year": "I don't have a figure on {title} for {years}.",
         "figures_available": " I do have figures for: {years}. The latest:",
+        "no_figure_since": (
+            "I don't have a cumulative figure on {title} counted since {year}. The latest figures I have:"
+        ),
+        "no_figure_at": "I don't have a figure on {title} for {date}. The nearest I have:",
+        "series_intro": "{title} over the years (each figure with its own period and source):",
+        "national_figures_only": (
+            "I only have national figures, not figures for {place}: the provincial justice department "
+            "or 12348 can tell you local ones. The national figures:"
+        ),
         "years_joiner": " or ",
         "list_joiner": ", ",
         "confirm_statistic_topic": (
@@ -66,7 +75,10 @@ TEXTS: dict[str, dict[str, str]] = {
             "Say \"stop\" at any time to leave."
         ),
         "check_resume": "Back to your legal-aid check:",
-        "check_noted": "Noted: {answers}.",
+        "check_noted": "Noted: {answers}. (If I got that wrong, just correct me, e.g. \"not wages, a work injury\".)",
+        "check_assumed_none": (
+            "I've taken it that none of those situations applies to you; if one does, just say which."
+        ),
         "check_not_understood": (
             "Sorry, I didn't understand that answer. Please choose one of the options (or type "
             "its number), or say \"stop\" to leave the check."
@@ -145,6 +157,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "earlier": "此前：{figures}。",
         "no_figure_for_year": "暂无{years}年的{title}。",
         "figures_available": "现有数据年份：{years}。最新数据如下：",
+        "no_figure_since": "暂无{year}年以来{title}的累计数据。现有最新数据如下：",
+        "no_figure_at": "暂无{date}的{title}。时间最接近的数据如下：",
+        "series_intro": "{title}历年数据（各注明统计期间和来源）：",
+        "national_figures_only": (
+            "暂无{place}的数据，这里只有全国数据；地方数据可咨询当地司法行政部门或拨打12348。全国数据如下："
+        ),
         "years_joiner": "、",
         "list_joiner": "、",
         "confirm_statistic_topic": "不太确定您的意思。您是想查询{title}吗？",
@@ -168,7 +186,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "date_unknown": "日期不详",
         "check_intro": "下面帮您初步判断能否申请法律援助，最多3个问题。随时输入“不查了”可以退出。",
         "check_resume": "继续刚才的法律援助自查：",
-        "check_noted": "已记录：{answers}。",
+        "check_noted": "已记录：{answers}。（如有误，可以直接更正，例如“不是欠薪，是工伤”。）",
+        "check_assumed_none": "您没有提到上述情形，按“以上都不是”记录；如属于其中一种，请直接告诉我。",
         "check_not_understood": (
             "抱歉，没有理解您的回答。请选择下面的一项（也可以输入序号），或输入“不查了”退出自查。"
         ),

@@ -1,7 +1,7 @@
 """Which language a message is in, and the Chinese clean-up the NLU needs.
 
 The rules are deliberately simple and explainable: a message is Chinese when it has
-at least two Han characters per Latin word, since a Chinese word is about two
+more than two Han characters per Latin word, since a Chinese word is about two
 characters long ("12348 hotline 一年接多少电话" is Chinese, "can u explain what 法律援助
 means" and "律师调解 how does it work" are English); a message with neither
 (digits, emoji, a lone "？") has no language of its own and keeps the conversation's.
@@ -25,21 +25,24 @@ HAN_CHARACTERS_PER_WORD = 2
 # Chinese?" and "需要英文版合同吗" are questions in their own language (issue #21).
 _REQUESTS = {
     "zh": re.compile(
-        r"(说|讲|用|回|换成|切换到|切换成|改成|改用|来点)\s*(中文|汉语|普通话|簡體|简体)"
+        r"(说|讲|用|回|换成|换回|切换到|切换成|改成|改用|改回|来点)\s*(中文|汉语|普通话|簡體|简体)"
         r"|(中文|汉语)\s*(回答|回复|可以吗|行吗|吧|模式)"
         r"|\b(reply|answer|respond|write|talk|speak|text)\s+(to me\s+|back\s+)?in\s+(chinese|mandarin|zhongwen)\b"
         r"|\b(switch|change)\s+(the language\s+|it\s+)?to\s+(chinese|mandarin|zhongwen)\b"
         r"|\b(can|could|would)\s+you\s+(please\s+)?(speak|use|write|talk)\s+(in\s+)?(chinese|mandarin)\b"
-        r"|\b(chinese|mandarin|zhongwen)\s+(please|pls|plz)\b|^\W*(chinese|mandarin)\W*$",
+        r"|\b(chinese|mandarin|zhongwen)\s+(please|pls|plz|now|again)\b|^\W*(chinese|mandarin)\W*$"
+        r"|\b(back|go back|switch back|change back)\s+to\s+(chinese|mandarin)\b",
         re.IGNORECASE,
     ),
     "en": re.compile(
-        r"(说|讲|用|回|换成|切换到|切换成|改成|改用)\s*(英文|英语)(?!版|合同|名字|名|翻译|材料|文件)"
+        r"(说|讲|用|回|换成|换回|切换到|切换成|改成|改用|改回)\s*(英文|英语)(?!版|合同|名字|名|翻译|材料|文件)"
         r"|(英文|英语)\s*(回答|回复|可以吗|行吗|吧|模式)"
         r"|\b(reply|answer|respond|write|talk|speak|text)\s+(to me\s+|back\s+)?in\s+english\b"
         r"|\b(switch|change)\s+(the language\s+|it\s+)?to\s+english\b"
         r"|\b(can|could|would)\s+you\s+(please\s+)?(speak|use|write|talk)\s+(in\s+)?english\b"
-        r"|\benglish\s+(please|pls|plz)\b|^\s*english\s*[.!?]*\s*$",
+        r"|\benglish\s+(please|pls|plz|now|again)\b|^\s*english\s*[.!?]*\s*$"
+        r"|\b(back|go back|switch back|change back)\s+to\s+english\b"
+        r"|\b(say|put|write)\s+(that|it|this)\s+in\s+english\b",
         re.IGNORECASE,
     ),
 }
@@ -71,10 +74,13 @@ def detect_language(text: str) -> str | None:
     requested = requested_language(text)
     if requested is not None:
         return requested
-    han, latin_words = count_scripts(text)
-    if han == 0 and all(word.lower() in _NEUTRAL_WORDS for word in _LATIN_WORD.findall(text)):
+    han = len(_HAN.findall(text))
+    # "ok", "thx", "lol" belong to neither language: they do not tip a mixed message either.
+    latin_words = sum(1 for word in _LATIN_WORD.findall(text) if word.lower() not in _NEUTRAL_WORDS)
+    if han == 0 and latin_words == 0:
         return None
-    return "zh" if han >= HAN_CHARACTERS_PER_WORD * latin_words else "en"
+    # More than two Han characters per English word: "what is 值班律师" is English.
+    return "zh" if han > HAN_CHARACTERS_PER_WORD * latin_words else "en"
 
 
 def has_han(text: str) -> bool:

@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 
+from assistant.contract import CHAT_LANGUAGE_METADATA_KEY
 from assistant.privacy import conversation_ref
 from bot.formatting import Button
 
@@ -152,11 +153,16 @@ class RasaClient:
             except httpx.HTTPError as error:
                 raise RasaError(f"HTTP error ({type(error).__name__})") from error
 
-    async def send_message(self, sender: str, text: str, message_id: str) -> list[BotMessage]:
-        """Send a user message to the bot channel and return Rasa's reply messages."""
+    async def send_message(self, sender: str, text: str, message_id: str,
+                           chat_language: str | None = None) -> list[BotMessage]:
+        """Send a user message (with the chat's language, for messages without words of
+        their own) to the bot channel and return Rasa's reply messages."""
+        body: dict[str, Any] = {"sender": sender, "message": text, "message_id": message_id}
+        if chat_language is not None:
+            body["metadata"] = {CHAT_LANGUAGE_METADATA_KEY: chat_language}
         response = await self._request(
             "POST", BOT_CHANNEL_PATH, resend_safe=True,
-            json={"sender": sender, "message": text, "message_id": message_id},
+            json=body,
             headers={"Authorization": f"Bearer {self._channel_secret}"},
         )
         if response.status_code != 200:

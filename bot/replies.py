@@ -79,7 +79,7 @@ async def ask_rasa(
     """Return the parts answering `question`: Rasa's reply, or the fallback if Rasa fails."""
     async with typing(bot, chat_id):
         try:
-            messages = await rasa.send_message(sender, question, message_id)
+            messages = await rasa.send_message(sender, question, message_id, chat_language=language)
         except RasaError as error:
             logger.warning(
                 "No answer from Rasa for conversation %s: %s", log_id(sender), error.reason

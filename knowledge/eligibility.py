@@ -9,6 +9,7 @@ more entry (with its own question, if it needs one) placed before the national r
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from assistant.contract import ELIGIBILITY_NO_OPTION
 from assistant.language import to_simplified
+from knowledge.eligibility_reading import denied_keyword, keyword_length, with_age_words
 from knowledge.models import (
     EligibilityGuidance,
     EligibilityOption,
@@ -32,6 +34,16 @@ _CHINESE_NUMBERS = {word: number for number, word in enumerate(
     "一 二 三 四 五 六 七 八 九 十 十一 十二 十三 十四 十五".split(), start=1)}
 _ORDINAL = re.compile(
     r"^(?:no\.?|number|option|choice|第)?\s*(\d{1,2}|[一二三四五六七八九十]{1,2})\s*(?:个|项|种|条|号)?$")
+
+
+# Outcomes after which the person does the same thing (apply; no financial check): a
+# question that can only choose between them is not worth asking.
+OUTCOMES_WITHOUT_MEANS_CHECK = frozenset({"lawyer_appointed", "no_means_test", "likely_eligible"})
+
+
+def outcome_class(outcome: str) -> str:
+    """The outcomes that lead the person to the same next step share a class."""
+    return "without_means_check" if outcome in OUTCOMES_WITHOUT_MEANS_CHECK else outcome
 
 
 @dataclass(frozen=True)
@@ -103,7 +115,20 @@ class EligibilityTable:
         return next((o for o in found.options if o.value == value), None) if found else None
 
     def next_step(self, answers: Mapping[str, str]) -> Step:
-        """Return the next question to ask, or the deciding rule (see the module docstring)."""
+        """Return the next question to ask, or the deciding rule (see the module docstring).
+
+        A question is not asked when no answer to it could change what the person should do
+        (e.g. a migrant worker claiming wages: Art. 42 waives the means check, and a special
+        situation under Art. 32 would only give another reason for the same): the outcome is
+        then the one the answers reach if none of the remaining situations applies.
+        """
+        step = self._first_rule(answers)
+        if step.question is None:
+            return step
+        settled = self._settled_rule(answers)
+        return Step(rule=settled) if settled is not None else step
+
+    def _first_rule(self, answers: Mapping[str, str]) -> Step:
         order = [question.key for question in self.questions]
         for rule in self.rules:
             if any(rule.allows(question, value) is False for question, value in answers.items()):
@@ -113,6 +138,40 @@ class EligibilityTable:
             return Step(question=missing[0]) if missing else Step(rule=rule)
         return Step()
 
+    def _settled_rule(self, answers: Mapping[str, str]) -> RuleView | None:
+        """The rule of the "none of these" answers when every answer to the questions still
+        open leads to an outcome the person acts on alike; None otherwise."""
+        open_questions = [q for q in self.questions if q.key not in answers
+                          and any(q.key == key for rule in self.rules for key, _ in rule.conditions)]
+        if not open_questions or any(not q.options for q in open_questions):
+            return None
+        classes = set()
+        keys = [q.key for q in open_questions]
+        for values in itertools.product(*([o.value for o in q.options] for q in open_questions)):
+            rule = self._first_rule({**answers, **dict(zip(keys, values, strict=True))}).rule
+            if rule is None:
+                return None
+            classes.add(outcome_class(rule.outcome))
+            if len(classes) > 1:
+                return None
+        assumed = {q.key: ELIGIBILITY_NO_OPTION for q in open_questions
+                   if any(o.value == ELIGIBILITY_NO_OPTION for o in q.options)}
+        if len(assumed) != len(open_questions):
+            return None
+        return self._first_rule({**answers, **assumed}).rule
+
+    def denied_answers(self, text: str, answers: Mapping[str, str]) -> set[str]:
+        """The recorded answers a message takes back ("不是欠薪，是工伤", "no, not wages"):
+        it names a keyword of the recorded option only to deny it."""
+        normalised = to_simplified(text).lower().strip()
+        denied = set()
+        for question, value in answers.items():
+            option = self.option(question, value)
+            if option is not None and value != ELIGIBILITY_NO_OPTION and any(
+                    denied_keyword(k, normalised) for k in option.keywords + option.keywords_zh):
+                denied.add(question)
+        return denied
+
     def guidance_for(self, matter: str | None) -> GuidanceView | None:
         return next((g for g in self.guidance if matter in g.matters), None)
 
@@ -120,7 +179,7 @@ class EligibilityTable:
         """Return the answers a typed message gives: to the question `asked` (its option
         number or words) and to others its words name clearly. "None of these" counts only
         as an answer to the question asked, so a sentence with "no" fills nothing else."""
-        normalised = to_simplified(text).lower().strip()
+        normalised = with_age_words(to_simplified(text).lower().strip())
         found: dict[str, str] = {}
         asked_question = self.question(asked) if asked else None
         if asked_question is not None:
@@ -147,14 +206,6 @@ def _option_number(text: str) -> int | None:
         return None
     word = match.group(1)
     return int(word) if word.isdigit() else _CHINESE_NUMBERS.get(word)
-
-
-def keyword_length(keyword: str, text: str) -> int:
-    """The length of `keyword` if the text contains it (English on word boundaries), else 0."""
-    if re.search(r"[a-z0-9]", keyword):
-        pattern = r"(?<![a-z0-9])" + re.escape(keyword) + r"(?![a-z0-9])"
-        return len(keyword) if re.search(pattern, text) else 0
-    return len(keyword) if keyword in text else 0
 
 
 def _best_option(options: Iterable[OptionView], text: str) -> str | None:

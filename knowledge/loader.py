@@ -13,7 +13,7 @@ import yaml
 from sqlalchemy import delete, insert
 from sqlalchemy.engine import Engine
 
-from assistant.contract import CRISIS_SITUATIONS, LANGUAGES
+from assistant.contract import CRISIS_SITUATIONS, ELIGIBILITY_MATTER_QUESTION, LANGUAGES
 from knowledge.db import create_schema, make_session_factory
 from knowledge.eligibility_checks import eligibility_problems
 from knowledge.models import MODELS_IN_LOAD_ORDER, TOPIC_KINDS
@@ -236,6 +236,8 @@ def load_data_dir(path: str | Path = DATA_DIR) -> LoadedData:
     problems.extend(_answers_missing_a_language(parsed["answers"], topics_by_kind["faq"]))
     problems.extend(eligibility_problems(parsed, sources, Problem))
     problems.extend(_crisis_situations_missing(parsed["crisis_help"]))
+    problems.extend(_periods_inconsistent(parsed["statistics"]))
+    problems.extend(_check_matters_unknown(parsed["problem_routes"], parsed["eligibility_options"]))
     if problems:
         raise DataFileError(problems)
 
@@ -273,6 +275,28 @@ def _crisis_situations_missing(crisis_help: _Parsed) -> list[Problem]:
                 "(assistant.contract.CRISIS_SITUATIONS)")
         for key in sorted(defined - set(CRISIS_SITUATIONS))
     ]
+
+
+def _check_matters_unknown(routes: _Parsed, options: _Parsed) -> list[Problem]:
+    """A problem route's `check_matter` must be an answer the pre-check's matter question has."""
+    matters = {row["value"] for _, row in options.rows if row["question"] == ELIGIBILITY_MATTER_QUESTION}
+    return [Problem(routes.path, label, f"check_matter {row['check_matter']!r} is not an option of "
+                    f"{ELIGIBILITY_MATTER_QUESTION} (eligibility_options.yml)")
+            for label, row in routes.rows if row["check_matter"] not in matters]
+
+
+def _periods_inconsistent(statistics: _Parsed) -> list[Problem]:
+    """A figure is annual (period_year), cumulative (period_start) or a count at a date, never
+    two of these; a cumulative one starts before it was stated."""
+    problems = []
+    for label, row in statistics.rows:
+        start, year = row.get("period_start"), row.get("period_year")
+        if start is not None and year is not None:
+            problems.append(Problem(statistics.path, label, "both period_start and period_year: "
+                                    "a figure is either cumulative or annual"))
+        elif start is not None and start > row["as_of"].year:
+            problems.append(Problem(statistics.path, label, f"period_start {start} is after as_of"))
+    return problems
 
 
 def _defined_in(what: str) -> str:

@@ -110,6 +110,9 @@ class Statistic(Base):
     period_label = Column(Text, nullable=False)
     period_label_zh = Column(Text, nullable=False)
     period_year = Column(Integer)
+    # The first year a cumulative figure counts ("since 2013"); empty for an annual figure or
+    # a count at a date. Questions that name a period are answered by it (assistant/periods.py).
+    period_start = Column(Integer)
     as_of = Column(Date, nullable=False)
     scope = Column(Text, nullable=False)
     scope_zh = Column(Text, nullable=False)
@@ -251,6 +254,9 @@ class ProblemRoute(Base):
     time_limit = Column(Text, nullable=False)
     time_limit_zh = Column(Text, nullable=False)
     legal_aid = Column(String(24), nullable=False)
+    # The pre-check's answer to "what is your matter about?" for this kind of problem, so a
+    # check started after the routes does not ask again (eligibility_options.yml, elig_matter).
+    check_matter = Column(String(32), nullable=False)
     legal_aid_note = Column(Text, nullable=False)
     legal_aid_note_zh = Column(Text, nullable=False)
     evidence = Column(Text, nullable=False)

@@ -310,6 +310,7 @@ def _statistic_view(
         qualifier=statistic.qualifier,
         period_label=localised(statistic, "period_label", language),
         period_year=statistic.period_year,
+        period_start=statistic.period_start,
         as_of=statistic.as_of,
         scope=localised(statistic, "scope", language),
         reliability=statistic.reliability,

@@ -34,6 +34,7 @@ def get_problem_route(
         routes=tuple(localised(route, "routes", language).splitlines()),
         time_limit=localised(route, "time_limit", language),
         legal_aid=route.legal_aid,
+        check_matter=route.check_matter,
         legal_aid_note=localised(route, "legal_aid_note", language),
         evidence=localised(route, "evidence", language),
         basis=route.basis,

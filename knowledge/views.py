@@ -51,6 +51,8 @@ class StatisticView:
     qualifier: str
     period_label: str
     period_year: int | None
+    # The first year of a cumulative figure; None for an annual figure or a count at a date.
+    period_start: int | None
     as_of: dt.date
     scope: str
     reliability: str
@@ -85,6 +87,8 @@ class ProblemRouteView:
     routes: tuple[str, ...]
     time_limit: str
     legal_aid: str
+    # The pre-check's matter option for this kind of problem (elig_matter).
+    check_matter: str
     legal_aid_note: str
     evidence: str
     basis: str

@@ -30,6 +30,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from assistant.contract import CHAT_LANGUAGE_METADATA_KEY, LANGUAGES
 from rasa_addons.secret_channel import SecretChannel
 
 logger = logging.getLogger(__name__)
@@ -67,6 +68,13 @@ async def replay(bot_messages: list[BotUttered], sender: str) -> list[dict[str, 
             content["text"] = message.text
         await collector.send_response(sender, content)
     return collector.messages
+
+
+def _chat_metadata(metadata: Any) -> dict[str, str] | None:
+    """Only the chat's language passes from the bot to the NLU (LanguageDetector)."""
+    if isinstance(metadata, dict) and metadata.get(CHAT_LANGUAGE_METADATA_KEY) in LANGUAGES:
+        return {CHAT_LANGUAGE_METADATA_KEY: metadata[CHAT_LANGUAGE_METADATA_KEY]}
+    return None
 
 
 class BotInput(SecretChannel):
@@ -127,6 +135,7 @@ class BotInput(SecretChannel):
                             return response.json(await replay(answered, sender))
                     await agent.processor.handle_message(UserMessage(
                         text, collector, sender, input_channel=self.name(), message_id=message_id,
+                        metadata=_chat_metadata(body.get("metadata")),
                     ))
             except CancelledError:
                 logger.error("Message %s: the request was cancelled (client gone).", message_id)

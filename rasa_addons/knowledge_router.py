@@ -16,7 +16,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, SlotSet
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -36,6 +36,7 @@ from assistant.contract import (
     UNKNOWN_STATISTIC_INTENT,
     is_leaving_word,
 )
+from assistant.follow_up import intent_in_context, is_short
 from assistant.language import requested_language
 
 
@@ -79,6 +80,7 @@ class KnowledgeRouterPolicy(Policy):
             # Emergency numbers from the domain alone, should the action server be down.
             "crisis_failed_response": "utter_crisis_fallback",
             "empty_message_response": "utter_empty_message",
+            "switch_language_response": "utter_language_switched",
             # A message the classifier reads as a request it does not make: "Did you mean…?".
             "unclear_request_action": "action_clarify",
             "action_failed_response": "utter_service_unavailable",
@@ -134,6 +136,7 @@ class KnowledgeRouterPolicy(Policy):
             self.config["action_failed_response"],
             self.config["crisis_failed_response"],
             self.config["empty_message_response"],
+            self.config["switch_language_response"],
         ):
             return ACTION_LISTEN_NAME
         if loop and latest_action != loop and (latest_action or "").startswith("utter_"):
@@ -151,17 +154,28 @@ class KnowledgeRouterPolicy(Policy):
                 return self.config["empty_message_response"]
         if self._tells_of_crisis(message):
             return self.config["crisis_action"]
-        intent = message.intent.get("name") or ""
         loop = tracker.active_loop_name
+        intent = message.intent.get("name") or ""
+        if not loop:
+            # "贵不贵啊" after notarization, "2" after "did you mean": the actions read it alike.
+            intent = intent_in_context(
+                (message.parse_data or {}).get("text") or "", intent, message.intent.get("confidence") or 0.0,
+                tracker.get_slot(LAST_ANSWER_SLOT), _last_bot_buttons(tracker),
+                (message.parse_data or {}).get("intent_ranking") or [],
+            )
         if intent == STOP_CHECK_INTENT or (loop and is_leaving_word(message.text or "")):
             return self.config["stop_loop_action"]
         if loop and not tracker.is_active_loop_rejected:
             # RulePolicy runs the form first (its loop prediction wins anyway); the form
             # rejects a leaving word or an unrelated question, and then this routes it.
             return None
-        if intent == SWITCH_LANGUAGE_INTENT and requested_language(message.text or "") is None:
+        asked_language = requested_language(message.text or "")
+        if intent == SWITCH_LANGUAGE_INTENT and asked_language is None:
             # "Do I need to speak Chinese in court?" names a language without asking for it.
             return self.config["unclear_request_action"]
+        if asked_language is not None and intent != SWITCH_LANGUAGE_INTENT and is_short(message.text or ""):
+            # "ok 还是说中文吧", "thanks, back to english now pls": a request and nothing else.
+            return self.config["switch_language_response"]
         for prefix_or_name, action in self.config["routes"].items():
             if intent == prefix_or_name or (
                 prefix_or_name.endswith("_") and intent.startswith(prefix_or_name)
@@ -193,3 +207,11 @@ class KnowledgeRouterPolicy(Policy):
             if isinstance(event, ActionExecuted):
                 return False
         return False
+
+
+def _last_bot_buttons(tracker: DialogueStateTracker) -> list[dict[Text, Any]]:
+    """The buttons of the bot's last message (actions read them from the same events)."""
+    for event in reversed(tracker.events):
+        if isinstance(event, BotUttered):
+            return list((event.data or {}).get("buttons") or [])
+    return []

@@ -93,6 +93,12 @@ HELDOUT_SETS = {
     "personal": QuestionSet("personal", HELDOUT_DIR / "personal.yml", "both", personal=True),
     "personal_final": QuestionSet("personal_final", HELDOUT_DIR / "personal_final.yml", "both",
                                   personal=True),
+    # Written on 4 Dec 2026 (evening) by another separate author from the same brief; kept
+    # unseen while the work went on and scored once at the end (README: crisis 82.9 %,
+    # stories 85.0 %). Its missed crises then became general patterns, so it is a
+    # development set now, like personal_final before it.
+    "personal_blind": QuestionSet("personal_blind", HELDOUT_DIR / "personal_blind.yml", "both",
+                                  personal=True),
 }
 ACCURACY_SETS = {name: s for name, s in HELDOUT_SETS.items() if not s.personal}
 DEVELOPMENT_SETS = [s for s in HELDOUT_SETS.values() if s.development]

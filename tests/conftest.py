@@ -36,6 +36,23 @@ def kb_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
+def read_eligibility_table(kb_database_url: str):
+    """Read the shipped pre-check back from the loaded knowledge base, in a language."""
+    from knowledge.db import make_engine, make_session_factory
+    from knowledge.eligibility import get_eligibility_table
+
+    def read(language: str):
+        engine = make_engine(kb_database_url)
+        try:
+            with make_session_factory(engine).begin() as session:
+                return get_eligibility_table(session=session, language=language)
+        finally:
+            engine.dispose()
+
+    return read
+
+
+@pytest.fixture(scope="session")
 def action_server(kb_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     """Run the real action server against the session knowledge base."""
     service = start_action_server(

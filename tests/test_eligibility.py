@@ -10,7 +10,7 @@ import pytest
 
 from assistant.contract import LEAVING_WORDS
 from assistant.language import is_mostly_chinese
-from knowledge.eligibility import EligibilityTable, get_eligibility_table, walk
+from knowledge.eligibility import EligibilityTable, walk
 from testkit.support import reply_payloads, reply_text
 
 # The decision table's spec, written from the Legal Aid Law (2021), not from the data file:
@@ -52,16 +52,9 @@ START = {"en": "check my eligibility", "zh": "帮我查一下能不能申请法�
 
 
 @pytest.fixture(scope="module")
-def table(kb_database_url: str) -> EligibilityTable:
-    """The shipped pre-check, read back from a loaded knowledge base."""
-    from knowledge.db import make_engine, make_session_factory
-
-    engine = make_engine(kb_database_url)
-    try:
-        with make_session_factory(engine).begin() as session:
-            return get_eligibility_table(session=session, language="en")
-    finally:
-        engine.dispose()
+def table(read_eligibility_table) -> EligibilityTable:
+    """The shipped pre-check in English."""
+    return read_eligibility_table("en")
 
 
 def articles_named(reply: str, articles: tuple[int, ...], language: str) -> bool:

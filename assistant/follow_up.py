@@ -1,0 +1,191 @@
+"""Reading a short message against the previous answer (issue #21).
+
+People do not repeat the topic: after the answer on notarization they ask "贵不贵啊", after
+the routes for a traffic accident "how long do i have", after a "did you mean" they type
+"2" or "公证". Read alone, such a message is unclear or about something else; read against
+the previous answer, it is plain. The knowledge router (which action answers) and the
+actions (which topic they answer) both call `intent_in_context`, so they never disagree.
+Pure standard library.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+
+from assistant.contract import (
+    FAQ_INTENT_PREFIX,
+    OUT_OF_SCOPE_INTENT,
+    PERIOD_FOLLOWUP_INTENT,
+    PROBLEM_INTENT_PREFIX,
+    STAT_INTENT_PREFIX,
+    UNKNOWN_STATISTIC_INTENT,
+)
+from assistant.language import count_scripts, to_simplified
+from assistant.periods import read_period
+from assistant.places import named_place
+
+# A follow-up is short: longer messages carry their own topic.
+MAX_FOLLOW_UP_HAN = 16
+MAX_FOLLOW_UP_WORDS = 10
+# The classifier this unsure of a short message has not found a topic of its own in it.
+UNSURE_BELOW = 0.5
+# An "out of scope" this unsure, with a follow-up word, is most likely about the last answer.
+OUT_OF_SCOPE_UNSURE_BELOW = 0.8
+FALLBACK_INTENT = "nlu_fallback"
+# The pre-check's generic questions, which a classifier reads as being about legal aid even
+# after an answer on another service ("does it cost anything" after people's mediation).
+LEGAL_AID_ASPECTS = ("faq_legal_aid_cost", "faq_legal_aid_apply", "faq_legal_aid_documents",
+                     "faq_legal_aid_decision_time", "faq_hotline_hours")
+LEGAL_AID_TOPICS = ("faq_legal_aid_", "stat_legal_aid")
+# The last answer asked the person to choose ("Did you mean…?", "Which figures?"): option words
+# typed next choose a button even when the classifier reads them as a topic of their own.
+CHOICE_QUESTIONS = ("clarify", "not_understood", "unknown_statistic")
+MIN_TITLE_COVERAGE = 0.5
+# A statistics intent ranked this high answers a period question asked without figures before it.
+MIN_RANKED_STATISTIC = 0.1
+# Buttons chosen by typing are followed for the intents the knowledge router answers.
+ANSWERED_FROM_KNOWLEDGE = (FAQ_INTENT_PREFIX, STAT_INTENT_PREFIX, PROBLEM_INTENT_PREFIX)
+_NAMES_LEGAL_AID = re.compile(r"法律援助|法援|legal aid", re.IGNORECASE)
+# Words that point back at the last answer, or ask one more thing about it.
+_FOLLOW_UP_WORDS = re.compile(
+    r"这|那|它|其|他们|她们|呢|吗|嘛|么|多久|多长|多少|贵|费|免费|收钱|交钱|哪|怎么|咋|能不能|可以|要不要|"
+    r"需要|还|先|然后|过了|期限|时效|加急|多快|几天|什么时候|谁|起诉|告"
+    r"|\b(it|its|they|them|their|this|that|there|those|these|he|she|him|her|do i|can i|should i|how long|"
+    r"how much|how fast|where|when|who|what if|what else|free|cost|costs|fee|fees|pay|time limit|deadline|"
+    r"apply|file|sue|first|then|else|since when|so|also|too|do they|does it|is it|are they)\b",
+    re.IGNORECASE,
+)
+# Words that ask for a figure; without one, a short follow-up to a service is not about figures.
+_ASKS_FOR_FIGURES = re.compile(
+    r"多少|几个|几家|几名|几件|数据|数字|比例|百分|统计|人次|\d"
+    r"|\b(how many|how much|number|numbers|figure|figures|percent|percentage|rate|statistics|stats|count|"
+    r"total|per year|a year)\b",
+    re.IGNORECASE,
+)
+# "2", "第二个", "the second one", "option 2": a choice among the buttons just offered.
+_ORDINALS_EN = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4,
+                "one": 1, "two": 2, "three": 3, "four": 4, "last": -1}
+_ORDINALS_ZH = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4, "最后": -1}
+_CHOICE_EN = re.compile(
+    r"^(?:(?:the|option|number|no\.?|choice|#)\s*)?(\d|first|second|third|fourth|1st|2nd|3rd|4th|one|two|"
+    r"three|four|last)(?:\s*(?:one|option|please|pls))?$", re.IGNORECASE)
+_CHOICE_ZH = re.compile(r"^(?:选|要)?第?([一二两三四1-4]|最后)(?:个|项|种|条|一个)?(?:吧|呗)?$")
+
+
+def is_short(text: str) -> bool:
+    """Whether a message is short enough to be a follow-up."""
+    han, words = count_scripts(text)
+    return han <= MAX_FOLLOW_UP_HAN and words <= MAX_FOLLOW_UP_WORDS
+
+
+def chosen_button(text: str, buttons: Sequence[dict], by_words: bool = True,
+                  min_coverage: float = 0.0) -> str | None:
+    """The intent of the button a typed message chooses ("2", "第二个", "公证"), or None.
+    `by_words=False`: only by its number; `min_coverage`: the share of the button's title
+    the words must make up ("法律援助" of "法律援助（数据）", not "lawyers" of "Lawyers sent
+    to Tibet")."""
+    intents = [_payload_intent(button.get("payload")) for button in buttons]
+    choices = [(str(button.get("title") or ""), intent) for button, intent in zip(buttons, intents, strict=True)
+               if intent]
+    if not choices:
+        return None
+    cleaned = re.sub(r"[\s\W_]+", " ", to_simplified(text)).strip().lower()
+    number = _choice_number(cleaned)
+    if number is not None:
+        index = len(choices) - 1 if number == -1 else number - 1
+        return choices[index][1] if 0 <= index < len(choices) else None
+    squeezed = cleaned.replace(" ", "")
+    if not by_words or len(squeezed) < 2:
+        return None
+    titles = [(re.sub(r"[\s\W_]+", "", to_simplified(title)).lower(), intent) for title, intent in choices]
+    matches = [intent for title, intent in titles
+               if squeezed in title and len(squeezed) >= min_coverage * len(title)]
+    return matches[0] if len(set(matches)) == 1 else None
+
+
+def _choice_number(cleaned: str) -> int | None:
+    english = _CHOICE_EN.match(cleaned)
+    if english:
+        word = english.group(1).lower()
+        return int(word) if word.isdigit() else _ORDINALS_EN[word]
+    chinese = _CHOICE_ZH.match(cleaned.replace(" ", ""))
+    return _ORDINALS_ZH[chinese.group(1)] if chinese else None
+
+
+def _payload_intent(payload: object) -> str | None:
+    """"/faq_notarization" -> "faq_notarization"; payloads with entities are not chosen by words."""
+    if isinstance(payload, str) and re.fullmatch(r"/[a-z0-9_]+", payload):
+        return payload[1:]
+    return None
+
+
+def _best_ranked_statistic(ranking: Sequence[dict], intent: str) -> str | None:
+    """The statistics intent ranked first among the top two (after the unclear one itself)."""
+    candidates = [c for c in ranking if c.get("name") not in (FALLBACK_INTENT, intent)][:2]
+    for candidate in candidates:
+        name = str(candidate.get("name") or "")
+        if name.startswith(STAT_INTENT_PREFIX) and (candidate.get("confidence") or 0.0) >= MIN_RANKED_STATISTIC:
+            return name
+    return None
+
+
+def previous_topic(previous_answer: object) -> str | None:
+    """The FAQ, statistics or problem intent the previous answer gave (its first, if two)."""
+    if not isinstance(previous_answer, str):
+        return None
+    first = previous_answer.split(",")[0]
+    return first if first.startswith(ANSWERED_FROM_KNOWLEDGE) else None
+
+
+def intent_in_context(text: str, intent: str, confidence: float, previous_answer: object,
+                      buttons: Sequence[dict] = (), ranking: Sequence[dict] = ()) -> str:
+    """The intent a message asks, read against the previous answer and the buttons it offered.
+
+    Returns `intent` itself unless the message is a short follow-up that the classifier
+    could not place, or placed on a generic legal-aid question although it is about the
+    other service just answered; then the previous topic (for figures, the period
+    follow-up, which the statistics action reads against the previous figures). A period
+    asked with no figures before it ("十八大以来法援一共办了多少案子" as a first message) asks
+    for the figures the classifier ranks best (`ranking`: Rasa's intent ranking).
+    """
+    topic = previous_topic(previous_answer)
+    asks_a_period = intent == PERIOD_FOLLOWUP_INTENT or (
+        intent == FALLBACK_INTENT and not read_period(text, this_year=date.today().year).is_empty)
+    if asks_a_period and not (topic or "").startswith(STAT_INTENT_PREFIX):
+        ranked = _best_ranked_statistic(ranking, intent)
+        if ranked is not None:
+            return ranked
+    if not text or not is_short(text):
+        return intent
+    # Words choose a button only when the classifier found no topic of its own in them
+    # ("lawyers" is a topic; "公证" after "did you mean: 公证 / 司法鉴定?" chooses either way).
+    button_intents = {_payload_intent(button.get("payload")) for button in buttons}
+    asked_to_choose = isinstance(previous_answer, str) and previous_answer.startswith(CHOICE_QUESTIONS)
+    unsure_or_among = confidence < UNSURE_BELOW or intent in button_intents
+    by_words = asked_to_choose or unsure_or_among
+    # Sure of a topic the buttons do not offer, the classifier yields only to most of a title.
+    coverage = 0.0 if unsure_or_among else MIN_TITLE_COVERAGE
+    chosen = chosen_button(text, buttons, by_words, coverage) if buttons else None
+    if chosen is not None and chosen.startswith(ANSWERED_FROM_KNOWLEDGE):
+        return chosen
+    simplified = to_simplified(text)
+    # "and in Shanghai?" after figures: a place asks for the same figures there.
+    points_back = _FOLLOW_UP_WORDS.search(simplified) or (
+        topic is not None and topic.startswith(STAT_INTENT_PREFIX) and named_place(simplified))
+    if topic is None or not points_back:
+        return intent
+    # An unsure figures intent is left to the statistics action, which reads a follow-up
+    # against the previous figures itself ("and arbitration cases?" is a new topic).
+    unsure = intent in (FALLBACK_INTENT, UNKNOWN_STATISTIC_INTENT) or (
+        confidence < UNSURE_BELOW and not intent.startswith(STAT_INTENT_PREFIX))
+    unsure = unsure or (intent == OUT_OF_SCOPE_INTENT and confidence < OUT_OF_SCOPE_UNSURE_BELOW)
+    misread_aspect = (intent in LEGAL_AID_ASPECTS and not topic.startswith(LEGAL_AID_TOPICS)
+                      and not _NAMES_LEGAL_AID.search(simplified))
+    # "is there an app" after the answer on the China Legal Service Network is not a request
+    # for its figures: no figure is given unless one is asked for (issue #20).
+    figures_unasked = (intent.startswith(STAT_INTENT_PREFIX) and topic.startswith(FAQ_INTENT_PREFIX)
+                       and not _ASKS_FOR_FIGURES.search(simplified))
+    if not (unsure or misread_aspect or figures_unasked):
+        return intent
+    return PERIOD_FOLLOWUP_INTENT if topic.startswith(STAT_INTENT_PREFIX) else topic

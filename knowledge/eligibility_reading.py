@@ -1,0 +1,61 @@
+"""Reading a pre-check answer typed in the person's own words (issue #21).
+
+An option's keyword counts only where the text does not deny it: "我不穷", "不是欠薪",
+"he is not a minor" and "i'm not poor" do not choose the option they name. An age under
+18 ("他才15岁", "my son is 16") answers "under 18". Everything else stays data: the keywords
+of each option live in knowledge/data/eligibility_options.yml.
+"""
+from __future__ import annotations
+
+import re
+
+# Words that deny what follows ("不是", "没有被", "并不太", "is not a", "isn't really"). Not a
+# bare 没/没有: "没有工资" says the wages are missing, not that the matter is not wages.
+_DENIED_ZH = re.compile(r"(?:不是|并非|不属于|不算|没有被|没被|未被|不太|不怎么|不很|不)$")
+_DENIED_EN = re.compile(
+    r"(?<![a-z])(?:not|never|isn't|isnt|aren't|arent|wasn't|wasnt|don't|dont|doesn't|doesnt|didn't|didnt|"
+    r"no longer)\s+(?:a\s+|an\s+|really\s+|very\s+|that\s+|so\s+|in\s+)?$"
+)
+_CHINESE_AGE_NUMBERS = {word: n for n, word in enumerate(
+    "一 二 三 四 五 六 七 八 九 十 十一 十二 十三 十四 十五 十六 十七".split(), start=1)}
+_AGE = re.compile(
+    r"(\d{1,3}|[一二三四五六七八九十]{1,3})\s*(?:周岁|岁)"
+    r"|(?<![\d.])(\d{1,3})\s*(?:years? old|yrs? old|y/o|yo)\b"
+    r"|\b(?:aged?|is|he's|she's|hes|shes|i'm|im|only|just)\s+(\d{1,2})\b(?!\s*(?:yuan|rmb|kuai|k\b|%|months?|days?))"
+)
+ADULT_AGE = 18
+# Added to the text when it names an age under 18: the words the "under 18" option knows.
+UNDER_AGE_WORDS = " under 18 未满18 "
+
+
+def is_denied(text: str, start: int) -> bool:
+    """Whether the words just before position `start` deny what follows."""
+    before = text[max(0, start - 24):start].rstrip()
+    return bool(_DENIED_ZH.search(before) or _DENIED_EN.search(before + " "))
+
+
+def keyword_length(keyword: str, text: str) -> int:
+    """The length of `keyword` if the text says it without denying it (English on word
+    boundaries), else 0."""
+    if re.search(r"[a-z0-9]", keyword):
+        pattern = r"(?<![a-z0-9])" + re.escape(keyword) + r"(?![a-z0-9])"
+        starts = [m.start() for m in re.finditer(pattern, text)]
+    else:
+        starts = [m.start() for m in re.finditer(re.escape(keyword), text)]
+    return len(keyword) if any(not is_denied(text, s) for s in starts) else 0
+
+
+def denied_keyword(keyword: str, text: str) -> bool:
+    """Whether the text names `keyword` only to deny it ("不是欠薪", "not wages")."""
+    starts = [m.start() for m in re.finditer(re.escape(keyword), text)]
+    return bool(starts) and all(is_denied(text, s) for s in starts)
+
+
+def with_age_words(text: str) -> str:
+    """The text, with the words of "under 18" added when it names an age below 18."""
+    for match in _AGE.finditer(text):
+        word = next(group for group in match.groups() if group)
+        age = int(word) if word.isdigit() else _CHINESE_AGE_NUMBERS.get(word, ADULT_AGE)
+        if age < ADULT_AGE:
+            return text + UNDER_AGE_WORDS
+    return text

@@ -1,0 +1,82 @@
+"""The legal-aid pre-check in people's own words (issue #21): negation, ages, two answers in
+one sentence, a correction in one phrase, a skipped question, and no question asked whose
+answer cannot change what the person should do. Through the real Rasa and action servers."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.language import is_mostly_chinese
+from knowledge.eligibility import EligibilityTable
+from testkit.support import reply_text
+
+SPECIAL_QUESTION = {"en": "Does any of these apply to you?", "zh": "您是否属于以下情形"}
+MEANS_QUESTION = {"en": "Which best describes your financial situation?", "zh": "您的经济状况最接近哪一种"}
+
+
+@pytest.fixture(scope="module")
+def table(read_eligibility_table) -> EligibilityTable:
+    """The shipped pre-check in Chinese (typed answers are read in either language)."""
+    return read_eligibility_table("zh")
+
+
+@pytest.mark.parametrize(("text", "asked", "expected"), [
+    ("我不穷", "elig_means", {"elig_means": "no_hardship"}),
+    ("收入还行吧", "elig_means", {"elig_means": "no_hardship"}),
+    ("I earn a little but I am not poor", "elig_means", {"elig_means": "no_hardship"}),
+    ("他才15岁", "elig_defence", {"elig_defence": "minor"}),
+    ("my son is 16", "elig_defence", {"elig_defence": "minor"}),
+    ("he is 45", "elig_defence", {}),
+    ("我是农民工 老板欠了我三个月工资", None, {"elig_matter": "wages", "elig_means": "migrant"}),
+    ("my employer will not pay for my injury at work", None, {"elig_matter": "injury"}),
+    ("没有被家暴", "elig_special", {"elig_special": "none"}),
+])
+def test_answers_in_own_words(table: EligibilityTable, text, asked, expected):
+    assert table.match_answers(text, asked) == expected
+
+
+def test_a_denied_answer_is_taken_back(table: EligibilityTable):
+    assert table.denied_answers("不是欠薪，是工伤", {"elig_matter": "wages"}) == {"elig_matter"}
+    assert table.denied_answers("工伤", {"elig_matter": "wages"}) == set()
+
+
+def test_a_migrant_worker_claiming_wages_is_not_asked_about_special_situations(table: EligibilityTable):
+    step = table.next_step({"elig_matter": "wages", "elig_means": "migrant"})
+    assert step.question is None and step.rule.key == "wages_injury_waived"
+    # Low income still depends on a special situation (Art. 32), so that is asked.
+    assert table.next_step({"elig_matter": "wages", "elig_means": "hardship"}).question == "elig_special"
+
+
+def test_migrant_worker_with_unpaid_wages_gets_the_outcome_at_once(talk):
+    assert "您要办理的是哪一类事情" in reply_text(talk("帮我查一下能不能申请法律援助"))
+    reply = reply_text(talk("我是农民工 老板欠了我三个月工资"))
+    assert "免予核查经济困难状况" in reply and "第四十二条" in reply, reply
+    assert SPECIAL_QUESTION["zh"] not in reply
+
+
+def test_a_correction_in_one_phrase_and_a_skipped_question(talk):
+    assert "您要办理的是哪一类事情" in reply_text(talk("帮我查一下能不能申请法律援助"))
+    reply = reply_text(talk("工资被拖欠了"))
+    assert "已记录：追讨劳动报酬" in reply and SPECIAL_QUESTION["zh"] in reply
+    reply = reply_text(talk("不是欠薪，是工伤"))
+    assert "已记录：人身损害赔偿" in reply and SPECIAL_QUESTION["zh"] in reply, reply
+    # Answering the financial question instead: no special situation is assumed, and said.
+    reply = reply_text(talk("我没工作了 家里很困难"))
+    assert "按“以上都不是”记录" in reply and SPECIAL_QUESTION["zh"] not in reply, reply
+    assert "取决于当地的经济困难标准" in reply and is_mostly_chinese(reply)
+
+
+def test_english_negation_and_no_question_asked_twice(talk):
+    assert "What is your matter about?" in reply_text(talk("check my eligibility"))
+    reply = reply_text(talk("my employer will not pay for my injury at work"))
+    assert "Noted: Injury compensation" in reply and SPECIAL_QUESTION["en"] in reply, reply
+    reply = reply_text(talk("I earn a little but I am not poor"))
+    assert SPECIAL_QUESTION["en"] not in reply and MEANS_QUESTION["en"] not in reply, reply
+    assert "none of those situations applies" in reply and not is_mostly_chinese(reply)
+
+
+def test_an_age_under_18_answers_the_defence_question(talk):
+    assert "您要办理的是哪一类事情" in reply_text(talk("帮我查一下能不能申请法律援助"))
+    reply = reply_text(talk("1"))
+    assert "犯罪嫌疑人、被告人是否属于以下情形" in reply
+    reply = reply_text(talk("他才15岁"))
+    assert "依法应当为您指派律师" in reply, reply
