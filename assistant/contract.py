@@ -29,6 +29,10 @@ CRISIS_SITUATIONS = ("danger_now", "self_harm", "domestic_violence", "child_harm
 # The detector's value when crisis words are there but the message rules a crisis out
 # ("小时候被打过", "反家暴法哪年实施"): the classifier's crisis intent alone then does not count.
 CRISIS_RULED_OUT = "ruled_out"
+# A long message is a story, not a question: about 12 Chinese words, or 15 English ones
+# (rasa_addons/story_preference.py, assistant/follow_up.py).
+STORY_MIN_HAN_CHARACTERS = 25
+STORY_MIN_LATIN_WORDS = 15
 # The classifier's crisis intent alone (no detector pattern) counts from this confidence,
 # anywhere in its ranking: a missed crisis costs far more than an extra emergency number.
 CRISIS_MIN_CONFIDENCE = 0.5
@@ -101,14 +105,15 @@ MIN_HELDOUT_ACCURACY = {"en": 0.94, "zh": 0.92}
 # The personal sets (issue #20), per category over both languages: personal stories routed
 # to a fitting public channel, crises given emergency help first, ordinary messages about
 # violence or police not treated as a crisis, compound messages answered. Measured 4 Dec
-# 2026: personal 93.9 / 100 / 100 / 88.7 %; personal_final 90.0 / 100 / 100 / 80.0 % (its
-# crises 76.7 % when first scored, README). Crises and false alarms are the issue's targets.
+# 2026 (evening), stories / crises / not crises / compound: personal 95.0 / 100 / 100 / 90.6 %;
+# personal_final 95.0 / 100 / 100 / 82.9 %; personal_blind 87.3 / 100 / 100 / 84.6 % (README).
+# Crises and false alarms are the issue's targets; the rest are floors under the measures.
 MIN_PERSONAL_ACCURACY = {
-    "personal": {"story": 0.92, "crisis": 1.0, "not_crisis": 0.95, "compound": 0.85},
-    "personal_final": {"story": 0.88, "crisis": 1.0, "not_crisis": 0.95, "compound": 0.80},
+    "personal": {"story": 0.93, "crisis": 1.0, "not_crisis": 0.95, "compound": 0.85},
+    "personal_final": {"story": 0.92, "crisis": 1.0, "not_crisis": 0.95, "compound": 0.80},
     # Scored blind once on 4 Dec 2026 (evening): story 85.0 %, crisis 82.9 %, not_crisis 95.9 %,
     # compound 84.6 % (README); its seven missed crises then became general patterns.
-    "personal_blind": {"story": 0.83, "crisis": 1.0, "not_crisis": 0.95, "compound": 0.80},
+    "personal_blind": {"story": 0.85, "crisis": 1.0, "not_crisis": 0.95, "compound": 0.80},
 }
 
 # The conversation sets (issue #21): conversations right in every turn, and single questions

@@ -42,6 +42,13 @@ LEGAL_AID_TOPICS = ("faq_legal_aid_", "stat_legal_aid")
 # typed next choose a button even when the classifier reads them as a topic of their own.
 CHOICE_QUESTIONS = ("clarify", "not_understood", "unknown_statistic")
 MIN_TITLE_COVERAGE = 0.5
+# A long story the classifier was unsure of is routed to its likeliest kind of problem when
+# that kind is ranked first, this high, and this far ahead of the next intent.
+MIN_STORY_PROBLEM = 0.1
+MIN_STORY_LEAD = 0.02
+# Shorter than a story for StoryPreference: a service question is rarely this long and unsure.
+UNSURE_STORY_MIN_HAN = 16
+UNSURE_STORY_MIN_WORDS = 10
 # A statistics intent ranked this high answers a period question asked without figures before it.
 MIN_RANKED_STATISTIC = 0.1
 # Buttons chosen by typing are followed for the intents the knowledge router answers.
@@ -120,6 +127,27 @@ def _payload_intent(payload: object) -> str | None:
     return None
 
 
+def _unsure_story_problem(text: str, intent: str, ranking: Sequence[dict]) -> str | None:
+    """The kind of problem a long story most likely tells, when the classifier was too unsure
+    to name it: the routes of the likeliest kind (their answer names the kind, so a misreading
+    shows) help a person in trouble more than "Did you mean…?"."""
+    if intent != FALLBACK_INTENT or not text:
+        return None
+    han, words = count_scripts(text)
+    if han < UNSURE_STORY_MIN_HAN and words < UNSURE_STORY_MIN_WORDS:
+        return None
+    candidates = [c for c in ranking if c.get("name") != FALLBACK_INTENT]
+    if not candidates:
+        return None
+    best = candidates[0]
+    runner_up = candidates[1].get("confidence") or 0.0 if len(candidates) > 1 else 0.0
+    confidence = best.get("confidence") or 0.0
+    if (str(best.get("name") or "").startswith(PROBLEM_INTENT_PREFIX) and confidence >= MIN_STORY_PROBLEM
+            and confidence - runner_up >= MIN_STORY_LEAD):
+        return str(best["name"])
+    return None
+
+
 def _best_ranked_statistic(ranking: Sequence[dict], intent: str) -> str | None:
     """The statistics intent ranked first among the top two (after the unclear one itself)."""
     candidates = [c for c in ranking if c.get("name") not in (FALLBACK_INTENT, intent)][:2]
@@ -150,6 +178,9 @@ def intent_in_context(text: str, intent: str, confidence: float, previous_answer
     for the figures the classifier ranks best (`ranking`: Rasa's intent ranking).
     """
     topic = previous_topic(previous_answer)
+    story_problem = _unsure_story_problem(text, intent, ranking)
+    if story_problem is not None:
+        return story_problem
     asks_a_period = intent == PERIOD_FOLLOWUP_INTENT or (
         intent == FALLBACK_INTENT and not read_period(text, this_year=date.today().year).is_empty)
     if asks_a_period and not (topic or "").startswith(STAT_INTENT_PREFIX):

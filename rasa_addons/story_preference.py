@@ -17,7 +17,12 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from assistant.contract import PROBLEM_INTENT_PREFIX, STAT_INTENT_PREFIX
+from assistant.contract import (
+    PROBLEM_INTENT_PREFIX,
+    STAT_INTENT_PREFIX,
+    STORY_MIN_HAN_CHARACTERS,
+    STORY_MIN_LATIN_WORDS,
+)
 from assistant.language import count_scripts
 from rasa_addons.stateless import StatelessComponent
 
@@ -33,8 +38,8 @@ class StoryPreference(StatelessComponent):
         """Return the default configuration."""
         return {
             # A story: about 12 Chinese words, or 15 English ones.
-            "min_han_characters": 25,
-            "min_latin_words": 15,
+            "min_han_characters": STORY_MIN_HAN_CHARACTERS,
+            "min_latin_words": STORY_MIN_LATIN_WORDS,
             # The problem must be in the running, not an accident of the ranking's tail.
             "min_problem_confidence": 0.08,
             # Intents that never answer a personal problem (exact names or prefixes).

@@ -120,3 +120,14 @@ def test_a_follow_up_to_a_service_gets_no_figure_it_did_not_ask_for():
                              "faq_legal_service_network") == "faq_legal_service_network"
     assert intent_in_context("how many people use it", "stat_legal_service_network", 0.8,
                              "faq_legal_service_network") == "stat_legal_service_network"
+
+
+def test_an_unsure_story_is_routed_to_its_likeliest_problem():
+    ranking = [{"name": "nlu_fallback", "confidence": 0.2}, {"name": "problem_contract", "confidence": 0.15},
+               {"name": "problem_consumer", "confidence": 0.1}]
+    story = "在驾校交了四千多学费 教练一直约不上车 想退费 驾校说只能退三成"
+    assert intent_in_context(story, "nlu_fallback", 0.2, None, (), ranking) == "problem_contract"
+    # Too close to call, or a short message: "Did you mean…?" stays.
+    close = [ranking[0], {"name": "problem_contract", "confidence": 0.15}, {"name": "faq_notarization", "confidence": 0.14}]
+    assert intent_in_context(story, "nlu_fallback", 0.2, None, (), close) == "nlu_fallback"
+    assert intent_in_context("退费怎么办", "nlu_fallback", 0.2, None, (), ranking) == "nlu_fallback"
