@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from assistant.contract import ELIGIBILITY_NO_OPTION
 from assistant.language import to_simplified
-from knowledge.eligibility_reading import denied_keyword, keyword_length, with_age_words
+from knowledge.eligibility_reading import CHINESE_NUMBERS, denied_keyword, keyword_length, with_age_words
 from knowledge.models import (
     EligibilityGuidance,
     EligibilityOption,
@@ -30,8 +30,6 @@ from knowledge.models import (
 )
 
 _NOT_WORD = re.compile(r"[^\w]+")
-_CHINESE_NUMBERS = {word: number for number, word in enumerate(
-    "一 二 三 四 五 六 七 八 九 十 十一 十二 十三 十四 十五".split(), start=1)}
 _ORDINAL = re.compile(
     r"^(?:no\.?|number|option|choice|第)?\s*(\d{1,2}|[一二三四五六七八九十]{1,2})\s*(?:个|项|种|条|号)?$")
 
@@ -205,7 +203,7 @@ def _option_number(text: str) -> int | None:
     if not match:
         return None
     word = match.group(1)
-    return int(word) if word.isdigit() else _CHINESE_NUMBERS.get(word)
+    return int(word) if word.isdigit() else CHINESE_NUMBERS.get(word)
 
 
 def _best_option(options: Iterable[OptionView], text: str) -> str | None:

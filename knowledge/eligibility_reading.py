@@ -16,7 +16,8 @@ _DENIED_EN = re.compile(
     r"(?<![a-z])(?:not|never|isn't|isnt|aren't|arent|wasn't|wasnt|don't|dont|doesn't|doesnt|didn't|didnt|"
     r"no longer)\s+(?:a\s+|an\s+|really\s+|very\s+|that\s+|so\s+|in\s+)?$"
 )
-_CHINESE_AGE_NUMBERS = {word: n for n, word in enumerate(
+# 一…十七: option numbers ("第三个") and ages under 18 ("十五岁") written in Chinese.
+CHINESE_NUMBERS = {word: n for n, word in enumerate(
     "一 二 三 四 五 六 七 八 九 十 十一 十二 十三 十四 十五 十六 十七".split(), start=1)}
 _AGE = re.compile(
     r"(\d{1,3}|[一二三四五六七八九十]{1,3})\s*(?:周岁|岁)"
@@ -55,7 +56,7 @@ def with_age_words(text: str) -> str:
     """The text, with the words of "under 18" added when it names an age below 18."""
     for match in _AGE.finditer(text):
         word = next(group for group in match.groups() if group)
-        age = int(word) if word.isdigit() else _CHINESE_AGE_NUMBERS.get(word, ADULT_AGE)
+        age = int(word) if word.isdigit() else CHINESE_NUMBERS.get(word, ADULT_AGE)
         if age < ADULT_AGE:
             return text + UNDER_AGE_WORDS
     return text
