@@ -25,6 +25,7 @@ from assistant.contract import (
     ELIGIBILITY_FORM,
     ELIGIBILITY_MATTER_QUESTION,
     ELIGIBILITY_NO_OPTION,
+    ELIGIBILITY_OUTCOME_ANSWER,
     ELIGIBILITY_RESULT_SLOT,
     LAST_ANSWER_SLOT,
     OUT_OF_SCOPE_INTENT,
@@ -88,9 +89,11 @@ def _skipped_as_none(table: EligibilityTable, asked: str | None, new: dict[str, 
                for question in new if question in order)
 
 
-async def _matter_of_previous_problem(tracker: Tracker, language: str) -> str | None:
-    """The matter answer for the kind of problem the previous answer routed, if it did."""
-    kind = problem_kind_of(str(tracker.get_slot(LAST_ANSWER_SLOT) or ""))
+async def _matter_of_problem(tracker: Tracker, language: str) -> str | None:
+    """The matter answer for the kind of problem this message tells ("老人要赡养费 可以申请
+    法援吗") or the previous answer routed, if either does."""
+    intent = str((tracker.latest_message.get("intent") or {}).get("name") or "")
+    kind = problem_kind_of(intent) or problem_kind_of(str(tracker.get_slot(LAST_ANSWER_SLOT) or ""))
     if kind is None:
         return None
     try:
@@ -144,7 +147,7 @@ class ValidateEligibilityForm(Action):
             new = {q: v for q, v in {**typed, **from_button}.items() if q == asked or q not in answers}
             if not asked and ELIGIBILITY_MATTER_QUESTION not in new and ELIGIBILITY_MATTER_QUESTION not in answers:
                 # "can I get legal aid for this?" right after the routes for a kind of problem.
-                matter = await _matter_of_previous_problem(tracker, language)
+                matter = await _matter_of_problem(tracker, language)
                 if matter is not None:
                     typed[ELIGIBILITY_MATTER_QUESTION] = new[ELIGIBILITY_MATTER_QUESTION] = matter
             assumed = _skipped_as_none(table, asked, new, answers)
@@ -243,7 +246,7 @@ class ActionEligibilityOutcome(Action):
         rule = table.next_step(answers).rule
         if rule is None:
             # The check ended without an outcome (it already said why).
-            return _reset(domain) + [SlotSet(LAST_ANSWER_SLOT, "eligibility:none")]
+            return _reset(domain) + [SlotSet(LAST_ANSWER_SLOT, f"{ELIGIBILITY_OUTCOME_ANSWER}none")]
         used = [table.option(q, answers[q]).title for q, _ in rule.conditions if q in answers]
         guidance = table.guidance_for(answers.get(ELIGIBILITY_MATTER_QUESTION))
         source = format_source(rule.source_title, rule.source_date, rule.source_url, language=language)
@@ -266,7 +269,7 @@ class ActionEligibilityOutcome(Action):
         ]
         dispatcher.utter_message(text="\n\n".join(parts), buttons=buttons)
         return _reset(domain) + [SlotSet(ELIGIBILITY_RESULT_SLOT, rule.key),
-                                 SlotSet(LAST_ANSWER_SLOT, f"eligibility:{rule.key}")]
+                                 SlotSet(LAST_ANSWER_SLOT, f"{ELIGIBILITY_OUTCOME_ANSWER}{rule.key}")]
 
 
 class ActionStopEligibilityCheck(Action):

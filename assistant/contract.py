@@ -38,6 +38,26 @@ STORY_MIN_LATIN_WORDS = 15
 CRISIS_MIN_CONFIDENCE = 0.5
 
 PERIOD_FOLLOWUP_INTENT = "ask_period_followup"
+# The figures about a service, and the questions about that service (the first answers a
+# "how do I reach them" the classifier could not place): a short follow-up moves between
+# them ("咋联系他们" after the number of village legal advisers; "公证处呢" after the number
+# of lawyers asks for figures).
+SERVICE_OF_STATISTIC = {
+    "stat_legal_aid": ("faq_legal_aid_apply", "faq_legal_aid_what", "faq_legal_aid_eligibility",
+                       "faq_legal_aid_matters", "faq_legal_aid_criminal", "faq_legal_aid_documents",
+                       "faq_legal_aid_decision_time", "faq_legal_aid_cost", "faq_legal_aid_refused",
+                       "faq_legal_aid_complaint"),
+    "stat_lawyers": ("faq_find_lawyer",),
+    "stat_notarization": ("faq_notarization",),
+    "stat_judicial_appraisal": ("faq_judicial_appraisal",),
+    "stat_arbitration": ("faq_arbitration",),
+    "stat_hotline_calls": ("faq_hotline_12348", "faq_hotline_hours"),
+    "stat_legal_service_network": ("faq_legal_service_network", "faq_wechat_channel"),
+    "stat_criminal_defence": ("faq_criminal_defence_coverage", "faq_duty_lawyer"),
+    "stat_lawyer_mediation": ("faq_lawyer_mediation",),
+    "stat_village_advisers": ("faq_village_legal_adviser",),
+    "stat_service_entities": ("faq_public_legal_services",),
+}
 UNKNOWN_STATISTIC_INTENT = "ask_unknown_statistic"
 HUMAN_HANDOFF_INTENT = "human_handoff"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
@@ -53,6 +73,10 @@ ELIGIBILITY_MATTER_QUESTION = "elig_matter"
 ELIGIBILITY_NO_OPTION = "none"
 # The key of the rule behind the last outcome, for follow-up questions.
 ELIGIBILITY_RESULT_SLOT = "eligibility_result"
+# The `last_answer` of the pre-check's outcome starts so ("eligibility:wages_injury_waived");
+# a short question after it ("那我现在去哪", "how do i start") is about applying.
+ELIGIBILITY_OUTCOME_ANSWER = "eligibility:"
+AFTER_ELIGIBILITY_OUTCOME = "faq_legal_aid_apply"
 # A general eligibility question may rightly be answered by starting the pre-check (the guided
 # answer to the same question), so the evaluation accepts it for faq_legal_aid_eligibility.
 ALSO_ANSWERED_BY = {

@@ -14,10 +14,14 @@ from collections.abc import Sequence
 from datetime import date
 
 from assistant.contract import (
+    AFTER_ELIGIBILITY_OUTCOME,
+    CHECK_ELIGIBILITY_INTENT,
+    ELIGIBILITY_OUTCOME_ANSWER,
     FAQ_INTENT_PREFIX,
     OUT_OF_SCOPE_INTENT,
     PERIOD_FOLLOWUP_INTENT,
     PROBLEM_INTENT_PREFIX,
+    SERVICE_OF_STATISTIC,
     STAT_INTENT_PREFIX,
     UNKNOWN_STATISTIC_INTENT,
 )
@@ -44,8 +48,8 @@ CHOICE_QUESTIONS = ("clarify", "not_understood", "unknown_statistic")
 MIN_TITLE_COVERAGE = 0.5
 # A long story the classifier was unsure of is routed to its likeliest kind of problem when
 # that kind is ranked first, this high, and this far ahead of the next intent.
-MIN_STORY_PROBLEM = 0.1
-MIN_STORY_LEAD = 0.02
+MIN_STORY_PROBLEM = 0.06
+MIN_STORY_LEAD = 0.01
 # Shorter than a story for StoryPreference: a service question is rarely this long and unsure.
 UNSURE_STORY_MIN_HAN = 16
 UNSURE_STORY_MIN_WORDS = 10
@@ -70,6 +74,23 @@ _ASKS_FOR_FIGURES = re.compile(
     r"total|per year|a year)\b",
     re.IGNORECASE,
 )
+# "老人要赡养费 可以申请法援吗", "can legal aid help me with this": a problem told with the
+# question whether legal aid is open to the person asks for the pre-check, not the routes.
+_ASKS_IF_LEGAL_AID_FOR_ME = re.compile(
+    r"(能|可以|能不能|可不可以|够不够|符不符合|有没有|申请得?了?).{0,4}(法律援助|法援)|(法律援助|法援).{0,6}(吗|么|不|没有)"
+    r"|\b(can|could|will|would|do|does|am|is)\b.{0,40}\b(legal aid|free lawyer)\b"
+    r".{0,20}\b(help|cover|me|us|him|her|this)\b"
+    r"|\b(do i|do we|does he|does she|would i|would we) qualify\b|\b(am i|are we|is he|is she) eligible\b",
+    re.IGNORECASE,
+)
+# Words that ask how to use a service rather than for its figures.
+_ASKS_HOW = re.compile(
+    r"怎么|咋|如何|哪里|哪儿|去哪|在哪|联系|电话|找谁|找他|找她|申请|流程|手续|材料|要带|多久来|上门|收费|要钱"
+    r"|\b(how do|how can|how to|where|contact|phone|call|reach|apply|process|visit|find one|find them)\b",
+    re.IGNORECASE,
+)
+# "…呢", "and …?", "what about …": the same question again, about something else.
+_ASKS_THE_SAME = re.compile(r"呢[?？]?$|^(?:那|还有)|^(and|what about|how about)\b", re.IGNORECASE)
 # "2", "第二个", "the second one", "option 2": a choice among the buttons just offered.
 _ORDINALS_EN = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4,
                 "one": 1, "two": 2, "three": 3, "four": 4, "last": -1}
@@ -158,10 +179,36 @@ def _best_ranked_statistic(ranking: Sequence[dict], intent: str) -> str | None:
     return None
 
 
+def _statistic_of(intent: str) -> str | None:
+    """The statistics intent about the service a FAQ intent asks about, if there is one."""
+    return next((statistic for statistic, questions in SERVICE_OF_STATISTIC.items() if intent in questions), None)
+
+
+def _across_figures_and_service(text: str, intent: str, unsure: bool, topic: str,
+                                ranking: Sequence[dict]) -> str | None:
+    """After figures, a short question on how to use that service is about the service
+    ("咋联系他们" after the number of village advisers), and "…呢" naming another service
+    asks for its figures ("公证处呢" after the number of lawyers)."""
+    if not topic.startswith(STAT_INTENT_PREFIX):
+        return None
+    questions = SERVICE_OF_STATISTIC.get(topic, ())
+    if (questions and (unsure or intent.startswith(STAT_INTENT_PREFIX)) and _ASKS_HOW.search(text)
+            and not _ASKS_FOR_FIGURES.search(text)):
+        ranked = [str(c.get("name")) for c in ranking if c.get("name") in questions]
+        return ranked[0] if ranked else questions[0]
+    statistic = _statistic_of(intent)
+    if statistic is not None and _ASKS_THE_SAME.search(text) and not _ASKS_HOW.search(text):
+        return PERIOD_FOLLOWUP_INTENT if statistic == topic else statistic
+    return None
+
+
 def previous_topic(previous_answer: object) -> str | None:
-    """The FAQ, statistics or problem intent the previous answer gave (its first, if two)."""
+    """The FAQ, statistics or problem intent the previous answer gave (its first, if two);
+    after the pre-check's outcome, how to apply."""
     if not isinstance(previous_answer, str):
         return None
+    if previous_answer.startswith(ELIGIBILITY_OUTCOME_ANSWER):
+        return AFTER_ELIGIBILITY_OUTCOME
     first = previous_answer.split(",")[0]
     return first if first.startswith(ANSWERED_FROM_KNOWLEDGE) else None
 
@@ -178,6 +225,8 @@ def intent_in_context(text: str, intent: str, confidence: float, previous_answer
     for the figures the classifier ranks best (`ranking`: Rasa's intent ranking).
     """
     topic = previous_topic(previous_answer)
+    if intent.startswith(PROBLEM_INTENT_PREFIX) and _ASKS_IF_LEGAL_AID_FOR_ME.search(to_simplified(text)):
+        return CHECK_ELIGIBILITY_INTENT
     story_problem = _unsure_story_problem(text, intent, ranking)
     if story_problem is not None:
         return story_problem
@@ -202,8 +251,10 @@ def intent_in_context(text: str, intent: str, confidence: float, previous_answer
         return chosen
     simplified = to_simplified(text)
     # "and in Shanghai?" after figures: a place asks for the same figures there.
-    points_back = _FOLLOW_UP_WORDS.search(simplified) or (
-        topic is not None and topic.startswith(STAT_INTENT_PREFIX) and named_place(simplified))
+    # "and in Shanghai?", "back in march 2021?" after figures: the same figures there, then.
+    after_figures = topic is not None and topic.startswith(STAT_INTENT_PREFIX)
+    points_back = _FOLLOW_UP_WORDS.search(simplified) or (after_figures and (
+        named_place(simplified) or not read_period(simplified, this_year=date.today().year).is_empty))
     if topic is None or not points_back:
         return intent
     # An unsure figures intent is left to the statistics action, which reads a follow-up
@@ -211,6 +262,9 @@ def intent_in_context(text: str, intent: str, confidence: float, previous_answer
     unsure = intent in (FALLBACK_INTENT, UNKNOWN_STATISTIC_INTENT) or (
         confidence < UNSURE_BELOW and not intent.startswith(STAT_INTENT_PREFIX))
     unsure = unsure or (intent == OUT_OF_SCOPE_INTENT and confidence < OUT_OF_SCOPE_UNSURE_BELOW)
+    across = _across_figures_and_service(simplified, intent, unsure, topic, ranking)
+    if across is not None:
+        return across
     misread_aspect = (intent in LEGAL_AID_ASPECTS and not topic.startswith(LEGAL_AID_TOPICS)
                       and not _NAMES_LEGAL_AID.search(simplified))
     # "is there an app" after the answer on the China Legal Service Network is not a request

@@ -19,6 +19,13 @@ _HAN = re.compile(HAN_CHARACTER)
 _LATIN_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 # Han characters per Latin word at which a mixed message counts as Chinese.
 HAN_CHARACTERS_PER_WORD = 2
+# In a message with both scripts, the grammar tells the language the person writes in, the
+# nouns only what they name: "and 人民调解?" is English, "我想问下 legal aid 要多久" Chinese.
+_ENGLISH_GRAMMAR_WORDS = frozenset({
+    "a", "an", "the", "and", "or", "but", "is", "are", "was", "do", "does", "did", "can", "could", "will",
+    "would", "should", "what", "how", "where", "when", "which", "who", "why", "about", "of", "to", "in",
+    "for", "with", "i", "my", "me", "you", "your", "it", "this", "that", "there", "please", "if"})
+_CHINESE_GRAMMAR = re.compile(r"[的了吗呢吧嘛是我你他她们在有要想能会怎么什哪谁和就还也都把被给让该咋啥]")
 
 # "reply in Chinese", "说中文", "换成英文": the user asks for a language. Naming a language is
 # not asking for it: "Do I need to speak Chinese in court?", "Is the law available in
@@ -79,6 +86,11 @@ def detect_language(text: str) -> str | None:
     latin_words = sum(1 for word in _LATIN_WORD.findall(text) if word.lower() not in _NEUTRAL_WORDS)
     if han == 0 and latin_words == 0:
         return None
+    if han and latin_words:
+        english_grammar = any(word.lower() in _ENGLISH_GRAMMAR_WORDS for word in _LATIN_WORD.findall(text))
+        chinese_grammar = _CHINESE_GRAMMAR.search(text) is not None
+        if english_grammar != chinese_grammar:
+            return "en" if english_grammar else "zh"
     # More than two Han characters per English word: "what is 值班律师" is English.
     return "zh" if han > HAN_CHARACTERS_PER_WORD * latin_words else "en"
 

@@ -127,14 +127,21 @@ class EligibilityTable:
         return Step(rule=settled) if settled is not None else step
 
     def _first_rule(self, answers: Mapping[str, str]) -> Step:
+        """The first rule the answers reach, or the question to ask next: the first (in
+        `position` order) that a rule still open depends on. So the general condition, the
+        person's finances, is asked before the situations that waive it, as the application
+        itself does (Legal Aid Law Arts. 31, 41 before 32, 42), and a person on dibao or a
+        migrant worker claiming wages is done after two questions."""
         order = [question.key for question in self.questions]
-        for rule in self.rules:
-            if any(rule.allows(question, value) is False for question, value in answers.items()):
-                continue
-            asked = {question for question, _ in rule.conditions}
-            missing = [key for key in order if key in asked and key not in answers]
-            return Step(question=missing[0]) if missing else Step(rule=rule)
-        return Step()
+        open_rules = [rule for rule in self.rules
+                      if not any(rule.allows(question, value) is False for question, value in answers.items())]
+        if not open_rules:
+            return Step()
+        first = open_rules[0]
+        if all(question in answers for question, _ in first.conditions):
+            return Step(rule=first)
+        depended_on = {question for rule in open_rules for question, _ in rule.conditions}
+        return Step(question=next(key for key in order if key in depended_on and key not in answers))
 
     def _settled_rule(self, answers: Mapping[str, str]) -> RuleView | None:
         """The rule of the "none of these" answers when every answer to the questions still

@@ -25,6 +25,7 @@ from assistant.contract import (
     CRISIS_INTENT,
     CRISIS_MIN_CONFIDENCE,
     CRISIS_RULED_OUT,
+    CHECK_ELIGIBILITY_INTENT,
     ELIGIBILITY_FORM,
     FAQ_INTENT_PREFIX,
     STOP_CHECK_INTENT,
@@ -165,6 +166,8 @@ class KnowledgeRouterPolicy(Policy):
             )
         if intent == STOP_CHECK_INTENT or (loop and is_leaving_word(message.text or "")):
             return self.config["stop_loop_action"]
+        if not loop and intent == CHECK_ELIGIBILITY_INTENT and message.intent.get("name") != intent:
+            return ELIGIBILITY_FORM  # a problem told with "can I get legal aid?": the pre-check
         if loop and not tracker.is_active_loop_rejected:
             # RulePolicy runs the form first (its loop prediction wins anyway); the form
             # rejects a leaving word or an unrelated question, and then this routes it.

@@ -33,6 +33,7 @@ from assistant.contract import (
     ANSWERED_BY_ANY_PROBLEM_ROUTE,
     CHECK_ELIGIBILITY_INTENT,
     CRISIS_ALSO_ANSWERS,
+    ELIGIBILITY_OUTCOME_ANSWER,
     HUMAN_HANDOFF_INTENT,
     KNOWLEDGE_INTENT_PREFIXES,
     LAST_ANSWER_SLOT,
@@ -195,7 +196,7 @@ def classify_answer(reply: str, last_answer: str | None) -> str:
             return last_answer
         if last_answer.startswith("unknown_statistic"):
             return UNKNOWN_STATISTIC_INTENT
-        if last_answer.startswith("eligibility:"):
+        if last_answer.startswith(ELIGIBILITY_OUTCOME_ANSWER):
             return CHECK_ELIGIBILITY_INTENT  # the check started and already had every answer
         return last_answer  # clarify, referral, not_understood, knowledge_unavailable
     for intent, markers in BASE_REPLY_MARKERS.items():

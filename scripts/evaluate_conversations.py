@@ -26,7 +26,12 @@ from typing import Any
 
 import yaml
 
-from assistant.contract import CHECK_ELIGIBILITY_INTENT, LAST_ANSWER_SLOT, MIN_CONVERSATION_ACCURACY
+from assistant.contract import (
+    CHECK_ELIGIBILITY_INTENT,
+    ELIGIBILITY_OUTCOME_ANSWER,
+    LAST_ANSWER_SLOT,
+    MIN_CONVERSATION_ACCURACY,
+)
 from scripts.evaluate import HELDOUT_DIR, RasaClient, classify_answer, in_language, is_correct
 
 REQUESTED_SLOT = "requested_slot"  # rasa_sdk.forms.REQUESTED_SLOT, without importing the SDK
@@ -48,12 +53,14 @@ class ConversationSet:
 
 
 CONVERSATION_SETS = {
-    # Written on 4 Dec 2026 by a separate author from a brief and the fact sheets only.
+    # Written on 4 Dec 2026 by separate authors from a brief and the fact sheets only.
     # `conversations_dev` guided the work; `conversations_final` was kept unseen until it was
-    # scored once at the end (README).
+    # scored once (session 7), and has guided the work since; `conversations_blind2` is kept
+    # unseen until it is scored once (README).
     "conversations_dev": ConversationSet("conversations_dev", HELDOUT_DIR / "conversations_dev.yml"),
-    "conversations_final": ConversationSet("conversations_final", HELDOUT_DIR / "conversations_final.yml",
-                                           development=False),
+    "conversations_final": ConversationSet("conversations_final", HELDOUT_DIR / "conversations_final.yml"),
+    "conversations_blind2": ConversationSet("conversations_blind2", HELDOUT_DIR / "conversations_blind2.yml",
+                                            development=False),
 }
 
 
@@ -107,12 +114,12 @@ def _label_matches(label: str, answered_as: str, requested: Any, reply: str) -> 
     if label.startswith(ASK_PREFIX):
         return requested == label[len(ASK_PREFIX):]
     if label == ELIGIBILITY_LABEL:
-        return answered_as.startswith(f"{ELIGIBILITY_LABEL}:") and answered_as != "eligibility:none"
+        return answered_as.startswith(ELIGIBILITY_OUTCOME_ANSWER) and answered_as != f"{ELIGIBILITY_OUTCOME_ANSWER}none"
     if label == CHECK_ELIGIBILITY_INTENT:
-        return answered_as == CHECK_ELIGIBILITY_INTENT or answered_as.startswith(f"{ELIGIBILITY_LABEL}:")
+        return answered_as == CHECK_ELIGIBILITY_INTENT or answered_as.startswith(ELIGIBILITY_OUTCOME_ANSWER)
     if label == "clarify":
         return answered_as in CLARIFY_ANSWERS
-    if answered_as.startswith(f"{ELIGIBILITY_LABEL}:"):
+    if answered_as.startswith(ELIGIBILITY_OUTCOME_ANSWER):
         answered_as = CHECK_ELIGIBILITY_INTENT  # as the held-out sets read an outcome
     return is_correct({"expect": label}, answered_as, reply)
 
@@ -122,7 +129,7 @@ def _ask(client: RasaClient, sender: str, text: str) -> tuple[str, str, Any]:
     reply = "\n".join(m.get("text", "") for m in messages if m.get("text"))
     last_answer = client.slot_set_in_last_turn(sender, LAST_ANSWER_SLOT)
     # The pre-check's outcome keeps its rule ("eligibility:<rule>"): the label `eligibility`.
-    is_outcome = isinstance(last_answer, str) and last_answer.startswith(f"{ELIGIBILITY_LABEL}:")
+    is_outcome = isinstance(last_answer, str) and last_answer.startswith(ELIGIBILITY_OUTCOME_ANSWER)
     answered_as = last_answer if is_outcome else classify_answer(reply, last_answer)
     return reply, answered_as, client.slot_set_in_last_turn(sender, REQUESTED_SLOT)
 

@@ -56,22 +56,30 @@ def test_migrant_worker_with_unpaid_wages_gets_the_outcome_at_once(talk):
 def test_a_correction_in_one_phrase_and_a_skipped_question(talk):
     assert "您要办理的是哪一类事情" in reply_text(talk("帮我查一下能不能申请法律援助"))
     reply = reply_text(talk("工资被拖欠了"))
-    assert "已记录：追讨劳动报酬" in reply and SPECIAL_QUESTION["zh"] in reply
+    assert "已记录：追讨劳动报酬" in reply and MEANS_QUESTION["zh"] in reply
     reply = reply_text(talk("不是欠薪，是工伤"))
-    assert "已记录：人身损害赔偿" in reply and SPECIAL_QUESTION["zh"] in reply, reply
-    # Answering the financial question instead: no special situation is assumed, and said.
-    reply = reply_text(talk("我没工作了 家里很困难"))
-    assert "按“以上都不是”记录" in reply and SPECIAL_QUESTION["zh"] not in reply, reply
-    assert "取决于当地的经济困难标准" in reply and is_mostly_chinese(reply)
+    assert "已记录：人身损害赔偿" in reply and MEANS_QUESTION["zh"] in reply, reply
+    # Answering the special-situation question instead: recorded, and it decides.
+    reply = reply_text(talk("我是被家暴的 一直被打"))
+    assert "不受经济困难条件的限制" in reply and MEANS_QUESTION["zh"] not in reply, reply
+    assert is_mostly_chinese(reply)
+
+
+def test_answering_a_later_question_assumes_none_for_the_skipped_one(talk):
+    assert "您要办理的是哪一类事情" in reply_text(talk("帮我查一下能不能申请法律援助"))
+    assert "犯罪嫌疑人、被告人是否属于以下情形" in reply_text(talk("1"))
+    reply = reply_text(talk("我们家是低保户"))
+    assert "按“以上都不是”记录" in reply and "第四十二条" in reply, reply
 
 
 def test_english_negation_and_no_question_asked_twice(talk):
     assert "What is your matter about?" in reply_text(talk("check my eligibility"))
     reply = reply_text(talk("my employer will not pay for my injury at work"))
-    assert "Noted: Injury compensation" in reply and SPECIAL_QUESTION["en"] in reply, reply
+    assert "Noted: Injury compensation" in reply and MEANS_QUESTION["en"] in reply, reply
     reply = reply_text(talk("I earn a little but I am not poor"))
-    assert SPECIAL_QUESTION["en"] not in reply and MEANS_QUESTION["en"] not in reply, reply
-    assert "none of those situations applies" in reply and not is_mostly_chinese(reply)
+    assert SPECIAL_QUESTION["en"] in reply and MEANS_QUESTION["en"] not in reply, reply
+    reply = reply_text(talk("none of these"))
+    assert "probably not covered" in reply and not is_mostly_chinese(reply), reply
 
 
 def test_an_age_under_18_answers_the_defence_question(talk):
