@@ -12,8 +12,6 @@ is reported as a failure here, like a timeout or a refused connection.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +19,7 @@ from typing import Any
 import httpx
 
 from assistant.contract import CHAT_LANGUAGE_METADATA_KEY
-from assistant.privacy import conversation_ref
+from assistant.privacy import conversation_ref, pseudonym
 from bot.formatting import Button
 
 logger = logging.getLogger(__name__)
@@ -49,7 +47,7 @@ class BotMessage:
 
 def sender_id(secret: bytes, chat_id: int) -> str:
     """Return the pseudonymous Rasa sender id of a Telegram chat: HMAC-SHA256(secret, chat id)."""
-    return hmac.new(secret, str(chat_id).encode(), hashlib.sha256).hexdigest()
+    return pseudonym(secret, str(chat_id))
 
 
 def log_id(sender: str) -> str:
