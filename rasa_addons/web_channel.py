@@ -49,6 +49,7 @@ STATIC_FILES = {  # the only files served: no path from a request reaches the fi
     "render.js": "text/javascript; charset=utf-8",
     "texts.js": "text/javascript; charset=utf-8",
     "style.css": "text/css; charset=utf-8",
+    "favicon.svg": "image/svg+xml",
 }
 # The same question cap as the Telegram front end; 2,000 characters are at most ~6 KB of JSON.
 MAX_MESSAGE_CHARACTERS = 2000

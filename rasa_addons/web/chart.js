@@ -44,8 +44,18 @@ export function drawChart(chart, width) {
   const step = niceStep(maximum * 1.15);
   const top = step * Math.ceil((maximum * 1.15) / step);
   const y = (value) => MARGIN.top + plotH - (value / top) * plotH;  // from zero, always
-  const slot = plotW / chart.points.length;
-  const x = (index) => MARGIN.left + slot * (index + 0.5);
+  // Years are placed by their distance in time (2021, 2022, 2025 are not evenly spaced);
+  // other labels evenly.
+  const years = chart.points.map((p) => Number(p.x));
+  const timed = years.every((year) => Number.isInteger(year)) && years[years.length - 1] > years[0];
+  const first = years[0];
+  const span = years[years.length - 1] - first;
+  const pad = plotW / (chart.points.length * 2);
+  const x = (index) => timed
+    ? MARGIN.left + pad + ((years[index] - first) / span) * (plotW - 2 * pad)
+    : MARGIN.left + pad * (2 * index + 1);
+  const gaps = chart.points.slice(1).map((_, i) => x(i + 1) - x(i));
+  const slot = Math.min(...gaps, plotW);
 
   for (let tick = 0; tick <= top + step / 2; tick += step) {
     svg.append(node("line", { x1: MARGIN.left, x2: w - MARGIN.right, y1: y(tick), y2: y(tick), class: "grid" }));
