@@ -156,6 +156,7 @@ async def test_chinese_question_switches_the_page_to_chinese_and_draws_a_chart(
     assert labels == ["超过54万", "超过65.16万", "83万"]
     assert "0" in await chart.locator("svg text.tick").all_text_contents()
     await expect(chart.locator("figcaption")).to_contain_text("来源")
+    await chart.evaluate("figure => figure.scrollIntoView({block: 'start'})")  # clear of the question box
     await chart.screenshot(path=str(SCREENSHOTS / "chart-zh.png"))
 
 
@@ -173,6 +174,7 @@ async def test_english_chart_at_375_px_without_horizontal_scrolling(
     assert await page.evaluate(LOWEST_CONTRAST) >= 4.5
     await chart.scroll_into_view_if_needed()
     await page.screenshot(path=str(SCREENSHOTS / "phone-375.png"))
+    await chart.evaluate("figure => figure.scrollIntoView({block: 'start'})")  # clear of the question box
     await chart.screenshot(path=str(SCREENSHOTS / "chart-en.png"))
 
 
@@ -228,8 +230,11 @@ async def test_forget_me_erases_the_conversation_and_starts_afresh(
 async def test_a_server_error_or_an_empty_reply_is_said_in_the_users_language(
     browser: Browser, page_url: str, outside_requests: list[str]
 ) -> None:
-    """A 5xx or an empty reply is never silence: an error with 12348, in the question's language."""
-    page = await open_page(browser, page_url, outside_requests)
+    """A 5xx or an empty reply is never silence: an error with 12348, in the question's language.
+    (A Chinese browser gets the page in Chinese before anything is asked.)"""
+    page = await open_page(browser, page_url, outside_requests, locale="zh-CN")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("公共法律服务助手")
+    await expect(page.locator("#privacy")).to_contain_text("30天")
     await page.route("**/webhooks/web/message", lambda route: route.fulfill(status=502, body="Bad Gateway"))
     await ask(page, "法律援助怎么申请")
     await expect(page.locator("#log .message.notice.error").last).to_contain_text("12348公共法律服务热线")

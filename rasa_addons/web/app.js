@@ -7,6 +7,7 @@ const VISITOR_KEY = "legal-assistant-visitor";
 // Rasa answers in well under a second; a minute covers a cold knowledge base and a retry.
 const TIMEOUT_MS = 30000;
 const HAN = /[\u3400-\u9fff]/;
+const LATIN_WORD = /[A-Za-z]{2,}/;
 
 const root = document.documentElement;
 const log = document.getElementById("log");
@@ -74,7 +75,10 @@ async function post(path, body) {
 
 // One question and its answer; a failure of any kind is said, in the question's language.
 async function exchange(text, shownAs) {
-  const asked = HAN.test(shownAs || text) ? "zh" : language;
+  // The question's own language (Chinese characters, else English words), else the page's:
+  // digits or an emoji alone keep the conversation's language, as on the Rasa side.
+  const words = shownAs || text;
+  const asked = HAN.test(words) ? "zh" : LATIN_WORD.test(words) ? "en" : language;
   show(userBubble(shownAs || text, asked));
   typing.hidden = false;
   let problem = null;

@@ -84,7 +84,11 @@ export function drawChart(chart, width) {
       svg.append(node("circle", { cx: x(i), cy: y(point.value), r: 4, class: "series-point" }));
     }
     const lift = crowded && i % 2 === 1 ? 20 : 8;
-    svg.append(node("text", { x: x(i), y: y(point.value) - lift, "text-anchor": "middle", class: "point-label" },
+    // Kept inside the plot: the chart is drawn before it is shown, so the width is estimated
+    // (12 px type: a Chinese character is 12 px wide, a Latin one about 7).
+    const half = [...point.label].reduce((sum, c) => sum + (/[\u3000-\u9fff]/.test(c) ? 12 : 7), 0) / 2;
+    const labelX = Math.min(Math.max(x(i), MARGIN.left + half + 2), w - MARGIN.right - half);
+    svg.append(node("text", { x: labelX, y: y(point.value) - lift, "text-anchor": "middle", class: "point-label" },
                     point.label));
     svg.append(node("text", { x: x(i), y: y(0) + 18, "text-anchor": "middle", class: "tick" }, point.x));
   });
