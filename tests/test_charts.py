@@ -1,18 +1,23 @@
 """Charts of a statistic's figures: the chart message from the real action server, drawn as a
-PNG for Telegram (through the fake Bot API), as a table in `make shell`."""
+PNG for Telegram (through the fake Bot API), as a table in a real `make shell`."""
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
 import struct
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
+import pexpect
 import pytest
 
 from actions.charts import chart_of
-from assistant.charts import CHART_KEY, read_chart, text_table
+from assistant.charts import read_chart
 from bot.charts import MAX_CAPTION_CHARACTERS, _render, cjk_family, render_png
 from knowledge.views import StatisticView
+from scripts.model_store import PROJECT_ROOT, rasa_environment
+from scripts.services import Service, free_port, write_endpoints
 from testkit.fake_telegram import FakeTelegram
 from testkit.support import RestReply, reply_text
 
@@ -28,6 +33,7 @@ from test_bot import (  # noqa: F401  (fixtures are used by name)
     telegram,
 )
 
+PROMPT = "Your input ->"
 LAWYERS_ZH = "全国律师人数这几年是怎么变化的"
 LAWYERS_EN = "how has the number of lawyers changed over the years?"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -105,18 +111,32 @@ def test_png_is_a_sensible_image_with_glyphs_for_every_label(
     assert render_png(dict(chart)) is png  # drawn once per series: the second is the cached bytes
 
 
-def test_shell_prints_a_chart_as_a_compact_table(capsys: pytest.CaptureFixture[str]) -> None:
-    """`make shell` (scripts.rasa_cli shell) prints a chart as rows, not Rasa's JSON dump."""
-    from rasa.core.channels import console
-
-    from scripts import shell_charts
-
-    chart = read_chart(chart_of([figure(2, 2021), figure(1, 2020)], "en"))
-    shell_charts.install()
-    console._print_bot_output({"recipient_id": "me", "custom": {CHART_KEY: chart}})
-    printed = capsys.readouterr().out
-    assert "Custom json" not in printed
-    assert "2020  1" in printed and "2021  2" in printed and text_table(chart).splitlines()[0] in printed
+def test_make_shell_prints_the_chart_as_a_compact_table(
+    trained_model: Path, action_server: Service, tmp_path: Path
+) -> None:
+    """`make shell` (scripts.rasa_cli shell, in a real terminal): the figures as text, then the
+    chart as a title and one row per year, not Rasa's "Custom json" dump."""
+    endpoints = write_endpoints(tmp_path / "endpoints.yml", action_server.url)
+    child = pexpect.spawn(
+        sys.executable, ["-m", "scripts.rasa_cli", "shell", "--model", str(trained_model),
+                         "--endpoints", str(endpoints), "--port", str(free_port())],
+        cwd=str(PROJECT_ROOT), env=rasa_environment(), encoding="utf-8", codec_errors="replace",
+        timeout=240, dimensions=(50, 250),
+    )
+    with open(tmp_path / "shell.log", "w") as log:
+        child.logfile_read = log
+        try:
+            child.expect(PROMPT)
+            child.sendline(LAWYERS_ZH)
+            child.expect(r"执业律师人数 \(单位：名\)", timeout=120)
+            child.expect(PROMPT, timeout=60)
+            printed = child.before
+            child.sendline("/stop")
+            child.expect(pexpect.EOF, timeout=60)
+        finally:
+            child.close(force=True)
+    assert "2021  超过54万" in printed and "2025  83万" in printed and "数据时间" in printed
+    assert "Custom json" not in (tmp_path / "shell.log").read_text()
 
 
 async def test_telegram_sends_the_chart_as_a_png_beside_the_text_answer(

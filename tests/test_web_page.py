@@ -7,6 +7,7 @@ fails. Screenshots for the README are saved under docs/screenshots/.
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import urllib.error
@@ -244,6 +245,30 @@ async def test_a_server_error_or_an_empty_reply_is_said_in_the_users_language(
     await ask(page, "how do I apply for legal aid?")
     await expect(page.locator("#log .message.notice.error").last).to_contain_text(
         "did not answer. Please try again in a moment. For help now, call the 12348")
+
+
+async def test_no_answer_within_the_time_limit_is_said(
+    browser: Browser, page_url: str, outside_requests: list[str]
+) -> None:
+    """A server that never answers: after the page's 30 s limit (the page's clock is moved on,
+    not waited for) the person is told, with 12348, and the typing indicator goes away."""
+    page = await open_page(browser, page_url, outside_requests)
+    await page.clock.install()
+    held: list[Route] = []
+    await page.route("**/webhooks/web/message", lambda route: held.append(route))
+    await page.locator("#question").fill("how do I apply for legal aid?")
+    await page.locator("#question").press("Enter")
+    await expect(page.locator("#typing")).to_be_visible()
+    for _ in range(100):  # the request reaches the route handler asynchronously
+        if held:
+            break
+        await asyncio.sleep(0.05)
+    assert len(held) == 1
+    await page.clock.fast_forward(31_000)
+    await expect(page.locator("#log .message.notice.error")).to_contain_text(
+        "took too long to answer. Please try again. For help now, call the 12348")
+    await expect(page.locator("#typing")).to_be_hidden()
+    await held[0].abort()
 
 
 def post(url: str, body: dict) -> tuple[int, dict, dict]:
