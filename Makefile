@@ -64,7 +64,7 @@ train: $(STAMP) ## train the model now, even if one exists for these inputs
 shell: setup ## talk to the assistant in this terminal (starts the action server too)
 	@mkdir -p $(STATE); set -m; $(RASA) run actions --port $(ACTION_SERVER_PORT) --quiet >.action-server.log 2>&1 & \
 	actions_pid=$$!; trap 'kill $$actions_pid 2>/dev/null; wait $$actions_pid 2>/dev/null' EXIT INT TERM; \
-	$(RASA) shell --model $(MODEL) --interface 127.0.0.1 --port $(RASA_PORT)
+	$(PY) -m scripts.rasa_cli shell --model $(MODEL) --interface 127.0.0.1 --port $(RASA_PORT)
 
 actions: $(STAMP) ## run the action server alone on 127.0.0.1:$(ACTION_SERVER_PORT)
 	$(RASA) run actions --port $(ACTION_SERVER_PORT)

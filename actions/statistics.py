@@ -23,6 +23,7 @@ from actions._base import (
     latest_intent,
     latest_text,
 )
+from actions.charts import chart_of
 from actions.figure_periods import figures_for_period, until_figure
 from actions.formatting import format_earlier, format_month, format_statistic
 from actions.knowledge_access import ask
@@ -51,6 +52,8 @@ PERIOD_START_SUFFIXES_ZH = ("年以来", "年来", "年起", "年至今", "年�
 # otherwise the bot asks first, so an off-topic question is never answered with a figure.
 MIN_CONFIDENCE_WITHOUT_INDICATOR = 0.5
 MAX_INDICATORS_NAMED = 2
+# Charts beside one answer: one per indicator answered, as many as can be named at once.
+MAX_CHARTS = MAX_INDICATORS_NAMED
 # A short follow-up to the previous figures: "and consultations?", "what about lawyers", "那调解员呢".
 _FOLLOW_UP = re.compile(r"^\W*(and|what about|how about|also|n)\b|^\W*(那|还有|那么|另外)|呢\W*$", re.IGNORECASE)
 _FOLLOW_UP_OPENING = re.compile(r"^\W*(and|what about|how about|also)\b|^\W*(那|还有|那么|另外)", re.IGNORECASE)
@@ -188,6 +191,12 @@ class ActionAnswerStatistic(KnowledgeAction):
             lines += second_lines
             answered.append(intent_of("stat", second_topic))
         dispatcher.utter_message(text="\n\n".join(lines), buttons=buttons)
+        # The latest figures or the series get charts; an answer for a year, a date or a total
+        # is one figure and gets none.
+        if not years and not (period.since or period.until or period.cumulative):
+            charts = [chart for chart in (chart_of(h, language) for h in histories.values()) if chart]
+            for chart in charts[:MAX_CHARTS]:
+                dispatcher.utter_message(json_message=chart)
         return [
             SlotSet(STAT_TOPIC_SLOT, topic),
             SlotSet(STAT_INDICATOR_SLOT, indicator_keys[0] if len(indicator_keys) == 1 else None),

@@ -69,6 +69,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "intent_title:bot_challenge": "Are you a bot?",
         f"intent_title:{UNKNOWN_STATISTIC_INTENT}": "Which figures do you have?",
         "date_unknown": "date unknown",
+        # Charts of a statistic's figures (actions/charts.py).
+        "chart_x_label": "Year",
+        "chart_y_label": "Number of {unit}",
+        "chart_y_label_percent": "Per cent",
+        "chart_caption": "Figures {periods}. Sources: {sources}.",
+        "chart_joiner": "; ",
         # The legal-aid pre-check (actions/eligibility.py).
         "check_intro": (
             "Let's check whether you may get legal aid: at most three questions. "
@@ -184,6 +190,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "intent_title:bot_challenge": "你是机器人吗？",
         f"intent_title:{UNKNOWN_STATISTIC_INTENT}": "有哪些数据？",
         "date_unknown": "日期不详",
+        "chart_x_label": "年份",
+        "chart_y_label": "单位：{unit}",
+        "chart_y_label_percent": "百分比（%）",
+        "chart_caption": "数据时间：{periods}。来源：{sources}。",
+        "chart_joiner": "；",
         "check_intro": "下面帮您初步判断能否申请法律援助，最多3个问题。随时输入“不查了”可以退出。",
         "check_resume": "继续刚才的法律援助自查：",
         "check_noted": "已记录：{answers}。（如有误，可以直接更正，例如“不是欠薪，是工伤”。）",

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 from collections.abc import Sequence
 
-from bench import diagnostics, load, memory, report, stock, training
+from bench import charts, diagnostics, load, memory, report, stock, training
 from bench.environment import command_line, cpu_model, terminate_children, versions
 from bench.results import Sizes, StackResult
 from assistant.contract import ALSO_ANSWERED_BY
@@ -41,7 +41,7 @@ from scripts.services import (Service, free_port, start_action_server, start_ras
 
 BENCH_DIR = Path(__file__).resolve().parent
 SECTIONS = ("training", "stock", "quality", "latency", "conversation", "throughput", "telegram",
-            "diagnostics")
+            "diagnostics", "charts")
 COLD_START_QUESTION = "how do I apply for legal aid?"
 
 
@@ -311,6 +311,9 @@ def run(arguments: argparse.Namespace, argv: Sequence[str]) -> dict[str, Any]:
         if "diagnostics" not in skip:
             print("[diagnostics] cost of Rasa's action-response validation", flush=True)
             results["diagnostics"] = diagnostics.action_validation_cost()
+        if "charts" not in skip:
+            print("[charts] cost of drawing a chart for Telegram", flush=True)
+            results["charts"] = charts.render_cost(kb_url)
         results["memory"] = {name: group.peak_bytes for name, group in sampler.groups.items()}
         results["memory_processes"] = {name: g.processes for name, g in sampler.groups.items()}
         results["memory_simultaneous"] = {k: v * 1024 for k, v in sampler.peak_sum_kib.items()}

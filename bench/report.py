@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from bench import charts
 from bench.notes import _latency_details, _quality_details, _throughput_details, build_notes
 from bench.plots import plot
 from bench.rows import GIB, Row, build_rows, met_cell, secs, size
@@ -139,6 +140,8 @@ def render(results: dict[str, Any], rows: list[Row], pictures: dict[str, Path]) 
                      + f"{secs(stock_model.training_seconds)}")
     if other:
         lines += ["", "### Conversation length, start-up, front end", ""] + other
+    if "charts" in results:
+        lines += ["", "### Charts (Telegram PNG, bot/charts.py)", ""] + charts.report_lines(results["charts"])
     peaks = results.get("memory") or {}
     if peaks:
         counts = results.get("memory_processes") or {}

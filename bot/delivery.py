@@ -1,7 +1,8 @@
 """Sending a reply through the inbox: stored before the first part goes out, resumed after a crash.
 
 A handler composes the whole reply of an update as a list of parts (JSON objects:
-`{"text": ..., "reply_markup": {...}}` or `{"photo": url}`), and `deliver()` stores it,
+`{"text": ..., "reply_markup": {...}}`, `{"photo": url}` or `{"chart": {...}}`, a series drawn
+as a PNG when it is sent: bot/charts.py), and `deliver()` stores it,
 then sends it part by part, recording each part Telegram accepted. When the update is
 handled again after a restart, the stored reply is sent from its first unsent part and
 `compose` (which asks Rasa) is not called again.
@@ -22,6 +23,7 @@ from typing import Any
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
+from bot.charts import caption_of, render_png
 from bot.inbox import Inbox
 from bot.no_inbox import NoInbox
 
@@ -52,6 +54,11 @@ def text_part(text: str, reply_markup: InlineKeyboardMarkup | None = None) -> Pa
 def photo_part(url: str) -> Part:
     """Return a photo part (sent as a link if Telegram refuses the image)."""
     return {"photo": url}
+
+
+def chart_part(chart: dict[str, Any]) -> Part:
+    """Return a chart part: the series is stored, the PNG drawn when it is sent."""
+    return {"chart": chart}
 
 
 async def run_in_thread(function: Callable[..., Any], *args: Any) -> Any:
@@ -113,6 +120,9 @@ async def _send_with_retries(
 
 
 async def _send(bot: Bot, chat_id: int, part: Part) -> None:
+    if "chart" in part:
+        await _send_chart(bot, chat_id, part["chart"])
+        return
     if "photo" in part:
         try:
             await bot.send_photo(chat_id=chat_id, photo=part["photo"])
@@ -125,6 +135,21 @@ async def _send(bot: Bot, chat_id: int, part: Part) -> None:
         chat_id=chat_id, text=part["text"],
         reply_markup=InlineKeyboardMarkup.de_json(markup, bot) if markup else None,
     )
+
+
+async def _send_chart(bot: Bot, chat_id: int, chart: dict[str, Any]) -> None:
+    """Draw the chart off the event loop and send it as a photo from bytes; a chart that
+    cannot be drawn or is refused is left out (the text answer beside it says it all)."""
+    try:
+        png = await asyncio.to_thread(render_png, chart)
+    except Exception as error:  # noqa: BLE001 (a chart is extra; its failure must not fail the reply)
+        logger.error("A chart could not be drawn (%s: %s); sending the answer without it.",
+                     type(error).__name__, error)
+        return
+    try:
+        await bot.send_photo(chat_id=chat_id, photo=png, caption=caption_of(chart))
+    except BadRequest as error:
+        logger.warning("Telegram refused a chart (%s); the answer goes without it.", error)
 
 
 def seconds_of(value: int | float | timedelta) -> float:

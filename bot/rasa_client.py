@@ -12,16 +12,15 @@ is reported as a failure here, like a timeout or a refused connection.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import logging
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
+from assistant.charts import read_chart
 from assistant.contract import CHAT_LANGUAGE_METADATA_KEY
-from assistant.privacy import conversation_ref
+from assistant.privacy import conversation_ref, pseudonym
 from bot.formatting import Button
 
 logger = logging.getLogger(__name__)
@@ -45,11 +44,13 @@ class BotMessage:
     text: str | None = None
     buttons: tuple[Button, ...] = ()
     image: str | None = None
+    # A chart message (assistant/charts.py), drawn as a photo by bot/charts.py.
+    chart: dict[str, Any] | None = None
 
 
 def sender_id(secret: bytes, chat_id: int) -> str:
     """Return the pseudonymous Rasa sender id of a Telegram chat: HMAC-SHA256(secret, chat id)."""
-    return hmac.new(secret, str(chat_id).encode(), hashlib.sha256).hexdigest()
+    return pseudonym(secret, str(chat_id))
 
 
 def log_id(sender: str) -> str:
@@ -73,8 +74,9 @@ def parse_reply(payload: Any) -> list[BotMessage]:
             for button in item.get("buttons") or []
             if isinstance(button, dict) and button.get("payload")
         )
-        if (text and text.strip()) or image or buttons:
-            messages.append(BotMessage(text=text, buttons=buttons, image=image))
+        chart = read_chart(item.get("custom"))
+        if (text and text.strip()) or image or buttons or chart:
+            messages.append(BotMessage(text=text, buttons=buttons, image=image, chart=chart))
     if not messages:
         # Rasa swallows exceptions (action server down, tracker store down, ...) and returns [].
         raise RasaError("empty reply")

@@ -10,7 +10,7 @@ from telegram import Bot
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
-from bot.delivery import Part, photo_part, text_part
+from bot.delivery import Part, chart_part, photo_part, text_part
 from bot.formatting import build_keyboard, split_message
 from bot.rasa_client import BotMessage, RasaClient, RasaError, log_id
 from bot.texts import say
@@ -52,7 +52,7 @@ async def typing(bot: Bot, chat_id: int) -> AsyncIterator[None]:
 def answer_parts(messages: Sequence[BotMessage], language: str,
                  sign: Callable[[str], str | None]) -> list[Part]:
     """Return Rasa's messages as parts: text split to Telegram's limit, buttons as a keyboard
-    (callback data signed by `sign`) under the last chunk, images as photos."""
+    (callback data signed by `sign`) under the last chunk, images and charts as photos."""
     parts: list[Part] = []
     for message in messages:
         text = message.text or ""
@@ -69,6 +69,8 @@ def answer_parts(messages: Sequence[BotMessage], language: str,
             parts.append(text_part(chunk, keyboard if last else None))
         if message.image:
             parts.append(photo_part(message.image))
+        if message.chart:
+            parts.append(chart_part(message.chart))
     return parts
 
 

@@ -44,6 +44,7 @@ SERVING_ONLY_GLOBS = (
     "assistant/privacy.py",
     "assistant/unanswered_report.py",
     "assistant/log_privacy.py",
+    "assistant/charts.py",  # the chart message's contract: actions and front ends, not the NLU
 )
 CURRENT_MODEL_NAME = "current.tar.gz"
 

@@ -1,4 +1,5 @@
-"""`rasa` with the HTTP API's JWT secret taken from the environment, not from the command line.
+"""`rasa` with the HTTP API's JWT secret taken from the environment, not from the command line
+(and, for `rasa shell`, charts printed as text tables: scripts/shell_charts.py).
 
     RASA_JWT_SECRET=... python -m scripts.rasa_cli run --enable-api ...
 
@@ -32,6 +33,10 @@ def main() -> None:
     """Run Rasa's command line with `--jwt-secret $RASA_JWT_SECRET` when the API is enabled."""
     secret = os.environ.pop(JWT_SECRET_ENV, "")
     sys.argv = ["rasa", *with_jwt(sys.argv[1:], secret)]
+    if sys.argv[1:2] == ["shell"]:
+        from scripts import shell_charts
+
+        shell_charts.install()
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

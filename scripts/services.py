@@ -134,8 +134,8 @@ def start_rasa_server(model: Path, endpoints: Path, log_path: Path,
     """Start `rasa run` with the REST and bot channels on 127.0.0.1 and wait until it answers.
 
     The bot channel's secret and the privacy token are random for this server unless
-    `environment` sets RASA_CHANNEL_SECRET / RASA_PRIVACY_TOKEN; the returned Service
-    carries them.
+    `environment` sets RASA_CHANNEL_SECRET / RASA_PRIVACY_TOKEN / SENDER_ID_SECRET; the
+    returned Service carries the first two.
     """
     port = port or free_port()
     # scripts.rasa_cli: the API's JWT secret goes in through the environment, never the arguments.
@@ -146,7 +146,9 @@ def start_rasa_server(model: Path, endpoints: Path, log_path: Path,
         "--interface", "127.0.0.1", "--port", str(port),
     ]
     env = {**rasa_environment(), "RASA_CHANNEL_SECRET": secrets.token_urlsafe(32),
-           "RASA_PRIVACY_TOKEN": secrets.token_urlsafe(32), **(environment or {})}
+           "RASA_PRIVACY_TOKEN": secrets.token_urlsafe(32),
+           # The web page's channel pseudonymises with the bot's secret (rasa_addons/web_channel.py).
+           "SENDER_ID_SECRET": secrets.token_urlsafe(32), **(environment or {})}
     if api_secret:
         command.append("--enable-api")
         env[JWT_SECRET_ENV] = api_secret

@@ -44,6 +44,8 @@ class Call:
     time: float  # time.monotonic()
     status: int = 200
     result: Any = None
+    # Uploaded files (multipart fields that are files, e.g. sendPhoto's photo), by field name.
+    files: dict[str, bytes] = field(default_factory=dict)
 
 
 @dataclass
@@ -194,7 +196,7 @@ class FakeTelegram(UpdateScripting):
         self._changed = asyncio.Event()
 
     @staticmethod
-    async def _params(request: web.Request) -> dict[str, Any]:
+    async def _params(request: web.Request, files: dict[str, bytes] | None = None) -> dict[str, Any]:
         raw: dict[str, Any] = dict(request.query)
         if request.content_type == "application/json":
             body = await request.json()
@@ -202,6 +204,11 @@ class FakeTelegram(UpdateScripting):
         elif request.method == "POST":
             for key, value in (await request.post()).items():
                 raw[key] = value if isinstance(value, str) else "<file>"
+                if not isinstance(value, str):
+                    with value.file as upload:  # aiohttp leaves the spooled upload open
+                        content = upload.read()
+                    if files is not None:
+                        files[key] = content
         params: dict[str, Any] = {}
         for key, value in raw.items():
             if isinstance(value, str) and key in _JSON_FIELDS:
@@ -227,8 +234,9 @@ class FakeTelegram(UpdateScripting):
         method = request.match_info["method"]
         if request.match_info["token"] != self.token:
             return self._error(401, "Unauthorized")
-        params = await self._params(request)
-        call = Call(method, params, time.monotonic())
+        files: dict[str, bytes] = {}
+        params = await self._params(request, files)
+        call = Call(method, params, time.monotonic(), files=files)
         self.calls.append(call)
         failure = self._take_failure(method)
         if failure is not None:
