@@ -138,6 +138,7 @@ MIN_PERSONAL_ACCURACY = {
     # Scored blind once on 4 Dec 2026 (evening): story 85.0 %, crisis 82.9 %, not_crisis 95.9 %,
     # compound 84.6 % (README); its seven missed crises then became general patterns.
     "personal_blind": {"story": 0.85, "crisis": 1.0, "not_crisis": 0.95, "compound": 0.80},
+    "crisis_dev": {"crisis": 1.0, "not_crisis": 0.95},
 }
 
 # The conversation sets (issue #21): conversations right in every turn, and single questions

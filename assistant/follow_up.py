@@ -80,13 +80,14 @@ _ASKS_IF_LEGAL_AID_FOR_ME = re.compile(
     r"(能|可以|能不能|可不可以|够不够|符不符合|有没有|申请得?了?).{0,4}(法律援助|法援)|(法律援助|法援).{0,6}(吗|么|不|没有)"
     r"|\b(can|could|will|would|do|does|am|is)\b.{0,40}\b(legal aid|free lawyer)\b"
     r".{0,20}\b(help|cover|me|us|him|her|this)\b"
+    r"|\b(can|could|may) (i|we|he|she|they|my \w+) (get|have|apply for|receive) (free )?(legal aid|a free lawyer)\b"
     r"|\b(do i|do we|does he|does she|would i|would we) qualify\b|\b(am i|are we|is he|is she) eligible\b",
     re.IGNORECASE,
 )
 # Words that ask how to use a service rather than for its figures.
 _ASKS_HOW = re.compile(
     r"怎么|咋|如何|哪里|哪儿|去哪|在哪|联系|电话|找谁|找他|找她|申请|流程|手续|材料|要带|多久来|上门|收费|要钱"
-    r"|\b(how do|how can|how to|where|contact|phone|call|reach|apply|process|visit|find one|find them)\b",
+    r"|\b(how do|how can|how to|where|contact|phone|call|reach|apply|process|visit|find one|find them|start|next)\b",
     re.IGNORECASE,
 )
 # "…呢", "and …?", "what about …": the same question again, about something else.
@@ -203,12 +204,9 @@ def _across_figures_and_service(text: str, intent: str, unsure: bool, topic: str
 
 
 def previous_topic(previous_answer: object) -> str | None:
-    """The FAQ, statistics or problem intent the previous answer gave (its first, if two);
-    after the pre-check's outcome, how to apply."""
+    """The FAQ, statistics or problem intent the previous answer gave (its first, if two)."""
     if not isinstance(previous_answer, str):
         return None
-    if previous_answer.startswith(ELIGIBILITY_OUTCOME_ANSWER):
-        return AFTER_ELIGIBILITY_OUTCOME
     first = previous_answer.split(",")[0]
     return first if first.startswith(ANSWERED_FROM_KNOWLEDGE) else None
 
@@ -225,7 +223,8 @@ def intent_in_context(text: str, intent: str, confidence: float, previous_answer
     for the figures the classifier ranks best (`ranking`: Rasa's intent ranking).
     """
     topic = previous_topic(previous_answer)
-    if intent.startswith(PROBLEM_INTENT_PREFIX) and _ASKS_IF_LEGAL_AID_FOR_ME.search(to_simplified(text)):
+    if ((intent.startswith(PROBLEM_INTENT_PREFIX) or intent == FALLBACK_INTENT)
+            and _ASKS_IF_LEGAL_AID_FOR_ME.search(to_simplified(text))):
         return CHECK_ELIGIBILITY_INTENT
     story_problem = _unsure_story_problem(text, intent, ranking)
     if story_problem is not None:
@@ -255,6 +254,11 @@ def intent_in_context(text: str, intent: str, confidence: float, previous_answer
     after_figures = topic is not None and topic.startswith(STAT_INTENT_PREFIX)
     points_back = _FOLLOW_UP_WORDS.search(simplified) or (after_figures and (
         named_place(simplified) or not read_period(simplified, this_year=date.today().year).is_empty))
+    # "那我现在去哪", "how do i start" after the pre-check's outcome: how to apply.
+    after_check = isinstance(previous_answer, str) and previous_answer.startswith(ELIGIBILITY_OUTCOME_ANSWER)
+    if after_check and _ASKS_HOW.search(simplified) and (confidence < UNSURE_BELOW or intent in (
+            FALLBACK_INTENT, OUT_OF_SCOPE_INTENT, CHECK_ELIGIBILITY_INTENT)):
+        return AFTER_ELIGIBILITY_OUTCOME
     if topic is None or not points_back:
         return intent
     # An unsure figures intent is left to the statistics action, which reads a follow-up

@@ -34,14 +34,16 @@ _ORDINAL = re.compile(
     r"^(?:no\.?|number|option|choice|第)?\s*(\d{1,2}|[一二三四五六七八九十]{1,2})\s*(?:个|项|种|条|号)?$")
 
 
-# Outcomes after which the person does the same thing (apply; no financial check): a
-# question that can only choose between them is not worth asking.
-OUTCOMES_WITHOUT_MEANS_CHECK = frozenset({"lawyer_appointed", "no_means_test", "likely_eligible"})
+# Outcomes after which the person does the same thing, apply: a question that can only
+# choose between them is not worth asking. A person who has said they cannot afford a
+# lawyer is not asked whether a special situation waives the means check as well; the
+# outcome says that it would (knowledge/data/eligibility_rules.yml).
+OUTCOMES_TO_APPLY = frozenset({"lawyer_appointed", "no_means_test", "likely_eligible", "depends_on_standard"})
 
 
 def outcome_class(outcome: str) -> str:
     """The outcomes that lead the person to the same next step share a class."""
-    return "without_means_check" if outcome in OUTCOMES_WITHOUT_MEANS_CHECK else outcome
+    return "apply" if outcome in OUTCOMES_TO_APPLY else outcome
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,9 @@ class QuestionView:
     key: str
     prompt: str
     options: tuple[OptionView, ...]
+    # Once one of these is answered the question is not asked: "none of these" is assumed,
+    # and the outcome says what would change it.
+    not_after: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -124,7 +129,12 @@ class EligibilityTable:
         if step.question is None:
             return step
         settled = self._settled_rule(answers)
-        return Step(rule=settled) if settled is not None else step
+        if settled is not None:
+            return Step(rule=settled)
+        question = self.question(step.question)
+        if question is not None and set(question.not_after) & set(answers):
+            return self.next_step({**answers, step.question: ELIGIBILITY_NO_OPTION})
+        return step
 
     def _first_rule(self, answers: Mapping[str, str]) -> Step:
         """The first rule the answers reach, or the question to ask next: the first (in
@@ -262,7 +272,8 @@ def get_eligibility_table(*, session: Session, language: str) -> EligibilityTabl
             row.question_key, row.value, row.title_zh if zh else row.title,
             split_list(row.keywords), split_list(row.keywords_zh)))
     questions = tuple(
-        QuestionView(row.key, row.prompt_zh if zh else row.prompt, tuple(options.get(row.key, ())))
+        QuestionView(row.key, row.prompt_zh if zh else row.prompt, tuple(options.get(row.key, ())),
+                     split_list(row.not_after or ""))
         for row in session.scalars(select(EligibilityQuestion).order_by(EligibilityQuestion.position))
     )
     rules = tuple(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from assistant.contract import CHECK_ELIGIBILITY_INTENT, ELIGIBILITY_MATTER_QUESTION
+from assistant.contract import CHECK_ELIGIBILITY_INTENT, ELIGIBILITY_MATTER_QUESTION, ELIGIBILITY_NO_OPTION
 from knowledge.eligibility import (
     EligibilityTable,
     OptionView,
@@ -47,6 +47,13 @@ def eligibility_problems(parsed: dict, sources: set[str], problem) -> list:
                                     f"{MAX_PAYLOAD_BYTES} bytes (Telegram's limit): shorten the value"))
     problems += [problem(questions.path, key, "needs at least two options in eligibility_options.yml")
                  for key, found in sorted(values.items()) if len(found) < 2]
+    for label, row in questions.rows:
+        after = split_list(row.get("not_after") or "")
+        problems += [problem(questions.path, label, f"not_after: unknown question {key!r}")
+                     for key in after if key not in question_keys]
+        if after and ELIGIBILITY_NO_OPTION not in values.get(row["key"], set()):
+            problems.append(problem(questions.path, label, f"not_after needs a {ELIGIBILITY_NO_OPTION!r} "
+                                    "option: that is the answer assumed when it is not asked"))
     for item in (rules, guidance):
         problems += [problem(item.path, label, f"unknown source {row['source']!r} (not defined in sources.yml)")
                      for label, row in item.rows if row["source"] not in sources]
@@ -80,7 +87,8 @@ def _table_problems(questions, options, rules, problem) -> list:
         by_question.setdefault(row["question"], []).append(OptionView(
             row["question"], row["value"], row["title"], split_list(row["keywords"]), ()))
     table = EligibilityTable(
-        tuple(QuestionView(row["key"], row["prompt"], tuple(by_question.get(row["key"], ())))
+        tuple(QuestionView(row["key"], row["prompt"], tuple(by_question.get(row["key"], ())),
+                           split_list(row.get("not_after") or ""))
               for _, row in sorted(questions.rows, key=lambda item: item[1]["position"])),
         tuple(RuleView(row["key"], rule_conditions(row["conditions"]), row["outcome"], (), "")
               for _, row in sorted(rules.rows, key=lambda item: item[1]["position"])),

@@ -176,6 +176,8 @@ class EligibilityQuestion(Base):
     position = Column(Integer, nullable=False)
     prompt = Column(Text, nullable=False)
     prompt_zh = Column(Text, nullable=False)
+    # Comma-separated question keys: once one is answered, this question is not asked.
+    not_after = Column(Text, nullable=True)
 
 
 class EligibilityOption(Base):

@@ -176,7 +176,8 @@ SPECS = (
     FileSpec(
         "eligibility_questions.yml",
         EligibilityQuestion,
-        (Field("key", "identifier"), Field("position", "int"), *bilingual("prompt")),
+        (Field("key", "identifier"), Field("position", "int"), *bilingual("prompt"),
+         Field("not_after", "identifiers", required=False)),
         identity=("key",),
     ),
     FileSpec(

@@ -100,6 +100,10 @@ HELDOUT_SETS = {
     # development set now, like personal_final before it.
     "personal_blind": QuestionSet("personal_blind", HELDOUT_DIR / "personal_blind.yml", "both",
                                   personal=True),
+    # Crises and ordinary messages with frightening words only, written on 4 Dec 2026 (night)
+    # by another separate author from the brief alone, to choose the crisis threshold. Its
+    # missed crises then became patterns: a development set (README).
+    "crisis_dev": QuestionSet("crisis_dev", HELDOUT_DIR / "crisis_dev.yml", "both", personal=True),
 }
 ACCURACY_SETS = {name: s for name, s in HELDOUT_SETS.items() if not s.personal}
 DEVELOPMENT_SETS = [s for s in HELDOUT_SETS.values() if s.development]

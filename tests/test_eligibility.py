@@ -27,16 +27,18 @@ SPEC = [
     ({"elig_matter": "criminal_suspect", "elig_defence": "none", "elig_means": "no_hardship"},
      "not_covered", (24, 30)),
     ({"elig_matter": "other", "elig_special": "violence"}, "no_means_test", (32,)),
-    # The finances are asked first (the general condition); a special situation then waives them.
-    ({"elig_matter": "state_compensation", "elig_means": "hardship", "elig_special": "retrial"},
-     "no_means_test", (32,)),
-    ({"elig_matter": "criminal_victim", "elig_special": "none", "elig_means": "hardship"},
+    # Matters outside the national list: only a special situation can open legal aid.
+    ({"elig_matter": "other", "elig_special": "retrial"}, "no_means_test", (32,)),
+    # Once the finances are told, the outcome is given; it names the Art. 32 exceptions.
+    ({"elig_matter": "state_compensation", "elig_means": "no_hardship"}, "not_covered", (31, 32)),
+    # Hardship: applying is the next step either way, so no special situation is asked.
+    ({"elig_matter": "criminal_victim", "elig_means": "hardship"},
      "depends_on_standard", (29, 34)),
     ({"elig_matter": "wages", "elig_means": "migrant"}, "likely_eligible", (31, 42)),
-    ({"elig_matter": "support", "elig_special": "none", "elig_means": "migrant"},
+    ({"elig_matter": "support", "elig_means": "migrant"},
      "depends_on_standard", (31, 34)),
     ({"elig_matter": "support", "elig_means": "no_income"}, "likely_eligible", (31, 42)),
-    ({"elig_matter": "environment", "elig_special": "none", "elig_means": "no_hardship"}, "not_covered", (31,)),
+    ({"elig_matter": "environment", "elig_means": "no_hardship"}, "not_covered", (31,)),
     ({"elig_matter": "other", "elig_special": "none"}, "not_covered", (31,)),
 ]
 # What each outcome says, in each language (the heading of the reply).
@@ -128,7 +130,7 @@ def payload(question: str, value: str) -> str:
 def test_every_path_through_rasa_names_the_outcome_and_its_articles(talk, table, language):
     rules = {rule.key: rule for rule in table.rules}
     paths = leaf_paths(table)
-    assert len(paths) > 90
+    assert len(paths) > 50  # every answer to every question asked: 59 paths (Dec 2026)
     for number, (path, rule_key) in enumerate(paths):
         sender = f"path-{language}-{number}-{uuid.uuid4().hex[:6]}"
         reply = talk(START[language], sender=sender)

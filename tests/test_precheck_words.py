@@ -42,8 +42,10 @@ def test_a_denied_answer_is_taken_back(table: EligibilityTable):
 def test_a_migrant_worker_claiming_wages_is_not_asked_about_special_situations(table: EligibilityTable):
     step = table.next_step({"elig_matter": "wages", "elig_means": "migrant"})
     assert step.question is None and step.rule.key == "wages_injury_waived"
-    # Low income still depends on a special situation (Art. 32), so that is asked.
-    assert table.next_step({"elig_matter": "wages", "elig_means": "hardship"}).question == "elig_special"
+    # Low income: applying is the next step whatever the special situation, so none is asked.
+    assert table.next_step({"elig_matter": "wages", "elig_means": "hardship"}).rule.key == "civil_hardship"
+    # Not in hardship: the outcome, which names the Art. 32 situations that would waive the test.
+    assert table.next_step({"elig_matter": "wages", "elig_means": "no_hardship"}).rule.key == "civil_no_hardship"
 
 
 def test_migrant_worker_with_unpaid_wages_gets_the_outcome_at_once(talk):
@@ -60,7 +62,7 @@ def test_a_correction_in_one_phrase_and_a_skipped_question(talk):
     reply = reply_text(talk("不是欠薪，是工伤"))
     assert "已记录：人身损害赔偿" in reply and MEANS_QUESTION["zh"] in reply, reply
     # Answering the special-situation question instead: recorded, and it decides.
-    reply = reply_text(talk("我是被家暴的 一直被打"))
+    reply = reply_text(talk("我是见义勇为受的伤"))
     assert "不受经济困难条件的限制" in reply and MEANS_QUESTION["zh"] not in reply, reply
     assert is_mostly_chinese(reply)
 
@@ -77,9 +79,8 @@ def test_english_negation_and_no_question_asked_twice(talk):
     reply = reply_text(talk("my employer will not pay for my injury at work"))
     assert "Noted: Injury compensation" in reply and MEANS_QUESTION["en"] in reply, reply
     reply = reply_text(talk("I earn a little but I am not poor"))
-    assert SPECIAL_QUESTION["en"] in reply and MEANS_QUESTION["en"] not in reply, reply
-    reply = reply_text(talk("none of these"))
-    assert "probably not covered" in reply and not is_mostly_chinese(reply), reply
+    assert SPECIAL_QUESTION["en"] not in reply and MEANS_QUESTION["en"] not in reply, reply
+    assert "probably not covered" in reply and "domestic violence" in reply and not is_mostly_chinese(reply), reply
 
 
 def test_an_age_under_18_answers_the_defence_question(talk):

@@ -6,8 +6,12 @@ const API = "/webhooks/web";
 const VISITOR_KEY = "legal-assistant-visitor";
 // Rasa answers in well under a second; a minute covers a cold knowledge base and a retry.
 const TIMEOUT_MS = 30000;
-const HAN = /[\u3400-\u9fff]/;
-const LATIN_WORD = /[A-Za-z]{2,}/;
+const HAN = /[\u3400-\u9fff]/g;
+const LATIN_WORD = /[A-Za-z]{2,}/g;
+// assistant/language.py's first rule: Chinese when there are more than two Han characters
+// per English word ("what is 值班律师" is English). Rasa decides the reply's language; this
+// only chooses the language of an error shown when no reply came.
+const HAN_CHARACTERS_PER_WORD = 2;
 
 const root = document.documentElement;
 const log = document.getElementById("log");
@@ -78,7 +82,9 @@ async function exchange(text, shownAs) {
   // The question's own language (Chinese characters, else English words), else the page's:
   // digits or an emoji alone keep the conversation's language, as on the Rasa side.
   const words = shownAs || text;
-  const asked = HAN.test(words) ? "zh" : LATIN_WORD.test(words) ? "en" : language;
+  const han = (words.match(HAN) || []).length;
+  const latinWords = (words.match(LATIN_WORD) || []).length;
+  const asked = han + latinWords === 0 ? language : han > HAN_CHARACTERS_PER_WORD * latinWords ? "zh" : "en";
   show(userBubble(shownAs || text, asked));
   typing.hidden = false;
   let problem = null;
