@@ -104,6 +104,11 @@ HELDOUT_SETS = {
     # by another separate author from the brief alone, to choose the crisis threshold. Its
     # missed crises then became patterns: a development set (README).
     "crisis_dev": QuestionSet("crisis_dev", HELDOUT_DIR / "crisis_dev.yml", "both", personal=True),
+    # Written at the start of the third session (4 Dec 2026, night) by another separate author
+    # from the brief and the fact sheets only; kept unseen until it was scored once at the end
+    # of that session (README).
+    "personal_blind2": QuestionSet("personal_blind2", HELDOUT_DIR / "personal_blind2.yml", "both",
+                                   development=False, personal=True),
 }
 ACCURACY_SETS = {name: s for name, s in HELDOUT_SETS.items() if not s.personal}
 DEVELOPMENT_SETS = [s for s in HELDOUT_SETS.values() if s.development]
