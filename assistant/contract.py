@@ -130,9 +130,9 @@ MIN_HELDOUT_ACCURACY = {"en": 0.94, "zh": 0.92}
 # to a fitting public channel, crises given emergency help first, ordinary messages about
 # violence or police not treated as a crisis, compound messages answered. Measured 5 Dec
 # 2026, stories / crises / not crises / compound: personal 95.0 / 100 / 100 / 88.7 %;
-# personal_final 93.3 / 100 / 100 / 82.9 %; personal_blind 90.1 / 100 / 100 / 83.1 %;
-# crisis_dev – / 100 / 100 / – (README). Crises and false alarms are the issue's targets;
-# the rest are floors under the measures.
+# personal_final 93.3 / 100 / 100 / 82.9 %; personal_blind 89.7 / 100 / 100 / 83.1 %;
+# personal_blind2 89.5 / 100 / 100 / 89.7 %; crisis_dev – / 100 / 98.6 / – (README). Crises
+# and false alarms are the issue's targets; the rest are floors under the measures.
 MIN_PERSONAL_ACCURACY = {
     "personal": {"story": 0.93, "crisis": 1.0, "not_crisis": 0.95, "compound": 0.85},
     "personal_final": {"story": 0.92, "crisis": 1.0, "not_crisis": 0.95, "compound": 0.80},
@@ -140,6 +140,9 @@ MIN_PERSONAL_ACCURACY = {
     # compound 84.6 % (README); its seven missed crises then became general patterns.
     "personal_blind": {"story": 0.88, "crisis": 1.0, "not_crisis": 0.95, "compound": 0.80},
     "crisis_dev": {"crisis": 1.0, "not_crisis": 0.95},
+    # Scored blind once on 5 Dec 2026: story 89.5 %, crisis 94.0 %, not_crisis 96.0 %, compound
+    # 89.7 % (README); its three missed crises and two false alarms then became patterns.
+    "personal_blind2": {"story": 0.88, "crisis": 1.0, "not_crisis": 0.95, "compound": 0.85},
 }
 
 # The conversation sets (issue #21): conversations right in every turn, and single questions
@@ -153,6 +156,8 @@ CONVERSATION_FLOORS = {
     # Scored blind once (4 Dec 2026, evening): conversations 20.3 %, questions 65.9 %; a
     # development set since (5 Dec 2026: 37.5 % / 90.2 %).
     "conversations_final": {"conversations": 0.33, "questions": 0.85},
+    # Scored blind once (5 Dec 2026): conversations 49.2 %, questions 90.2 %; not tuned on.
+    "conversations_blind2": {"conversations": 0.45, "questions": 0.85},
 }
 
 

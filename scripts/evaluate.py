@@ -106,9 +106,10 @@ HELDOUT_SETS = {
     "crisis_dev": QuestionSet("crisis_dev", HELDOUT_DIR / "crisis_dev.yml", "both", personal=True),
     # Written at the start of the third session (4 Dec 2026, night) by another separate author
     # from the brief and the fact sheets only; kept unseen until it was scored once at the end
-    # of that session (README).
+    # of that session (README: crisis 94.0 %, stories 89.5 %). Its three missed crises and two
+    # false alarms then became patterns: a development set now, like the blind sets before it.
     "personal_blind2": QuestionSet("personal_blind2", HELDOUT_DIR / "personal_blind2.yml", "both",
-                                   development=False, personal=True),
+                                   personal=True),
 }
 ACCURACY_SETS = {name: s for name, s in HELDOUT_SETS.items() if not s.personal}
 DEVELOPMENT_SETS = [s for s in HELDOUT_SETS.values() if s.development]

@@ -55,8 +55,8 @@ class ConversationSet:
 CONVERSATION_SETS = {
     # Written on 4 Dec 2026 by separate authors from a brief and the fact sheets only.
     # `conversations_dev` guided the work; `conversations_final` was kept unseen until it was
-    # scored once (session 7), and has guided the work since; `conversations_blind2` is kept
-    # unseen until it is scored once (README).
+    # scored once (session 7), and has guided the work since; `conversations_blind2` was kept
+    # unseen until it was scored once at the end of the next session (README), and not tuned on.
     "conversations_dev": ConversationSet("conversations_dev", HELDOUT_DIR / "conversations_dev.yml"),
     "conversations_final": ConversationSet("conversations_final", HELDOUT_DIR / "conversations_final.yml"),
     "conversations_blind2": ConversationSet("conversations_blind2", HELDOUT_DIR / "conversations_blind2.yml",
