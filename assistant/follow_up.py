@@ -69,9 +69,9 @@ _FOLLOW_UP_WORDS = re.compile(
 )
 # Words that ask for a figure; without one, a short follow-up to a service is not about figures.
 _ASKS_FOR_FIGURES = re.compile(
-    r"多少|几个|几家|几名|几件|数据|数字|比例|百分|统计|人次|\d"
+    r"多少|几个|几家|几名|几件|数据|数字|比例|百分|统计|人次|人数|数量|总数|规模|变化|趋势|增长|增加|减少|历年|\d"
     r"|\b(how many|how much|number|numbers|figure|figures|percent|percentage|rate|statistics|stats|count|"
-    r"total|per year|a year)\b",
+    r"total|per year|a year|changed?|trend|grown|growth|increased?|decreased?|over the years)\b",
     re.IGNORECASE,
 )
 # "老人要赡养费 可以申请法援吗", "can legal aid help me with this": a problem told with the

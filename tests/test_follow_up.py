@@ -29,6 +29,15 @@ def test_a_typed_choice_picks_a_button(text, expected):
     ("does legal aid cost anything", "faq_legal_aid_cost", 0.9, "faq_peoples_mediation", "faq_legal_aid_cost"),
     ("how long do i have", "out_of_scope", 0.6, "problem_traffic_accident", "problem_traffic_accident"),
     ("上海有多少", "ask_unknown_statistic", 0.7, "stat_legal_aid", "ask_period_followup"),
+    ("back in march 2021?", "out_of_scope", 0.5, "stat_lawyers", "ask_period_followup"),
+    # Between a service's figures and the service itself.
+    ("咋联系他们", "nlu_fallback", 0.2, "stat_village_advisers", "faq_village_legal_adviser"),
+    ("公证处呢", "faq_notarization", 0.7, "stat_lawyers", "stat_notarization"),
+    # After the pre-check's outcome, how to apply; a problem with "can I get legal aid?", the check.
+    ("那我现在去哪", "nlu_fallback", 0.2, "eligibility:wages_injury_waived", "faq_legal_aid_apply"),
+    ("老人要赡养费 可以申请法援吗", "problem_elderly_support", 0.6, None, "check_eligibility"),
+    # "How has it changed" asks for figures, even right after a FAQ answer.
+    ("全国律师人数这几年是怎么变化的", "stat_lawyers", 0.3, "faq_peoples_mediation", "stat_lawyers"),
     # Not a follow-up: confident, long, off-topic without a word pointing back, or no previous topic.
     ("how do I get a document notarized", "faq_notarization", 0.9, "faq_peoples_mediation", "faq_notarization"),
     ("what's the weather", "out_of_scope", 0.95, "faq_notarization", "out_of_scope"),
@@ -48,6 +57,8 @@ def test_a_place_is_named():
 @pytest.mark.parametrize(("text", "language"), [
     ("what is 值班律师", "en"), ("12348 hotline 一年接多少电话", "zh"), ("律师 ok", "zh"),
     ("thanks, back to english now pls", "en"), ("ok 还是说中文吧", "zh"), ("123", None), ("k", None),
+    # Both scripts: the grammar decides ("and" is English, 我/要 Chinese).
+    ("and 人民调解?", "en"), ("我想问下 legal aid 申请下来要多久", "zh"),
 ])
 def test_the_language_of_a_message(text, language):
     assert detect_language(text) == language
