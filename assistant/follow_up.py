@@ -92,6 +92,8 @@ _ASKS_HOW = re.compile(
 )
 # "…呢", "and …?", "what about …": the same question again, about something else.
 _ASKS_THE_SAME = re.compile(r"呢[?？]?$|^(?:那|还有)|^(and|what about|how about)\b", re.IGNORECASE)
+# "how do i start" is a request for the help menu, except right after the pre-check's outcome.
+HELP_INTENT = "help"
 # "2", "第二个", "the second one", "option 2": a choice among the buttons just offered.
 _ORDINALS_EN = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4,
                 "one": 1, "two": 2, "three": 3, "four": 4, "last": -1}
@@ -257,7 +259,7 @@ def intent_in_context(text: str, intent: str, confidence: float, previous_answer
     # "那我现在去哪", "how do i start" after the pre-check's outcome: how to apply.
     after_check = isinstance(previous_answer, str) and previous_answer.startswith(ELIGIBILITY_OUTCOME_ANSWER)
     if after_check and _ASKS_HOW.search(simplified) and (confidence < UNSURE_BELOW or intent in (
-            FALLBACK_INTENT, OUT_OF_SCOPE_INTENT, CHECK_ELIGIBILITY_INTENT)):
+            FALLBACK_INTENT, OUT_OF_SCOPE_INTENT, CHECK_ELIGIBILITY_INTENT, HELP_INTENT)):
         return AFTER_ELIGIBILITY_OUTCOME
     if topic is None or not points_back:
         return intent

@@ -30,6 +30,11 @@ CRISES = [
     ("he is hurting my daughter", "child_harm"),
     ("ＳＯＳ", "danger_now"),
     ("help me!!!", "danger_now"),
+    # Told without the usual words (issue #20, the third blind set).
+    ("my uncle keeps coming into my room at night and says nobody will believe me. im 12", "child_harm"),
+    ("催债的发微信说知道我女儿在哪个幼儿园 不然后果自负", "danger_now"),
+    ("last year i lent him 30k, today him and his brothers pulled me inside and wont let me leave, texting from the bathroom",
+     "danger_now"),
 ]
 # Ordinary legal questions that mention police, violence or death: no false alarm.
 ORDINARY = [
@@ -54,6 +59,10 @@ ORDINARY = [
     "my son 14 got hit by a truck while cycling to school",
     "我老公被关在看守所 能见他吗",
     "之前在网上威胁要杀我的人已经被抓了 我能要求赔偿吗",
+    "打游戏被队友坑到想砍人哈哈哈 就是吐槽一下",
+    "自杀的人留下的债 家属要替他还吗",
+    "楼上装修天天电钻 吵得我想死",
+    "催收天天打我爸妈和同事的电话 这样合法吗",
 ]
 
 

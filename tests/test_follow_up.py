@@ -35,6 +35,8 @@ def test_a_typed_choice_picks_a_button(text, expected):
     ("公证处呢", "faq_notarization", 0.7, "stat_lawyers", "stat_notarization"),
     # After the pre-check's outcome, how to apply; a problem with "can I get legal aid?", the check.
     ("那我现在去哪", "nlu_fallback", 0.2, "eligibility:wages_injury_waived", "faq_legal_aid_apply"),
+    ("how do i start", "help", 0.8, "eligibility:civil_no_hardship", "faq_legal_aid_apply"),
+    ("how do i start", "help", 0.8, None, "help"),
     ("老人要赡养费 可以申请法援吗", "problem_elderly_support", 0.6, None, "check_eligibility"),
     # "How has it changed" asks for figures, even right after a FAQ answer.
     ("全国律师人数这几年是怎么变化的", "stat_lawyers", 0.3, "faq_peoples_mediation", "stat_lawyers"),
