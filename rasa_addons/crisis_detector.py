@@ -15,7 +15,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from assistant.contract import CRISIS_ENTITY, CRISIS_RULED_OUT
-from assistant.crisis import assess_crisis, load_patterns
+from assistant.crisis import assess_crisis, load_happening_now, load_patterns
 from rasa_addons.stateless import StatelessComponent
 
 
@@ -27,7 +27,9 @@ class CrisisDetector(StatelessComponent):
 
     def __init__(self, config: dict[Text, Any]) -> None:
         super().__init__(config)
-        load_patterns()  # compiled now, so a bad patterns file fails when the model loads
+        # Compiled now, so a bad patterns file fails when the model loads, not on a message.
+        load_patterns()
+        load_happening_now()
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Tag each message with the crisis situations it tells of, or with `ruled_out`."""
