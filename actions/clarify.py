@@ -7,13 +7,22 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions._base import KnowledgeAction, conversation_language
+from actions._base import KnowledgeAction, classified_confidence, conversation_language
 from actions.knowledge_access import ask
 from actions.texts import TEXTS, referral_button, say
-from assistant.contract import LAST_ANSWER_SLOT, PERIOD_FOLLOWUP_INTENT, problem_kind_of, topic_of
+from assistant.contract import (
+    LAST_ANSWER_SLOT,
+    PERIOD_FOLLOWUP_INTENT,
+    SERVICES_OF_AN_ASPECT,
+    problem_kind_of,
+    topic_of,
+)
 from knowledge import repository, routes
 
 MAX_CANDIDATES = 3
+# The classifier this sure it was asked about one aspect ("is it free"): the router asked to
+# clarify because no service was named, so the services with that aspect are offered.
+ASPECT_SURE = 0.5
 # Below this an intent is noise, not a candidate worth offering.
 MIN_CANDIDATE_CONFIDENCE = 0.08
 NOT_OFFERED = {"nlu_fallback", "out_of_scope", "greet", "goodbye", "thank", PERIOD_FOLLOWUP_INTENT}
@@ -32,15 +41,21 @@ class ActionClarify(KnowledgeAction):
     ) -> list[dict[Text, Any]]:
         """Utter the candidates from the intent ranking, best first."""
         language = conversation_language(tracker)
+        ranking = list(tracker.latest_message.get("intent_ranking") or [])
+        first = str((ranking[0] if ranking else {}).get("name") or "")
+        # "is it free" as a first question: the services it may be about.
+        aspect = first in SERVICES_OF_AN_ASPECT and classified_confidence(tracker) >= ASPECT_SURE
+        candidates = [{"name": name, "confidence": 1.0} for name in SERVICES_OF_AN_ASPECT[first]] if aspect else ranking
+        limit = len(candidates) if aspect else MAX_CANDIDATES
         buttons = []
-        for candidate in tracker.latest_message.get("intent_ranking") or []:
+        for candidate in candidates:
             name = candidate.get("name") or ""
             if name in NOT_OFFERED or (candidate.get("confidence") or 0) < MIN_CANDIDATE_CONFIDENCE:
                 continue
             title = await self._title(name, language)
             if title:
                 buttons.append({"title": title, "payload": f"/{name}"})
-            if len(buttons) == MAX_CANDIDATES:
+            if len(buttons) == limit:
                 break
         handoff = referral_button(language)
         if not buttons:

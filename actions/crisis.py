@@ -26,8 +26,13 @@ from assistant.contract import (
 )
 from knowledge import routes
 
-# The classifier alone (no pattern) names no situation: cover danger and despair.
+# The classifier alone (no pattern) names no situation: cover danger and despair, unless a kind
+# of problem it ranks next names one ("he came home drunk again and i locked myself in the
+# bathroom": violence at home, whose help names 12338 and the protection order).
 UNNAMED_CRISIS = ("danger_now", "self_harm")
+SITUATION_OF_PROBLEM = {"domestic_violence": "domestic_violence"}
+MIN_RANKED_PROBLEM = 0.05
+RANKS_READ = 4
 # Kinds of problem whose legal route the crisis help already gives.
 COVERED_BY_CRISIS_HELP = {"domestic_violence": "domestic_violence"}
 
@@ -39,7 +44,14 @@ def crisis_situations(tracker: Tracker) -> tuple[str, ...]:
         for entity in tracker.latest_message.get("entities") or []
         if entity.get("entity") == CRISIS_ENTITY
     }
-    return tuple(situation for situation in CRISIS_SITUATIONS if situation in found) or UNNAMED_CRISIS
+    named = tuple(situation for situation in CRISIS_SITUATIONS if situation in found)
+    if named:
+        return named
+    for candidate in (tracker.latest_message.get("intent_ranking") or [])[:RANKS_READ]:
+        situation = SITUATION_OF_PROBLEM.get(problem_kind_of(str(candidate.get("name") or "")) or "")
+        if situation is not None and (candidate.get("confidence") or 0.0) >= MIN_RANKED_PROBLEM:
+            return ("danger_now", situation)
+    return UNNAMED_CRISIS
 
 
 class ActionCrisisHelp(Action):

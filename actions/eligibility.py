@@ -17,6 +17,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
 from actions._base import conversation_language, latest_text
+from assistant.language import count_scripts
+from assistant.pleasantries import asks_something
 from actions.formatting import format_articles, format_date, format_source
 from actions.knowledge_access import KnowledgeUnavailable, ask
 from actions.texts import referral_button, say
@@ -37,8 +39,17 @@ from knowledge.eligibility import EligibilityTable, get_eligibility_table, is_op
 from knowledge.eligibility_checks import button_payload
 from knowledge.routes import get_problem_route
 
-# An unrelated question this sure of its intent is answered, and the check resumed after it.
+# An unrelated question this sure of its intent is answered, and the check resumed after it;
+# a message worded as a question ("那我自己去哪儿申请") needs less.
 INTERRUPTION_CONFIDENCE = 0.5
+QUESTION_INTERRUPTION_CONFIDENCE = 0.4
+# A problem told along with the request for the check ("my mom is 80 and my brother wont support
+# her, can she get legal aid"): the classifier, sure it is the check, still ranks the kind of
+# problem among the next few, this high; the story must be long enough to tell one.
+MIN_TOLD_PROBLEM = 0.03
+TOLD_PROBLEM_RANKS = 4
+MIN_STORY_HAN = 10
+MIN_STORY_WORDS = 8
 # Intents that never count as an unrelated question inside the check. Out of scope too:
 # there it is most likely an answer the check cannot read ("香蕉"), so it says so and asks again.
 NOT_AN_INTERRUPTION = {"nlu_fallback", CHECK_ELIGIBILITY_INTENT, OUT_OF_SCOPE_INTENT}
@@ -89,11 +100,30 @@ def _skipped_as_none(table: EligibilityTable, asked: str | None, new: dict[str, 
                for question in new if question in order)
 
 
-async def _matter_of_problem(tracker: Tracker, language: str) -> str | None:
+def _told_problem_kind(tracker: Tracker) -> str | None:
+    """The kind of problem the latest message tells: its intent, or, in a story that asks for
+    the check, a problem the classifier ranks just behind it."""
+    message = tracker.latest_message
+    kind = problem_kind_of(str((message.get("intent") or {}).get("name") or ""))
+    if kind is not None:
+        return kind
+    han, words = count_scripts(latest_text(tracker))
+    if han < MIN_STORY_HAN and words < MIN_STORY_WORDS:
+        return None
+    for candidate in (message.get("intent_ranking") or [])[:TOLD_PROBLEM_RANKS]:
+        kind = problem_kind_of(str(candidate.get("name") or ""))
+        if kind is not None and (candidate.get("confidence") or 0.0) >= MIN_TOLD_PROBLEM:
+            return kind
+    return None
+
+
+async def _matter_of_problem(tracker: Tracker, language: str, in_check: bool = False) -> str | None:
     """The matter answer for the kind of problem this message tells ("老人要赡养费 可以申请
-    法援吗") or the previous answer routed, if either does."""
-    intent = str((tracker.latest_message.get("intent") or {}).get("name") or "")
-    kind = problem_kind_of(intent) or problem_kind_of(str(tracker.get_slot(LAST_ANSWER_SLOT) or ""))
+    法援吗", "赡养费的事，儿子不给钱" in the check) or, when the check starts, the previous
+    answer routed, if either does."""
+    kind = _told_problem_kind(tracker)
+    if kind is None and not in_check:
+        kind = problem_kind_of(str(tracker.get_slot(LAST_ANSWER_SLOT) or ""))
     if kind is None:
         return None
     try:
@@ -133,7 +163,8 @@ class ValidateEligibilityForm(Action):
         if not asked:
             dispatcher.utter_message(text=say(language, "check_intro"))
         # Right after a user message (not when resuming after the answer to another question).
-        if not _interrupted_since_last_message(tracker):
+        interrupted = _interrupted_since_last_message(tracker)
+        if not interrupted:
             if asked and is_leaving_word(latest_text(tracker)):
                 return [ActionExecutionRejected(ELIGIBILITY_FORM)]  # the router stops the check
             from_button = _payload_answers(tracker, table)
@@ -145,9 +176,11 @@ class ValidateEligibilityForm(Action):
             if retracted:  # the "不是"/"not" of a correction is not a "none of these"
                 typed = {q: v for q, v in typed.items() if v != ELIGIBILITY_NO_OPTION}
             new = {q: v for q, v in {**typed, **from_button}.items() if q == asked or q not in answers}
-            if not asked and ELIGIBILITY_MATTER_QUESTION not in new and ELIGIBILITY_MATTER_QUESTION not in answers:
-                # "can I get legal aid for this?" right after the routes for a kind of problem.
-                matter = await _matter_of_problem(tracker, language)
+            if ELIGIBILITY_MATTER_QUESTION not in new and ELIGIBILITY_MATTER_QUESTION not in answers:
+                # "can I get legal aid for this?" right after the routes for a kind of problem,
+                # or the problem told as the answer ("my dad was killed by a car and the
+                # insurer wont pay"): the kind of problem names the matter.
+                matter = await _matter_of_problem(tracker, language, in_check=bool(asked))
                 if matter is not None:
                     typed[ELIGIBILITY_MATTER_QUESTION] = new[ELIGIBILITY_MATTER_QUESTION] = matter
             assumed = _skipped_as_none(table, asked, new, answers)
@@ -158,9 +191,11 @@ class ValidateEligibilityForm(Action):
                 intent = tracker.latest_message.get("intent") or {}
                 # "I don't want to go on" (stop_check), or a question of its own: the dialogue
                 # handles it (the router stops the check or answers, then the form resumes).
+                needed = (QUESTION_INTERRUPTION_CONFIDENCE if asks_something(latest_text(tracker))
+                          else INTERRUPTION_CONFIDENCE)
                 if intent.get("name") == STOP_CHECK_INTENT or (
                         intent.get("name") not in NOT_AN_INTERRUPTION
-                        and (intent.get("confidence") or 0) >= INTERRUPTION_CONFIDENCE):
+                        and (intent.get("confidence") or 0) >= needed):
                     return [ActionExecutionRejected(ELIGIBILITY_FORM)]
                 if intent.get("name") != CHECK_ELIGIBILITY_INTENT and not new:
                     dispatcher.utter_message(text=say(language, "check_not_understood"))
@@ -177,7 +212,9 @@ class ValidateEligibilityForm(Action):
         events.append(SlotSet(REQUESTED_SLOT, step.question))
         if step.rule is not None:
             events.append(SlotSet(ELIGIBILITY_RESULT_SLOT, step.rule.key))
-        return events + [SlotSet(LAST_ANSWER_SLOT, CHECK_ELIGIBILITY_INTENT)]
+        # Resuming, the turn's answer stays the one to the question asked in between.
+        answered = (tracker.get_slot(LAST_ANSWER_SLOT) if interrupted else None) or CHECK_ELIGIBILITY_INTENT
+        return events + [SlotSet(LAST_ANSWER_SLOT, answered)]
 
 
 class AskEligibilityQuestion(Action, abc.ABC):
@@ -203,10 +240,14 @@ class AskEligibilityQuestion(Action, abc.ABC):
                    for option in question.options]
         buttons.append({"title": say(language, "check_stop_button"), "payload": f"/{STOP_CHECK_INTENT}"})
         text = question.prompt
+        answered = CHECK_ELIGIBILITY_INTENT
         if _interrupted_since_last_message(tracker):
             text = say(language, "check_resume") + ("" if language == "zh" else " ") + text
+            # The turn's answer is the one to the question asked in between ("要交钱吗"):
+            # follow-ups and the evaluation read it, not the check's question asked again.
+            answered = tracker.get_slot(LAST_ANSWER_SLOT) or CHECK_ELIGIBILITY_INTENT
         dispatcher.utter_message(text=text, buttons=buttons)
-        return [SlotSet(LAST_ANSWER_SLOT, CHECK_ELIGIBILITY_INTENT)]
+        return [SlotSet(LAST_ANSWER_SLOT, answered)]
 
 
 class AskMatter(AskEligibilityQuestion):

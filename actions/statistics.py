@@ -59,6 +59,8 @@ _FOLLOW_UP = re.compile(r"^\W*(and|what about|how about|also|n)\b|^\W*(那|还�
 _FOLLOW_UP_OPENING = re.compile(r"^\W*(and|what about|how about|also)\b|^\W*(那|还有|那么|另外)", re.IGNORECASE)
 MAX_FOLLOW_UP_HAN = 12
 MAX_FOLLOW_UP_WORDS = 6
+MAX_BARE_FOLLOW_UP_WORDS = 2
+MAX_BARE_FOLLOW_UP_HAN = 4
 # Two figures asked at once ("公证一年多少件 司法鉴定呢", "lawyers and village advisers"): a
 # second topic is answered too when the message joins two questions, the classifier ranks
 # that topic at all, and the message names one of its indicators. "At all": a classifier sure
@@ -73,9 +75,11 @@ _JOINED = re.compile(
 
 
 def is_follow_up(text: str) -> bool:
-    """Whether a message is a short follow-up to the previous answer ("and consultations?")."""
+    """Whether a message is a short follow-up to the previous answer ("and consultations?"),
+    or a bare name of what is wanted ("consultations?", "咨询量") right after figures."""
     han, latin_words = count_scripts(text)
-    return han <= MAX_FOLLOW_UP_HAN and latin_words <= MAX_FOLLOW_UP_WORDS and bool(_FOLLOW_UP.search(text))
+    bare = (latin_words <= MAX_BARE_FOLLOW_UP_WORDS and not han) or (han <= MAX_BARE_FOLLOW_UP_HAN and not latin_words)
+    return han <= MAX_FOLLOW_UP_HAN and latin_words <= MAX_FOLLOW_UP_WORDS and (bool(_FOLLOW_UP.search(text)) or bare)
 
 
 def requested_years(tracker: Tracker) -> list[int]:
@@ -183,8 +187,11 @@ class ActionAnswerStatistic(KnowledgeAction):
             # National figures only: said first, never passed off as the place's own.
             lines.insert(0, say(language, "national_figures_only", place=place))
         answered = [intent_of("stat", topic)]
-        # A follow-up that opens with "and"/"那" asks one thing, about the previous answer.
-        asks_two = not years and not _FOLLOW_UP_OPENING.search(latest_text(tracker))
+        # A follow-up that opens with "and"/"那" asks one thing, about the previous answer,
+        # unless it joins two itself ("thanks! and how many notarizations and appraisals").
+        text = latest_text(tracker)
+        asks_two = not years and (not _FOLLOW_UP_OPENING.search(text)
+                                  or bool(_JOINED.search(_FOLLOW_UP_OPENING.sub("", text, count=1))))
         second = await self._second_topic(tracker, topic, language) if asks_two else None
         if second is not None:
             second_topic, second_lines = second

@@ -58,6 +58,18 @@ SERVICE_OF_STATISTIC = {
     "stat_village_advisers": ("faq_village_legal_adviser",),
     "stat_service_entities": ("faq_public_legal_services",),
 }
+# A question about one aspect of a service that names no service ("is it free", "how long",
+# "where do i go") as a first question: the services it may be about are offered to choose
+# from (actions/clarify.py), the legal-aid answer first, instead of guessing legal aid.
+SERVICES_OF_AN_ASPECT = {
+    "faq_legal_aid_cost": ("faq_legal_aid_cost", "faq_peoples_mediation", "faq_notarization",
+                           "faq_labour_arbitration"),
+    "faq_legal_aid_apply": ("faq_legal_aid_apply", "faq_peoples_mediation", "faq_labour_arbitration",
+                            "faq_notarization"),
+    "faq_legal_aid_documents": ("faq_legal_aid_documents", "faq_notarization", "faq_judicial_appraisal"),
+    "faq_legal_aid_decision_time": ("faq_legal_aid_decision_time", "faq_labour_arbitration", "faq_notarization"),
+    "faq_legal_aid_complaint": ("faq_legal_aid_complaint", "faq_hotline_12348", "faq_find_lawyer"),
+}
 UNKNOWN_STATISTIC_INTENT = "ask_unknown_statistic"
 HUMAN_HANDOFF_INTENT = "human_handoff"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
@@ -110,6 +122,8 @@ STAT_TOPIC_SLOT = "stat_topic"
 STAT_INDICATOR_SLOT = "stat_indicator"
 # The language of the conversation: set from each message (rasa_addons/language.py).
 LANGUAGE_SLOT = "language"
+# The language the person explicitly asked for; it outweighs the language of each message.
+ASKED_LANGUAGE_SLOT = "asked_language"
 YEAR_ENTITY = "year"
 LANGUAGE_ENTITY = "language"
 

@@ -22,9 +22,11 @@ from assistant.contract import (
     PERIOD_FOLLOWUP_INTENT,
     PROBLEM_INTENT_PREFIX,
     SERVICE_OF_STATISTIC,
+    SERVICES_OF_AN_ASPECT,
     STAT_INTENT_PREFIX,
     UNKNOWN_STATISTIC_INTENT,
 )
+from assistant.choices import chosen_button, payload_intent
 from assistant.language import count_scripts, to_simplified
 from assistant.periods import read_period
 from assistant.places import named_place
@@ -32,11 +34,25 @@ from assistant.places import named_place
 # A follow-up is short: longer messages carry their own topic.
 MAX_FOLLOW_UP_HAN = 16
 MAX_FOLLOW_UP_WORDS = 10
+# After the routes for a problem, people ask one more thing in a full sentence ("is there a free
+# way to sort this out without going to court"): a follow-up may be longer there.
+MAX_LONG_FOLLOW_UP_HAN = 24
+MAX_LONG_FOLLOW_UP_WORDS = 16
+# A FAQ intent's figures sibling ranked this high takes a question that asks for figures
+# ("刑辩全覆盖现在推到多少个县了": the pilot's FAQ and its figures are both ranked).
+MIN_SIBLING_STATISTIC = 0.1
 # The classifier this unsure of a short message has not found a topic of its own in it.
 UNSURE_BELOW = 0.5
 # An "out of scope" this unsure, with a follow-up word, is most likely about the last answer.
 OUT_OF_SCOPE_UNSURE_BELOW = 0.8
 FALLBACK_INTENT = "nlu_fallback"
+# A question this short that names no service says too little to guess which it is about.
+MAX_VAGUE_WORDS = 6
+MAX_VAGUE_HAN = 8
+_NAMES_A_SERVICE = re.compile(
+    r"法律援助|法援|援助|调解|公证|仲裁|鉴定|律师|12348|热线|法网|法院|劳动|工资|欠薪|离婚|"
+    r"\b(legal aid|mediat\w*|notar\w*|arbitrat\w*|apprais\w*|lawyers?|hotline|court|labou?r|wages?|divorce)\b",
+    re.IGNORECASE)
 # The pre-check's generic questions, which a classifier reads as being about legal aid even
 # after an answer on another service ("does it cost anything" after people's mediation).
 LEGAL_AID_ASPECTS = ("faq_legal_aid_cost", "faq_legal_aid_apply", "faq_legal_aid_documents",
@@ -53,6 +69,8 @@ MIN_STORY_LEAD = 0.01
 # Shorter than a story for StoryPreference: a service question is rarely this long and unsure.
 UNSURE_STORY_MIN_HAN = 16
 UNSURE_STORY_MIN_WORDS = 10
+# Two statistics intents each ranked this high, for a message asking for figures: both were asked.
+MIN_TWO_FIGURES = 0.2
 # A statistics intent ranked this high answers a period question asked without figures before it.
 MIN_RANKED_STATISTIC = 0.1
 # Buttons chosen by typing are followed for the intents the knowledge router answers.
@@ -61,15 +79,17 @@ _NAMES_LEGAL_AID = re.compile(r"法律援助|法援|legal aid", re.IGNORECASE)
 # Words that point back at the last answer, or ask one more thing about it.
 _FOLLOW_UP_WORDS = re.compile(
     r"这|那|它|其|他们|她们|呢|吗|嘛|么|多久|多长|多少|贵|费|免费|收钱|交钱|哪|怎么|咋|能不能|可以|要不要|"
-    r"需要|还|先|然后|过了|期限|时效|加急|多快|几天|什么时候|谁|起诉|告"
+    r"需要|还|先|然后|过了|期限|时效|加急|多快|几天|什么时候|谁|起诉|告|啥"
     r"|\b(it|its|they|them|their|this|that|there|those|these|he|she|him|her|do i|can i|should i|how long|"
-    r"how much|how fast|where|when|who|what if|what else|free|cost|costs|fee|fees|pay|time limit|deadline|"
-    r"apply|file|sue|first|then|else|since when|so|also|too|do they|does it|is it|are they)\b",
+    r"how much|how fast|where|when|who|what if|and if|but if|if (?:he|she|they|the other)|what else|"
+    r"free|cost|costs|fee|fees|pay|time limit|deadline|"
+    r"apply|file|sue|first|then|else|since when|so|also|too|do they|does it|is it|are they)\b"
+    r"|^(?:is|are|does|do|will|can) the\b",
     re.IGNORECASE,
 )
 # Words that ask for a figure; without one, a short follow-up to a service is not about figures.
 _ASKS_FOR_FIGURES = re.compile(
-    r"多少|几个|几家|几名|几件|数据|数字|比例|百分|统计|人次|人数|数量|总数|规模|变化|趋势|增长|增加|减少|历年|\d"
+    r"多少|(?<!哪)几个|几家|几名|几件|数据|数字|比例|百分|(?<!效)率|统计|人次|人数|数量|总数|规模|变化|趋势|增长|增加|减少|历年|\d"
     r"|\b(how many|how much|number|numbers|figure|figures|percent|percentage|rate|statistics|stats|count|"
     r"total|per year|a year|changed?|trend|grown|growth|increased?|decreased?|over the years)\b",
     re.IGNORECASE,
@@ -80,10 +100,28 @@ _ASKS_IF_LEGAL_AID_FOR_ME = re.compile(
     r"(能|可以|能不能|可不可以|够不够|符不符合|有没有|申请得?了?).{0,4}(法律援助|法援)|(法律援助|法援).{0,6}(吗|么|不|没有)"
     r"|\b(can|could|will|would|do|does|am|is)\b.{0,40}\b(legal aid|free lawyer)\b"
     r".{0,20}\b(help|cover|me|us|him|her|this)\b"
-    r"|\b(can|could|may) (i|we|he|she|they|my \w+) (get|have|apply for|receive) (free )?(legal aid|a free lawyer)\b"
+    r"|\b(can|could|may) (i|we|he|she|they|my \w+) (get|have|apply for|receive) (a )?(free )?"
+    r"(legal aid|legal-aid|free lawyer)\b"
     r"|\b(do i|do we|does he|does she|would i|would we) qualify\b|\b(am i|are we|is he|is she) eligible\b",
     re.IGNORECASE,
 )
+# "多少钱", "how much does it cost": a price, not a figure.
+_ASKS_A_PRICE = re.compile(
+    r"多少钱|几块|几百|收费|收\s*\d+|\d+\s*(?:块|元)|交钱|去哪交|付钱"
+    r"|\bhow much (?:does|is|do|will|would)\b|\bcost|\d+\s*(?:yuan|rmb|kuai)\b|\bpay\b|\bfees?\b|\bcharges?\b",
+    re.IGNORECASE)
+# A question answered yes or no ("都有律师辩护吗", "is it open at night") asks for no figure.
+_YES_OR_NO = re.compile(r"吗|是否|是不是|有没有|能不能|可不可以|^(?:is|are|do|does|did|can|could|will|has|have)\b",
+                        re.IGNORECASE)
+_SERVICE_NUMBER = re.compile(r"(?<!\d)1\d{4}(?!\d)")
+_ASKS_A_CONTACT = re.compile(r"网址|电话|号码|地址|联系方式|网站|\b(?:phone|website|address|url|number to call)\b",
+                             re.IGNORECASE)
+# The answer on what a service costs ("法律援助一个案子收300块是吧 去哪交" is no question for figures).
+PRICE_OF = {"stat_legal_aid": "faq_legal_aid_cost"}
+# "你们那个法律援助自测怎么弄", "legal aid self test": the pre-check by name.
+_ASKS_FOR_THE_CHECK = re.compile(
+    r"(?:法律援助|法援).{0,6}(?:自测|自查|测试|测一测|测一下)|(?:自测|自查|测一下|测测).{0,6}(?:法律援助|法援)"
+    r"|\b(?:legal aid|eligibility) (?:self[- ]?test|self[- ]?check|quiz|test|checker)\b", re.IGNORECASE)
 # Words that ask how to use a service rather than for its figures.
 _ASKS_HOW = re.compile(
     r"怎么|咋|如何|哪里|哪儿|去哪|在哪|联系|电话|找谁|找他|找她|申请|流程|手续|材料|要带|多久来|上门|收费|要钱"
@@ -92,63 +130,20 @@ _ASKS_HOW = re.compile(
 )
 # "…呢", "and …?", "what about …": the same question again, about something else.
 _ASKS_THE_SAME = re.compile(r"呢[?？]?$|^(?:那|还有)|^(and|what about|how about)\b", re.IGNORECASE)
+# After the pre-check's outcome, "how fast do they assign someone" asks how long a decision takes.
+_ASKS_HOW_LONG = re.compile(r"多久|多长时间|几天|多快|\bhow (?:long|fast|soon|quickly)\b", re.IGNORECASE)
+DECISION_TIME_INTENT = "faq_legal_aid_decision_time"
 # "how do i start" is a request for the help menu, except right after the pre-check's outcome.
 HELP_INTENT = "help"
-# "2", "第二个", "the second one", "option 2": a choice among the buttons just offered.
-_ORDINALS_EN = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4,
-                "one": 1, "two": 2, "three": 3, "four": 4, "last": -1}
-_ORDINALS_ZH = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4, "最后": -1}
-_CHOICE_EN = re.compile(
-    r"^(?:(?:the|option|number|no\.?|choice|#)\s*)?(\d|first|second|third|fourth|1st|2nd|3rd|4th|one|two|"
-    r"three|four|last)(?:\s*(?:one|option|please|pls))?$", re.IGNORECASE)
-_CHOICE_ZH = re.compile(r"^(?:选|要)?第?([一二两三四1-4]|最后)(?:个|项|种|条|一个)?(?:吧|呗)?$")
-
-
 def is_short(text: str) -> bool:
     """Whether a message is short enough to be a follow-up."""
     han, words = count_scripts(text)
     return han <= MAX_FOLLOW_UP_HAN and words <= MAX_FOLLOW_UP_WORDS
 
 
-def chosen_button(text: str, buttons: Sequence[dict], by_words: bool = True,
-                  min_coverage: float = 0.0) -> str | None:
-    """The intent of the button a typed message chooses ("2", "第二个", "公证"), or None.
-    `by_words=False`: only by its number; `min_coverage`: the share of the button's title
-    the words must make up ("法律援助" of "法律援助（数据）", not "lawyers" of "Lawyers sent
-    to Tibet")."""
-    intents = [_payload_intent(button.get("payload")) for button in buttons]
-    choices = [(str(button.get("title") or ""), intent) for button, intent in zip(buttons, intents, strict=True)
-               if intent]
-    if not choices:
-        return None
-    cleaned = re.sub(r"[\s\W_]+", " ", to_simplified(text)).strip().lower()
-    number = _choice_number(cleaned)
-    if number is not None:
-        index = len(choices) - 1 if number == -1 else number - 1
-        return choices[index][1] if 0 <= index < len(choices) else None
-    squeezed = cleaned.replace(" ", "")
-    if not by_words or len(squeezed) < 2:
-        return None
-    titles = [(re.sub(r"[\s\W_]+", "", to_simplified(title)).lower(), intent) for title, intent in choices]
-    matches = [intent for title, intent in titles
-               if squeezed in title and len(squeezed) >= min_coverage * len(title)]
-    return matches[0] if len(set(matches)) == 1 else None
-
-
-def _choice_number(cleaned: str) -> int | None:
-    english = _CHOICE_EN.match(cleaned)
-    if english:
-        word = english.group(1).lower()
-        return int(word) if word.isdigit() else _ORDINALS_EN[word]
-    chinese = _CHOICE_ZH.match(cleaned.replace(" ", ""))
-    return _ORDINALS_ZH[chinese.group(1)] if chinese else None
-
-
-def _payload_intent(payload: object) -> str | None:
-    """"/faq_notarization" -> "faq_notarization"; payloads with entities are not chosen by words."""
-    if isinstance(payload, str) and re.fullmatch(r"/[a-z0-9_]+", payload):
-        return payload[1:]
-    return None
+def _is_a_long_follow_up_length(text: str) -> bool:
+    han, words = count_scripts(text)
+    return han <= MAX_LONG_FOLLOW_UP_HAN and words <= MAX_LONG_FOLLOW_UP_WORDS
 
 
 def _unsure_story_problem(text: str, intent: str, ranking: Sequence[dict]) -> str | None:
@@ -169,6 +164,18 @@ def _unsure_story_problem(text: str, intent: str, ranking: Sequence[dict]) -> st
     if (str(best.get("name") or "").startswith(PROBLEM_INTENT_PREFIX) and confidence >= MIN_STORY_PROBLEM
             and confidence - runner_up >= MIN_STORY_LEAD):
         return str(best["name"])
+    return None
+
+
+def _two_figures_asked(text: str, intent: str, ranking: Sequence[dict]) -> str | None:
+    """"全国现在有多少律师 村居法律顾问又有多少": the classifier, torn between two figures, was
+    asked for both. The first is answered; the statistics action adds the second."""
+    if intent != FALLBACK_INTENT or not _ASKS_FOR_FIGURES.search(text):
+        return None
+    candidates = [c for c in ranking if c.get("name") != FALLBACK_INTENT][:2]
+    if len(candidates) == 2 and all(str(c.get("name") or "").startswith(STAT_INTENT_PREFIX)
+                                    and (c.get("confidence") or 0.0) >= MIN_TWO_FIGURES for c in candidates):
+        return str(candidates[0]["name"])
     return None
 
 
@@ -195,14 +202,61 @@ def _across_figures_and_service(text: str, intent: str, unsure: bool, topic: str
     if not topic.startswith(STAT_INTENT_PREFIX):
         return None
     questions = SERVICE_OF_STATISTIC.get(topic, ())
-    if (questions and (unsure or intent.startswith(STAT_INTENT_PREFIX)) and _ASKS_HOW.search(text)
-            and not _ASKS_FOR_FIGURES.search(text)):
+    if intent in questions and not _ASKS_FOR_FIGURES.search(text):
+        return intent  # "can i call on a sunday" after the hotline's figures: its hours
+    asks_for_figures = _ASKS_FOR_FIGURES.search(text) or named_place(text) or not read_period(
+        text, this_year=date.today().year).is_empty
+    # "what do they actually do", "is the award final or can i appeal", "鉴定费能减免吗": a
+    # question with no figure in it, which the classifier could not place (or read as a
+    # generic legal-aid question), asks about the service whose figures were just given.
+    misread_aspect = intent in LEGAL_AID_ASPECTS and not _NAMES_LEGAL_AID.search(text)
+    if questions and not asks_for_figures and (
+            (unsure or misread_aspect) or (intent.startswith(STAT_INTENT_PREFIX) and _ASKS_HOW.search(text))):
         ranked = [str(c.get("name")) for c in ranking if c.get("name") in questions]
         return ranked[0] if ranked else questions[0]
     statistic = _statistic_of(intent)
     if statistic is not None and _ASKS_THE_SAME.search(text) and not _ASKS_HOW.search(text):
         return PERIOD_FOLLOWUP_INTENT if statistic == topic else statistic
     return None
+
+
+def _figures_of_a_service(text: str, intent: str, ranking: Sequence[dict]) -> str | None:
+    """The figures a question about a service asks for ("刑辩全覆盖现在推到多少个县了"): the
+    service's statistics intent, when the question asks for a figure (not a price) and the
+    classifier ranks those figures too."""
+    statistic = _statistic_of(intent)
+    # "12348热线能干什么": a hotline's number is no figure asked for; nor a price or an address.
+    text = _SERVICE_NUMBER.sub(" ", text)
+    if statistic is None or not _ASKS_FOR_FIGURES.search(text) or _ASKS_A_PRICE.search(text) or (
+            _ASKS_A_CONTACT.search(text)):
+        return None
+    ranked = next((c for c in ranking[:3] if c.get("name") == statistic), None)
+    if ranked is None or (ranked.get("confidence") or 0.0) < MIN_SIBLING_STATISTIC:
+        return None
+    return statistic
+
+
+def _service_of_unasked_figures(text: str, intent: str, ranking: Sequence[dict]) -> str | None:
+    """The service a yes-or-no question about it asks of ("现在所有刑事案件都有律师辩护吗"), when
+    the classifier read it as its figures but asks for none and ranks the service too."""
+    questions = SERVICE_OF_STATISTIC.get(intent, ())
+    text = _SERVICE_NUMBER.sub(" ", text)
+    if not questions or _ASKS_FOR_FIGURES.search(text) or not _YES_OR_NO.search(text):
+        return None
+    ranked = [c for c in ranking[:3] if c.get("name") in questions
+              and (c.get("confidence") or 0.0) >= MIN_SIBLING_STATISTIC]
+    return str(ranked[0]["name"]) if ranked else None
+
+
+def _is_a_vague_first_question(text: str, intent: str, topic: str | None, previous_answer: object) -> bool:
+    """"is it free", "how long", "怎么申请啊" with nothing before them to say what "it" is."""
+    after_check = isinstance(previous_answer, str) and previous_answer.startswith(ELIGIBILITY_OUTCOME_ANSWER)
+    # A tapped button ("/faq_legal_aid_cost") or a story step without text chose its intent.
+    if topic is not None or after_check or intent not in SERVICES_OF_AN_ASPECT or not text.strip() or (
+            text.lstrip().startswith("/")):
+        return False
+    han, words = count_scripts(text)
+    return han <= MAX_VAGUE_HAN and words <= MAX_VAGUE_WORDS and not _NAMES_A_SERVICE.search(to_simplified(text))
 
 
 def previous_topic(previous_answer: object) -> str | None:
@@ -225,10 +279,13 @@ def intent_in_context(text: str, intent: str, confidence: float, previous_answer
     for the figures the classifier ranks best (`ranking`: Rasa's intent ranking).
     """
     topic = previous_topic(previous_answer)
+    if _is_a_vague_first_question(text, intent, topic, previous_answer):
+        return FALLBACK_INTENT  # "Which service do you mean?"
     if ((intent.startswith(PROBLEM_INTENT_PREFIX) or intent == FALLBACK_INTENT)
             and _ASKS_IF_LEGAL_AID_FOR_ME.search(to_simplified(text))):
         return CHECK_ELIGIBILITY_INTENT
-    story_problem = _unsure_story_problem(text, intent, ranking)
+    story_problem = _unsure_story_problem(text, intent, ranking) or _two_figures_asked(
+        to_simplified(text), intent, ranking)
     if story_problem is not None:
         return story_problem
     asks_a_period = intent == PERIOD_FOLLOWUP_INTENT or (
@@ -237,11 +294,24 @@ def intent_in_context(text: str, intent: str, confidence: float, previous_answer
         ranked = _best_ranked_statistic(ranking, intent)
         if ranked is not None:
             return ranked
-    if not text or not is_short(text):
+    figures = (_figures_of_a_service(to_simplified(text), intent, ranking)
+               or _service_of_unasked_figures(to_simplified(text), intent, ranking))
+    if figures is not None:
+        return figures
+    if intent.startswith(STAT_INTENT_PREFIX) and _ASKS_A_PRICE.search(to_simplified(text)):
+        service = PRICE_OF.get(intent) or next(iter(SERVICE_OF_STATISTIC.get(intent, ())), None)
+        if service is not None:
+            return service
+    if _ASKS_FOR_THE_CHECK.search(to_simplified(text)) and is_short(text):
+        return CHECK_ELIGIBILITY_INTENT
+    # After the routes for a problem, or opened as a continuation ("and if the other guy…"), a
+    # follow-up may be a full sentence.
+    continues = topic is not None and (topic.startswith(PROBLEM_INTENT_PREFIX) or _ASKS_THE_SAME.search(text))
+    if not text or not (is_short(text) or (continues and _is_a_long_follow_up_length(text))):
         return intent
     # Words choose a button only when the classifier found no topic of its own in them
     # ("lawyers" is a topic; "公证" after "did you mean: 公证 / 司法鉴定?" chooses either way).
-    button_intents = {_payload_intent(button.get("payload")) for button in buttons}
+    button_intents = {payload_intent(button.get("payload")) for button in buttons}
     asked_to_choose = isinstance(previous_answer, str) and previous_answer.startswith(CHOICE_QUESTIONS)
     unsure_or_among = confidence < UNSURE_BELOW or intent in button_intents
     by_words = asked_to_choose or unsure_or_among
@@ -258,6 +328,8 @@ def intent_in_context(text: str, intent: str, confidence: float, previous_answer
         named_place(simplified) or not read_period(simplified, this_year=date.today().year).is_empty))
     # "那我现在去哪", "how do i start" after the pre-check's outcome: how to apply.
     after_check = isinstance(previous_answer, str) and previous_answer.startswith(ELIGIBILITY_OUTCOME_ANSWER)
+    if after_check and _ASKS_HOW_LONG.search(simplified) and (confidence < UNSURE_BELOW or intent == FALLBACK_INTENT):
+        return DECISION_TIME_INTENT
     if after_check and _ASKS_HOW.search(simplified) and (confidence < UNSURE_BELOW or intent in (
             FALLBACK_INTENT, OUT_OF_SCOPE_INTENT, CHECK_ELIGIBILITY_INTENT, HELP_INTENT)):
         return AFTER_ELIGIBILITY_OUTCOME

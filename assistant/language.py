@@ -32,7 +32,7 @@ _CHINESE_GRAMMAR = re.compile(r"[的了吗呢吧嘛是我你他她们在有要�
 # Chinese?" and "需要英文版合同吗" are questions in their own language (issue #21).
 _REQUESTS = {
     "zh": re.compile(
-        r"(说|讲|用|回|换成|换回|切换到|切换成|改成|改用|改回|来点)\s*(中文|汉语|普通话|簡體|简体)"
+        r"(说|讲|用|回|换成|换回|切换到|切换成|改成|改用|改回|来点)\s*(中文|汉语|普通话|簡體|简体|chinese|mandarin)"
         r"|(中文|汉语)\s*(回答|回复|可以吗|行吗|吧|模式)"
         r"|\b(reply|answer|respond|write|talk|speak|text)\s+(to me\s+|back\s+)?in\s+(chinese|mandarin|zhongwen)\b"
         r"|\b(switch|change)\s+(the language\s+|it\s+)?to\s+(chinese|mandarin|zhongwen)\b"
@@ -42,7 +42,7 @@ _REQUESTS = {
         re.IGNORECASE,
     ),
     "en": re.compile(
-        r"(说|讲|用|回|换成|换回|切换到|切换成|改成|改用|改回)\s*(英文|英语)(?!版|合同|名字|名|翻译|材料|文件)"
+        r"(说|讲|用|回|换成|换回|切换到|切换成|改成|改用|改回)\s*(英文|英语|english)(?!版|合同|名字|名|翻译|材料|文件)"
         r"|(英文|英语)\s*(回答|回复|可以吗|行吗|吧|模式)"
         r"|\b(reply|answer|respond|write|talk|speak|text)\s+(to me\s+|back\s+)?in\s+english\b"
         r"|\b(switch|change)\s+(the language\s+|it\s+)?to\s+english\b"

@@ -20,8 +20,10 @@ _LEADING = re.compile(
     r"ok|okay|cheers|sorry to bother you|excuse me)(?![a-z])" + _SEPARATORS + r")+",
     re.IGNORECASE,
 )
+# The English words only as words of their own: "penalty", "property" and "city" end in "ty".
 _TRAILING = re.compile(
-    _SEPARATORS + r"(?:谢谢你?|谢谢了|多谢|感谢|thanks|thank you|thank u|thx|ty)(?: (?:a lot|so much|very much))?"
+    _SEPARATORS + r"(?:谢谢你?|谢谢了|多谢|感谢|(?<![a-z])(?:thanks|thank you|thank u|thx|ty))"
+    r"(?: (?:a lot|so much|very much))?"
     + _SEPARATORS + r"$",
     re.IGNORECASE,
 )
@@ -33,6 +35,11 @@ _QUESTION = re.compile(
 # What must remain to count as a question of its own: about two Chinese words, or three English.
 MIN_HAN_CHARACTERS = 4
 MIN_LATIN_WORDS = 3
+
+
+def asks_something(text: str) -> bool:
+    """Whether a message is worded as a question (a question word or mark)."""
+    return bool(_QUESTION.search(text))
 
 
 def _is_question(text: str) -> bool:

@@ -29,9 +29,16 @@ ADULT_AGE = 18
 UNDER_AGE_WORDS = " under 18 未满18 "
 
 
+# Before a verb of violence a bare 没 does deny it: "他倒是没打我 就是不管我".
+_DENIABLE_VERBS_ZH = ("打", "骂", "虐待", "遗弃", "动手")
+_NOT_DONE_ZH = re.compile(r"没有?(?:再|怎么)?$")
+
+
 def is_denied(text: str, start: int) -> bool:
     """Whether the words just before position `start` deny what follows."""
     before = text[max(0, start - 24):start].rstrip()
+    if text.startswith(_DENIABLE_VERBS_ZH, start) and _NOT_DONE_ZH.search(before):
+        return True
     return bool(_DENIED_ZH.search(before) or _DENIED_EN.search(before + " "))
 
 

@@ -21,6 +21,7 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from assistant.contract import (
+    ASKED_LANGUAGE_SLOT,
     CRISIS_ENTITY,
     CRISIS_INTENT,
     CRISIS_MIN_CONFIDENCE,
@@ -28,6 +29,7 @@ from assistant.contract import (
     CHECK_ELIGIBILITY_INTENT,
     ELIGIBILITY_FORM,
     FAQ_INTENT_PREFIX,
+    LANGUAGE_SLOT,
     STOP_CHECK_INTENT,
     SWITCH_LANGUAGE_INTENT,
     LAST_ANSWER_SLOT,
@@ -37,7 +39,7 @@ from assistant.contract import (
     UNKNOWN_STATISTIC_INTENT,
     is_leaving_word,
 )
-from assistant.follow_up import intent_in_context, is_short
+from assistant.follow_up import FALLBACK_INTENT, intent_in_context, is_short
 from assistant.language import requested_language
 
 
@@ -104,9 +106,11 @@ class KnowledgeRouterPolicy(Policy):
         **kwargs: Any,
     ) -> PolicyPrediction:
         """Predict the routed action, or abstain with all-zero scores."""
+        # Applied whichever policy wins (Rasa applies every prediction's `events`).
+        events = _asked_language_events(tracker) if tracker.latest_action_name == ACTION_LISTEN_NAME else []
         action = self._next_action(tracker)
         if action is None or action not in domain.action_names_or_texts:
-            return self._prediction(self._default_predictions(domain))
+            return self._prediction(self._default_predictions(domain), events=events)
         scores = confidence_scores_for(action, 1.0, domain)
         crisis_turn = (self.config["crisis_action"], self.config["crisis_failed_response"])
         if tracker.active_loop_name and (
@@ -115,9 +119,9 @@ class KnowledgeRouterPolicy(Policy):
             # RulePolicy's form prediction is a "no user" prediction, which beats every
             # prediction that is not one; marked as one too, this wins by priority, so a
             # crisis turn never continues the form.
-            return PolicyPrediction(scores, self.__class__.__name__, self.priority,
+            return PolicyPrediction(scores, self.__class__.__name__, self.priority, events=events,
                                     is_no_user_prediction=True)
-        return self._prediction(scores)
+        return self._prediction(scores, events=events)
 
     def _next_action(self, tracker: DialogueStateTracker) -> Text | None:
         latest_action = tracker.latest_action_name
@@ -164,6 +168,8 @@ class KnowledgeRouterPolicy(Policy):
                 tracker.get_slot(LAST_ANSWER_SLOT), _last_bot_buttons(tracker),
                 (message.parse_data or {}).get("intent_ranking") or [],
             )
+        if not loop and intent == FALLBACK_INTENT and message.intent.get("name") != intent:
+            return self.config["unclear_request_action"]  # "is it free" with nothing before it
         if intent == STOP_CHECK_INTENT or (loop and is_leaving_word(message.text or "")):
             return self.config["stop_loop_action"]
         if not loop and intent == CHECK_ELIGIBILITY_INTENT and message.intent.get("name") != intent:
@@ -210,6 +216,19 @@ class KnowledgeRouterPolicy(Policy):
             if isinstance(event, ActionExecuted):
                 return False
         return False
+
+
+def _asked_language_events(tracker: DialogueStateTracker) -> list[SlotSet]:
+    """An explicit request ("请用英文回答，我在练英语") is remembered, and the language asked
+    for outweighs the language of each later message until the person asks for the other."""
+    message = tracker.latest_message
+    asked = requested_language((message.text if message else None) or "")
+    if asked is not None:
+        return [SlotSet(ASKED_LANGUAGE_SLOT, asked), SlotSet(LANGUAGE_SLOT, asked)]
+    remembered = tracker.get_slot(ASKED_LANGUAGE_SLOT)
+    if remembered and tracker.get_slot(LANGUAGE_SLOT) != remembered:
+        return [SlotSet(LANGUAGE_SLOT, remembered)]
+    return []
 
 
 def _last_bot_buttons(tracker: DialogueStateTracker) -> list[dict[Text, Any]]:

@@ -70,3 +70,37 @@ def test_the_reply_is_in_the_language_the_person_writes_in(client, turns, langua
         reply, _ = converse(client, sender, text)
         assert reply and is_mostly_chinese(reply) == (language == "zh"), (text, reply)
         assert "我将用中文回答" not in reply and "I'll answer in English" not in reply
+
+
+def test_an_explicit_request_for_a_language_holds_until_the_other_is_asked_for(client):
+    sender = "asked-language"
+    reply, _ = converse(client, sender, "请用英文回答，我在练英语")
+    assert not is_mostly_chinese(reply), reply
+    reply, last_answer = converse(client, sender, "法律援助要钱吗")
+    assert last_answer == "faq_legal_aid_cost" and not is_mostly_chinese(reply), reply
+    reply, _ = converse(client, sender, "好了 还是用中文吧")
+    assert is_mostly_chinese(reply), reply
+    reply, _ = converse(client, sender, "what does legal aid cost")
+    assert is_mostly_chinese(reply), reply
+
+
+def test_a_vague_first_question_offers_the_services_it_may_be_about(client, talk):
+    from testkit.support import reply_payloads
+
+    sender = "vague-first"
+    messages = talk("is it free", sender=sender)
+    assert reply_payloads(messages)[:4] == ["/faq_legal_aid_cost", "/faq_peoples_mediation", "/faq_notarization",
+                            "/faq_labour_arbitration"], messages
+    reply, last_answer = converse(client, sender, "mediation")
+    assert last_answer == "faq_peoples_mediation" and "free" in reply.lower(), reply
+
+
+@pytest.mark.parametrize(("text", "topics"), [
+    ("thanks! and how many notarizations and judicial appraisals a year",
+     {"stat_notarization", "stat_judicial_appraisal"}),
+    ("全国现在有多少律师 村居法律顾问又有多少", {"stat_lawyers", "stat_village_advisers"}),
+])
+def test_two_figures_asked_at_once_are_both_answered(client, text, topics):
+    reply, last_answer = converse(client, f"two-figures-{abs(hash(text))}", text)
+    assert set(last_answer.split(",")) == topics, (last_answer, reply)
+    assert is_mostly_chinese(reply) == is_mostly_chinese(text)

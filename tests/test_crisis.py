@@ -103,6 +103,19 @@ async def test_crisis_help_adds_the_routes_of_the_problem_told(knowledge_base, d
     assert SlotSet("last_answer", "crisis:danger_now;problem_unpaid_wages") in events
 
 
+async def test_a_crisis_only_the_classifier_saw_gets_the_help_of_the_problem_it_ranks(knowledge_base, dispatcher):
+    ranking = [{"name": "crisis", "confidence": 0.7}, {"name": "problem_domestic_violence", "confidence": 0.12}]
+    tracker = make_tracker(intent="crisis", text="he came home drunk again, i locked myself in the bathroom",
+                           confidence=0.7, ranking=ranking)
+    events = await run(ActionCrisisHelp(), dispatcher, tracker)
+    assert "12338" in texts(dispatcher) and "110" in dispatcher.messages[0]["text"]
+    assert SlotSet("last_answer", "crisis:danger_now,domestic_violence") in events
+    # Nothing ranked: danger and despair, as before.
+    dispatcher.messages.clear()
+    events = await run(ActionCrisisHelp(), dispatcher, make_tracker(intent="crisis", text="i cant go on"))
+    assert SlotSet("last_answer", "crisis:danger_now,self_harm") in events
+
+
 async def test_crisis_help_without_the_knowledge_base_still_gives_the_numbers(
     unreachable_knowledge_base, dispatcher
 ):

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.follow_up import chosen_button, intent_in_context
+from assistant.choices import chosen_button
+from assistant.follow_up import intent_in_context
 from assistant.language import detect_language, is_mostly_chinese
 from assistant.places import named_place
 from scripts.evaluate import RasaClient
@@ -38,6 +39,22 @@ def test_a_typed_choice_picks_a_button(text, expected):
     ("how do i start", "help", 0.8, "eligibility:civil_no_hardship", "faq_legal_aid_apply"),
     ("how do i start", "help", 0.8, None, "help"),
     ("老人要赡养费 可以申请法援吗", "problem_elderly_support", 0.6, None, "check_eligibility"),
+    # A first question about one aspect that names no service: which service is meant?
+    ("is it free", "faq_legal_aid_cost", 0.9, None, "nlu_fallback"),
+    ("怎么申请啊", "faq_legal_aid_apply", 0.8, "greet", "nlu_fallback"),
+    ("is legal aid free", "faq_legal_aid_cost", 0.9, None, "faq_legal_aid_cost"),
+    ("法援要花钱吗", "faq_legal_aid_cost", 0.9, None, "faq_legal_aid_cost"),
+    # After figures, a question with no figure in it is about the service itself.
+    ("can i call on a sunday", "faq_hotline_hours", 0.58, "stat_hotline_calls", "faq_hotline_hours"),
+    ("what do they actually do", "nlu_fallback", 0.2, "stat_village_advisers", "faq_village_legal_adviser"),
+    ("is the award final or can i appeal", "nlu_fallback", 0.2, "stat_arbitration", "faq_arbitration"),
+    ("鉴定费能减免吗，我家条件不好", "faq_legal_aid_cost", 0.37, "stat_judicial_appraisal", "faq_judicial_appraisal"),
+    ("and 2018", "nlu_fallback", 0.2, "stat_village_advisers", "ask_period_followup"),
+    # After the routes for a problem, a follow-up may be a full sentence.
+    ("is there a free way to sort this out without going to court", "nlu_fallback", 0.2, "problem_medical",
+     "problem_medical"),
+    ("and if the other guy just doesnt do what we agreed", "nlu_fallback", 0.2, "faq_peoples_mediation",
+     "faq_peoples_mediation"),
     # "How has it changed" asks for figures, even right after a FAQ answer.
     ("全国律师人数这几年是怎么变化的", "stat_lawyers", 0.3, "faq_peoples_mediation", "stat_lawyers"),
     # Not a follow-up: confident, long, off-topic without a word pointing back, or no previous topic.
@@ -61,6 +78,8 @@ def test_a_place_is_named():
     ("thanks, back to english now pls", "en"), ("ok 还是说中文吧", "zh"), ("123", None), ("k", None),
     # Both scripts: the grammar decides ("and" is English, 我/要 Chinese).
     ("and 人民调解?", "en"), ("我想问下 legal aid 申请下来要多久", "zh"),
+    # Asking in one script for the other language.
+    ("可以用English回复吗", "en"), ("can u reply 用中文", "zh"),
 ])
 def test_the_language_of_a_message(text, language):
     assert detect_language(text) == language
@@ -144,3 +163,49 @@ def test_an_unsure_story_is_routed_to_its_likeliest_problem():
     close = [ranking[0], {"name": "problem_contract", "confidence": 0.15}, {"name": "faq_notarization", "confidence": 0.14}]
     assert intent_in_context(story, "nlu_fallback", 0.2, None, (), close) == "nlu_fallback"
     assert intent_in_context("退费怎么办", "nlu_fallback", 0.2, None, (), ranking) == "nlu_fallback"
+
+
+def test_a_question_about_a_service_that_asks_for_a_figure_gets_the_figures():
+    ranking = [{"name": "faq_criminal_defence_coverage", "confidence": 0.59},
+               {"name": "stat_criminal_defence", "confidence": 0.37}]
+    assert intent_in_context("刑辩全覆盖现在推到多少个县了", "faq_criminal_defence_coverage", 0.59, None,
+                             ranking=ranking) == "stat_criminal_defence"
+    assert intent_in_context("辩护率呢", "stat_criminal_defence", 0.85, "faq_criminal_defence_coverage",
+                             ranking=ranking) == "stat_criminal_defence"
+    # A price is not a figure.
+    ranking = [{"name": "faq_legal_aid_cost", "confidence": 0.6}, {"name": "stat_legal_aid", "confidence": 0.2}]
+    assert intent_in_context("法律援助要多少钱", "faq_legal_aid_cost", 0.6, None, ranking=ranking) == "faq_legal_aid_cost"
+
+
+def test_a_bare_name_chooses_the_title_it_covers_most():
+    buttons = [{"title": "律师调解数据", "payload": "/stat_lawyer_mediation"},
+               {"title": "律师数据", "payload": "/stat_lawyers"},
+               {"title": "村（居）法律顾问数据", "payload": "/stat_village_advisers"}]
+    assert chosen_button("律师", buttons) == "stat_lawyers"
+    assert chosen_button("村法律顾问", buttons) == "stat_village_advisers"
+    assert chosen_button("lawyers", [{"title": "Lawyers (figures)", "payload": "/stat_lawyers"}]) == "stat_lawyers"
+
+
+def test_a_yes_or_no_question_about_a_service_is_not_a_request_for_its_figures():
+    ranking = [{"name": "stat_criminal_defence", "confidence": 0.53},
+               {"name": "faq_criminal_defence_coverage", "confidence": 0.22}]
+    assert intent_in_context("现在所有刑事案件都有律师辩护吗？", "stat_criminal_defence", 0.53, None,
+                             ranking=ranking) == "faq_criminal_defence_coverage"
+    assert intent_in_context("刑事案件辩护率有多少", "stat_criminal_defence", 0.53, None,
+                             ranking=ranking) == "stat_criminal_defence"
+    # "哪几个" asks which, not how many; a hotline's number is no figure.
+    ranking = [{"name": "faq_public_legal_services", "confidence": 0.8}, {"name": "stat_service_entities", "confidence": 0.2}]
+    assert intent_in_context("公共法律服务有哪几个平台", "faq_public_legal_services", 0.8, None,
+                             ranking=ranking) == "faq_public_legal_services"
+    ranking = [{"name": "faq_hotline_12348", "confidence": 0.6}, {"name": "stat_hotline_calls", "confidence": 0.3}]
+    assert intent_in_context("12348热线能干什么", "faq_hotline_12348", 0.6, None, ranking=ranking) == "faq_hotline_12348"
+
+
+def test_a_message_torn_between_two_figures_asks_for_both():
+    ranking = [{"name": "nlu_fallback", "confidence": 0.2}, {"name": "stat_lawyers", "confidence": 0.46},
+               {"name": "stat_village_advisers", "confidence": 0.44}]
+    assert intent_in_context("全国现在有多少律师 村居法律顾问又有多少", "nlu_fallback", 0.2, None,
+                             ranking=ranking) == "stat_lawyers"
+    ranking[2] = {"name": "faq_village_legal_adviser", "confidence": 0.44}
+    assert intent_in_context("全国现在有多少律师 村居法律顾问又有多少", "nlu_fallback", 0.2, None,
+                             ranking=ranking) == "nlu_fallback"

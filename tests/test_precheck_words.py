@@ -29,6 +29,12 @@ def table(read_eligibility_table) -> EligibilityTable:
     ("我是农民工 老板欠了我三个月工资", None, {"elig_matter": "wages", "elig_means": "migrant"}),
     ("my employer will not pay for my injury at work", None, {"elig_matter": "injury"}),
     ("没有被家暴", "elig_special", {"elig_special": "none"}),
+    # 没 before a verb of violence denies it; the matter the same sentence names still counts.
+    ("没有 他倒是没打我 就是不管我", "elig_special", {"elig_matter": "support", "elig_special": "none"}),
+    ("they say he could get the death penalty", "elig_defence", {"elig_defence": "death_or_life"}),
+    ("我被取保候审了 自己请不起律师", None, {"elig_matter": "criminal_suspect", "elig_means": "hardship"}),
+    ("i got stabbed stopping a guy robbing an old lady and he wont pay my hospital bills", "elig_matter",
+     {"elig_matter": "injury", "elig_special": "bravery"}),
 ])
 def test_answers_in_own_words(table: EligibilityTable, text, asked, expected):
     assert table.match_answers(text, asked) == expected
@@ -89,3 +95,29 @@ def test_an_age_under_18_answers_the_defence_question(talk):
     assert "犯罪嫌疑人、被告人是否属于以下情形" in reply
     reply = reply_text(talk("他才15岁"))
     assert "依法应当为您指派律师" in reply, reply
+
+
+def test_a_problem_told_with_the_request_is_the_matter_and_no_question_is_asked_twice(talk):
+    reply = reply_text(talk("my mom is 80 and my brother wont support her, can she get legal aid"))
+    assert "Noted: Support payments" in reply and MEANS_QUESTION["en"] in reply, reply
+    reply = reply_text(talk("she only has a tiny rural pension like 200 a month"))
+    assert "Noted: Low income" in reply and "Result:" in reply, reply
+    assert MEANS_QUESTION["en"] not in reply and SPECIAL_QUESTION["en"] not in reply and not is_mostly_chinese(reply)
+
+
+def test_a_problem_told_as_the_answer_is_the_matter_not_an_interruption(talk):
+    assert "您要办理的是哪一类事情" in reply_text(talk("想查查我够不够法律援助的条件"))
+    reply = reply_text(talk("赡养费的事 闺女一分钱不给"))
+    assert "已记录：请求给付赡养费" in reply and "我不能对您的具体案件提供意见" not in reply, reply
+
+
+def test_a_question_inside_the_check_is_answered_and_the_turn_counts_as_its_answer(talk, rasa_url, rasa_api_secret):
+    from scripts.evaluate import RasaClient
+
+    sender = "check-question-inside"
+    assert "您要办理的是哪一类事情" in reply_text(talk("帮我查一下能不能申请法律援助", sender=sender))
+    reply = reply_text(talk("申请法援要交钱吗", sender=sender))
+    assert "不收取任何费用" in reply and "您要办理的是哪一类事情" in reply, reply
+    client = RasaClient(rasa_url, rasa_api_secret)
+    assert client.slot_set_in_last_turn(sender, "last_answer") == "faq_legal_aid_cost"
+    assert client.slot_set_in_last_turn(sender, "requested_slot") == "elig_matter"

@@ -74,6 +74,10 @@ def test_loader_refuses_routes_without_chinese_steps_and_a_missing_crisis_situat
     ("你好", "你好"),
     ("thanks a lot, that was really helpful", "thanks a lot, that was really helpful"),
     ("hiring a lawyer", "hiring a lawyer"),
+    # A word ending in "ty" is not "ty" (thank you): it lost its end before.
+    ("can he get the death penalty", "can he get the death penalty"),
+    ("who pays for the damage to the property", "who pays for the damage to the property"),
+    ("what if the other party wont pay ty", "what if the other party wont pay"),
 ])
 def test_greetings_and_thanks_around_a_question_are_dropped(text, expected):
     assert strip_pleasantries(text) == expected
