@@ -126,6 +126,12 @@ def write_endpoints(path: Path, action_server_url: str,
     return path
 
 
+def project_tracker_store(directory: Path) -> dict:
+    """The tracker store of the project's endpoints.yml (the default), its SQLite file in `directory`."""
+    store = yaml.safe_load((PROJECT_ROOT / "endpoints.yml").read_text())["tracker_store"]
+    return {**store, "db": str(directory / "rasa-tracker.db")}
+
+
 def start_rasa_server(model: Path, endpoints: Path, log_path: Path,
                       port: int | None = None, api_secret: str | None = None,
                       environment: dict[str, str] | None = None,
@@ -139,8 +145,11 @@ def start_rasa_server(model: Path, endpoints: Path, log_path: Path,
     """
     port = port or free_port()
     # scripts.rasa_cli: the API's JWT secret goes in through the environment, never the arguments.
+    # An old build served for comparison (bench/) may predate it, and is run without the API.
+    wrapper = (cwd / "scripts" / "rasa_cli.py").exists()
     command = [
-        sys.executable, "-m", "scripts.rasa_cli", "run", "--model", str(model),
+        *([sys.executable, "-m", "scripts.rasa_cli"] if wrapper else [rasa_executable()]),
+        "run", "--model", str(model),
         "--endpoints", str(endpoints),
         "--credentials", str(credentials or PROJECT_ROOT / "credentials.yml"),
         "--interface", "127.0.0.1", "--port", str(port),
@@ -149,7 +158,7 @@ def start_rasa_server(model: Path, endpoints: Path, log_path: Path,
            "RASA_PRIVACY_TOKEN": secrets.token_urlsafe(32),
            # The web page's channel pseudonymises with the bot's secret (rasa_addons/web_channel.py).
            "SENDER_ID_SECRET": secrets.token_urlsafe(32), **(environment or {})}
-    if api_secret:
+    if api_secret and wrapper:
         command.append("--enable-api")
         env[JWT_SECRET_ENV] = api_secret
     url = f"http://127.0.0.1:{port}"
@@ -172,16 +181,18 @@ class Serving:
 
 @contextmanager
 def serving(model: Path, directory: Path, environment: dict[str, str] | None = None,
-            cwd: Path = PROJECT_ROOT, api: bool = True) -> Iterator[Serving]:
+            cwd: Path = PROJECT_ROOT, api: bool = True,
+            tracker_store: dict | None = None) -> Iterator[Serving]:
     """Start the action server and Rasa on free loopback ports; stop both on exit.
 
     Logs go to `directory` (actions.log, rasa.log). With `api`, Rasa's HTTP API is on
-    with a random JWT secret made for this run.
+    with a random JWT secret made for this run. Without `tracker_store`, conversations are
+    kept in memory.
     """
     api_secret = secrets.token_urlsafe(24) if api else ""
     actions = start_action_server(directory / "actions.log", environment=environment, cwd=cwd)
     try:
-        endpoints = write_endpoints(directory / "endpoints.yml", actions.url)
+        endpoints = write_endpoints(directory / "endpoints.yml", actions.url, tracker_store)
         rasa = start_rasa_server(
             model, endpoints, directory / "rasa.log", api_secret=api_secret or None,
             environment=environment, credentials=cwd / "credentials.yml", cwd=cwd,
