@@ -36,8 +36,8 @@ from assistant.contract import ALSO_ANSWERED_BY
 from bench.telegram_path import telegram_path
 from scripts.evaluate import HELDOUT_SETS, load_questions
 from scripts.model_store import PROJECT_ROOT, current_model, inputs_hash
-from scripts.services import (Service, free_port, start_action_server, start_rasa_server,
-                              write_endpoints)
+from scripts.services import (Service, free_port, project_tracker_store, start_action_server,
+                              start_rasa_server, write_endpoints)
 
 BENCH_DIR = Path(__file__).resolve().parent
 SECTIONS = ("training", "stock", "quality", "latency", "conversation", "throughput", "telegram",
@@ -77,7 +77,10 @@ def start_stack(label: str, model: Path, credentials: Path, scratch: Path, kb_ur
                 token: str) -> Stack:
     """Launch the action server and Rasa at once (as `make run` does); time the first answer."""
     action_port = free_port()
-    endpoints = write_endpoints(scratch / f"{label}-endpoints.yml", f"http://127.0.0.1:{action_port}")
+    # Ours keeps conversations as `make run` does (endpoints.yml); stock, as stock Rasa does (memory).
+    (scratch / label).mkdir(exist_ok=True)
+    store = project_tracker_store(scratch / label) if label != "stock" else None
+    endpoints = write_endpoints(scratch / f"{label}-endpoints.yml", f"http://127.0.0.1:{action_port}", store)
     launched = time.monotonic()
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = [
