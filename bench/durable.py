@@ -29,7 +29,7 @@ from bench.__main__ import FULL, build_texts
 from bench.environment import cpu_model
 from bench.previous_build import export_commit, prepare
 from scripts.model_store import PROJECT_ROOT
-from scripts.services import project_tracker_store, serving
+from scripts.services import serving
 
 BENCH_DIR = Path(__file__).resolve().parent
 RESULTS_FILE = BENCH_DIR / "DURABLE.md"
@@ -148,15 +148,14 @@ def main(argv: list[str] | None = None) -> int:
         directories = {label: Path(scratch, str(number)) for number, label in enumerate(LABELS)}
         for directory in directories.values():
             directory.mkdir()
-        store = project_tracker_store(directories[OURS])
-        rasa_store = {**store, "type": "SQL", "db": str(directories[OURS_RASA_STORE] / "rasa-tracker.db")}
         urls = {}
-        for label, model, kb_url, cwd, tracker_store in (
-                (OURS, ours_model, ours_kb, PROJECT_ROOT, store),
-                (OURS_RASA_STORE, ours_model, ours_kb, PROJECT_ROOT, rasa_store),
+        for label, model, kb_url, cwd, store_type in (
+                (OURS, ours_model, ours_kb, PROJECT_ROOT, None),
+                (OURS_RASA_STORE, ours_model, ours_kb, PROJECT_ROOT, "SQL"),
                 (TURN_ONE, turn_one_model, turn_one_kb, turn_one_project, None)):
             served = stacks.enter_context(serving(model, directories[label], {"KB_DATABASE_URL": kb_url},
-                                                  cwd=cwd, api=False, tracker_store=tracker_store))
+                                                  cwd=cwd, api=False, own_endpoints=True,
+                                                  tracker_store_type=store_type))
             urls[label] = served.rasa.url
         results = asyncio.run(alternate(urls, texts["mix"], arguments.concurrency, arguments.seconds,
                                         arguments.rounds))

@@ -26,7 +26,7 @@ from pathlib import Path
 from bench import load
 from bench.__main__ import build_texts, make_knowledge_base, FULL
 from scripts.model_store import PROJECT_ROOT, current_model
-from scripts.services import project_tracker_store, serving
+from scripts.services import serving
 
 # The leaf frame of the event-loop thread when it waits for work (uvloop runs inside sanic's serve).
 IDLE_LEAVES = ("serve (sanic/server/runners.py)", "select (selectors.py)")
@@ -81,9 +81,9 @@ def _function(frame: str) -> str:
     return f"{name} ({where})"
 
 
-def markdown(title: str, raw: str, turns_per_second: float, command: str) -> str:
+def markdown(title: str, raw: str, turns_per_second: float, command: str, top: int = 30) -> str:
     """The profile summary as Markdown."""
-    profile = summarise(raw)
+    profile = summarise(raw, top)
     total = profile.samples
     lines = [f"## {title}", "", f"- **Command:** `{command}`",
              f"- **Load:** {turns_per_second:.1f} turns/s while sampled (py-spy at 100 Hz slows the server)",
@@ -116,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--title", default="Rasa server under load")
+    parser.add_argument("--top", type=int, default=30, help="functions listed per table")
     parser.add_argument("--out", type=Path, default=None, help="append the summary to this file")
     arguments = parser.parse_args(argv)
     py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
@@ -126,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         directory = Path(scratch)
         environment = {"KB_DATABASE_URL": make_knowledge_base(directory)}
         with serving(model, directory, environment=environment, api=False,
-                     tracker_store=project_tracker_store(directory)) as stack:
+                     own_endpoints=True) as stack:
             raw_path = directory / "profile.txt"
             sampler = subprocess.Popen(  # nosec B603  # py-spy, fixed arguments
                 [py_spy, "record", "--pid", str(stack.rasa.process.pid), "--format", "raw", "--idle",
@@ -139,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
                 raise SystemExit(f"py-spy failed: {errors.decode(errors='replace')[-2000:]}")
             raw = raw_path.read_text()
     command = shlex.join(["python", "-m", "bench.profile", *(argv if argv is not None else sys.argv[1:])])
-    text = markdown(arguments.title, raw, turns_per_second, command)
+    text = markdown(arguments.title, raw, turns_per_second, command, arguments.top)
     if arguments.out:
         with arguments.out.open("a", encoding="utf-8") as out:
             out.write("\n" + text)

@@ -12,7 +12,8 @@ the event loop, on a new connection each time. This subclass keeps the same tabl
 - database work runs in a worker thread, so the other conversations go on meanwhile;
 - a save appends the events after the ones it loaded, instead of counting the stored rows;
 - the tracker a turn works on (`get_or_create_tracker`, which only the message processor
-  calls) comes from memory when the database holds nothing newer (one indexed query checks),
+  calls, through the agent's FailSafeTrackerStore: taught here to ask this store for it)
+  comes from memory when the database holds nothing newer (one indexed query checks),
   and is cut to its latest turns (rasa_addons/tracker_window.py), so a turn costs the same
   at turn 200 as at turn 5. `retrieve` still returns the whole current session, from the
   database, for the channels that read a conversation's history.
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any, Text
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
@@ -52,6 +53,7 @@ class DurableSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, cached_conversations: int = DEFAULT_CACHED_CONVERSATIONS,
                  window_turns: int = tracker_window.DEFAULT_TURNS, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        _delegate_from_failsafe_wrapper()
         if self.engine.dialect.name == "sqlite":
             self._use_wal_engine()
         self._cache: collections.OrderedDict[str, _Cached] = collections.OrderedDict()
@@ -166,6 +168,29 @@ class DurableSQLTrackerStore(SQLTrackerStore):
             last_id = rows[-1].id
             session.commit()
             return last_id
+
+
+def _delegate_from_failsafe_wrapper() -> None:
+    """Make Rasa's FailSafeTrackerStore, which the agent wraps around every store, ask this
+    store for the working tracker: its inherited `get_or_create_tracker` calls `retrieve`."""
+    if getattr(FailSafeTrackerStore.get_or_create_tracker, "delegates", False):
+        return
+    rasa_get_or_create = FailSafeTrackerStore.get_or_create_tracker
+
+    async def get_or_create_tracker(self: FailSafeTrackerStore, sender_id: Text,
+                                    max_event_history: int | None = None,
+                                    append_action_listen: bool = True) -> DialogueStateTracker:
+        primary = self._tracker_store
+        if isinstance(primary, DurableSQLTrackerStore):
+            try:
+                return await primary.get_or_create_tracker(sender_id, max_event_history,
+                                                           append_action_listen)
+            except Exception as error:  # noqa: BLE001 (Rasa's fallback, as for any store error)
+                self.on_tracker_store_retrieve_error(error)
+        return await rasa_get_or_create(self, sender_id, max_event_history, append_action_listen)
+
+    get_or_create_tracker.delegates = True  # type: ignore[attr-defined]
+    FailSafeTrackerStore.get_or_create_tracker = get_or_create_tracker
 
 
 def _sqlite_wal(connection: Any, _record: Any) -> None:

@@ -44,6 +44,7 @@ SERVING_ONLY_GLOBS = (
     "rasa_addons/tracker_store.py",  # the tracker store of endpoints.yml
     "rasa_addons/tracker_window.py",
     "rasa_addons/turn_limits.py",
+    "rasa_addons/keep_alive.py",
     "assistant/privacy.py",
     "assistant/unanswered_report.py",
     "assistant/log_privacy.py",

@@ -126,10 +126,21 @@ def write_endpoints(path: Path, action_server_url: str,
     return path
 
 
-def project_tracker_store(directory: Path) -> dict:
-    """The tracker store of the project's endpoints.yml (the default), its SQLite file in `directory`."""
-    store = yaml.safe_load((PROJECT_ROOT / "endpoints.yml").read_text())["tracker_store"]
-    return {**store, "db": str(directory / "rasa-tracker.db")}
+def project_endpoints(path: Path, action_server_url: str, cwd: Path = PROJECT_ROOT,
+                      tracker_store_type: str | None = None) -> Path:
+    """Write the endpoints.yml of the project in `cwd` for one server, as `make run` uses it:
+    its action server at `action_server_url`, a SQLite tracker store's file beside `path`.
+    `tracker_store_type` replaces the store's type (benchmarks compare Rasa's own)."""
+    endpoints = yaml.safe_load((cwd / "endpoints.yml").read_text()) or {}
+    endpoints["action_endpoint"] = {**(endpoints.get("action_endpoint") or {}),
+                                    "url": f"{action_server_url}/webhook"}
+    store = endpoints.get("tracker_store")
+    if store and store.get("dialect") == "sqlite":
+        store["db"] = str(path.parent / "rasa-tracker.db")
+    if store and tracker_store_type:
+        store["type"] = tracker_store_type
+    path.write_text(yaml.safe_dump(endpoints, sort_keys=False))
+    return path
 
 
 def start_rasa_server(model: Path, endpoints: Path, log_path: Path,
@@ -181,18 +192,19 @@ class Serving:
 
 @contextmanager
 def serving(model: Path, directory: Path, environment: dict[str, str] | None = None,
-            cwd: Path = PROJECT_ROOT, api: bool = True,
-            tracker_store: dict | None = None) -> Iterator[Serving]:
+            cwd: Path = PROJECT_ROOT, api: bool = True, own_endpoints: bool = False,
+            tracker_store_type: str | None = None) -> Iterator[Serving]:
     """Start the action server and Rasa on free loopback ports; stop both on exit.
 
     Logs go to `directory` (actions.log, rasa.log). With `api`, Rasa's HTTP API is on
-    with a random JWT secret made for this run. Without `tracker_store`, conversations are
-    kept in memory.
+    with a random JWT secret made for this run. With `own_endpoints`, the project's endpoints.yml
+    serves (`project_endpoints`); without, conversations are kept in memory.
     """
     api_secret = secrets.token_urlsafe(24) if api else ""
     actions = start_action_server(directory / "actions.log", environment=environment, cwd=cwd)
     try:
-        endpoints = write_endpoints(directory / "endpoints.yml", actions.url, tracker_store)
+        endpoints = (project_endpoints(directory / "endpoints.yml", actions.url, cwd, tracker_store_type)
+                     if own_endpoints else write_endpoints(directory / "endpoints.yml", actions.url))
         rasa = start_rasa_server(
             model, endpoints, directory / "rasa.log", api_secret=api_secret or None,
             environment=environment, credentials=cwd / "credentials.yml", cwd=cwd,

@@ -157,6 +157,24 @@ async def test_a_long_conversation_is_worked_on_as_its_latest_turns(store):
     assert _state(stored) == _state(working)
 
 
+async def test_the_agent_s_fail_safe_wrapper_asks_the_store_for_the_working_tracker(store):
+    """Rasa's agent wraps every store in a FailSafeTrackerStore; the processor's tracker still
+    comes from this store's memory and window, not from a full `retrieve`."""
+    from rasa.core.tracker_store import FailSafeTrackerStore
+    from rasa.shared.core.events import UserUttered
+
+    from rasa_addons.tracker_window import DEFAULT_TURNS
+
+    wrapped = FailSafeTrackerStore(store)
+    tracker = await wrapped.get_or_create_tracker(SENDER, append_action_listen=False)
+    for event in _new_tracker(store, 30).events:
+        tracker.update(event)
+    await wrapped.save(tracker)
+    working = await wrapped.get_or_create_tracker(SENDER)
+    assert len([e for e in working.events if isinstance(e, UserUttered)]) == DEFAULT_TURNS
+    assert len([e for e in (await wrapped.retrieve(SENDER)).events if isinstance(e, UserUttered)]) == 30
+
+
 # --- the window -----------------------------------------------------------------------------------
 
 
@@ -227,3 +245,32 @@ def test_the_lock_outlives_every_action_call_of_a_turn():
     lifetime, action_timeout, predictions = float(output[0]), float(output[1]), int(output[2])
     assert action_timeout == 10.0  # two knowledge-base limits, not Rasa's 300 s
     assert lifetime >= (predictions + 1) * action_timeout > 60
+
+
+# --- the classifiers' fast path ---------------------------------------------------------------------
+
+
+def test_the_classifiers_score_as_their_scikit_learn_pipelines(trained_model: Path):
+    """Both logistic regressions (intents, crisis) give the probabilities of
+    `Pipeline.predict_proba` on the features Rasa's own classifier lays out."""
+    import numpy as np
+    from rasa.core.agent import Agent
+    from rasa.core.channels.channel import UserMessage
+    from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+
+    from rasa_addons.intent_classifier import TfidfLogisticRegressionClassifier
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # TensorFlow's and matplotlib's import-time notices
+        runner = Agent.load(str(trained_model)).processor.graph_runner
+    featurized = runner.run(
+        inputs={"__message__": [UserMessage(text) for text in (
+            "how do I apply for legal aid", "公证怎么办理", "my husband hits me right now",
+            "我老公打我 我想离婚", "what is the 12348 hotline")]},
+        targets=["run_CountVectorsFeaturizer7"])["run_CountVectorsFeaturizer7"]
+    classifiers = [node._component for node in runner._instantiated_nodes.values()
+                   if isinstance(node._component, TfidfLogisticRegressionClassifier)]
+    assert len(classifiers) == 2
+    for classifier in classifiers:
+        expected = classifier.clf.predict_proba(LogisticRegressionClassifier._create_X(classifier, featurized))
+        assert np.allclose(classifier.probabilities(featurized), expected, rtol=0, atol=1e-12)
