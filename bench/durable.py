@@ -6,7 +6,8 @@ side: this build with the tracker store of its own endpoints.yml (a SQLite file,
 does), this build with Rasa's own SQLTrackerStore on a SQLite file (the default before #24), and
 the turn-1 build with its own endpoints (in memory). Closed-loop conversations load one stack at
 a time in alternating windows, so machine noise falls on all alike. Then one conversation of 200
-turns on each store of this build: the cost of a turn late in a conversation against an early one.
+turns on each store of this build: the cost of its last 25 turns against the first 25 of a new
+conversation asking the same questions, the two alternating (and against its own first 25).
 
     python -m bench.durable [--rounds 3] [--seconds 10] [--concurrency 8]
 
@@ -41,6 +42,7 @@ TARGET_LENGTH_RATIO = 1.3
 RECORDED_STOCK_TURNS_PER_SECOND = 22.0
 OURS, OURS_RASA_STORE, TURN_ONE = "this build", "this build, Rasa's SQL store", "turn-1 build"
 LABELS = (OURS, OURS_RASA_STORE, TURN_ONE)
+WINDOW = 25  # turns compared at each end of the long conversation
 
 
 async def alternate(urls: dict[str, str], texts: list[str], concurrency: int, seconds: float,
@@ -61,17 +63,29 @@ async def alternate(urls: dict[str, str], texts: list[str], concurrency: int, se
     return results
 
 
-async def long_conversation(url: str, texts: list[str], turns: int) -> load.ConversationResult:
-    """One conversation of `turns` turns cycling through `texts` (the same 25 questions)."""
+async def long_conversation(url: str, texts: list[str], turns: int, window: int) -> dict[str, list[float]]:
+    """One conversation of `turns` turns cycling through `texts` (the same 25 questions).
+
+    Its last `window` turns alternate with the first `window` of a new conversation asking the
+    same questions, so both are timed under the same machine load; the long one's own first
+    turns (timed minutes earlier) are kept too.
+    """
     async with load.new_session(2) as session:
         rasa = load.RasaHttp(session, url, "")
-        sender = f"long-{time.monotonic_ns()}"
-        result = load.ConversationResult([], 0, {})
-        for index in range(turns):
-            turn = await rasa.turn(sender, texts[index % len(texts)])
-            result.latencies.append(turn.seconds)
-            result.lost += turn.lost
-        return result
+        long, fresh = f"long-{time.monotonic_ns()}", f"fresh-{time.monotonic_ns()}"
+        times: dict[str, list[float]] = {"own first": [], "late": [], "new first": [], "lost": []}
+        for index in range(turns - window):
+            turn = await rasa.turn(long, texts[index % len(texts)])
+            times["own first"].append(turn.seconds)
+            times["lost"] += [1.0] * turn.lost
+        for index in range(window):
+            pair = ((fresh, "new first", index), (long, "late", turns - window + index))
+            for sender, key, number in (pair if index % 2 == 0 else reversed(pair)):
+                turn = await rasa.turn(sender, texts[number % len(texts)])
+                times[key].append(turn.seconds)
+                times["lost"] += [1.0] * turn.lost
+        times["own first"] = times["own first"][:window]
+        return times
 
 
 def turns_per_second(results: list[load.ThroughputResult]) -> float:
@@ -80,11 +94,11 @@ def turns_per_second(results: list[load.ThroughputResult]) -> float:
 
 
 def report(results: dict[str, list[load.ThroughputResult]],
-           conversations: dict[str, load.ConversationResult], window: int, concurrency: int,
-           command: str) -> str:
+           conversations: dict[str, dict[str, list[float]]], window: int, turns: int,
+           concurrency: int, command: str) -> str:
     """The results as Markdown."""
     turn_one = turns_per_second(results[TURN_ONE])
-    lost = sum(r.lost for rs in results.values() for r in rs) + sum(c.lost for c in conversations.values())
+    lost = sum(r.lost for rs in results.values() for r in rs) + sum(len(c["lost"]) for c in conversations.values())
     lines = [
         "# Durable and fast: this build against the turn-1 build",
         "",
@@ -114,15 +128,16 @@ def report(results: dict[str, list[load.ThroughputResult]],
                  f"{RECORDED_STOCK_TURNS_PER_SECOND:.0f} (recorded, not this run) | "
                  f"{ours / RECORDED_STOCK_TURNS_PER_SECOND:.2f}× | ≥ 2.5× | bench/RESULTS.md |")
     for label, conversation in conversations.items():
-        early = load.Summary.of(conversation.latencies[:window])
-        late = load.Summary.of(conversation.latencies[-window:])
-        ratio = late.p50 / early.p50
-        targeted = label == OURS
-        met = ("**yes**" if ratio <= TARGET_LENGTH_RATIO else "**NO**") if targeted else "—"
-        lines.append(f"| one conversation of {len(conversation.latencies)} turns: p50 of the last "
-                     f"{window} / the first {window} | {label} | {late.p50 * 1000:.0f} / "
-                     f"{early.p50 * 1000:.0f} ms | — | {ratio:.2f}× | "
-                     f"{f'≤ {TARGET_LENGTH_RATIO}×' if targeted else '—'} | {met} |")
+        late = load.Summary.of(conversation["late"]).p50
+        for baseline, description, targeted in (
+                ("new first", f"the first {window} of a new conversation, timed alongside", label == OURS),
+                ("own first", f"its own first {window}, timed before", False)):
+            early = load.Summary.of(conversation[baseline]).p50
+            ratio = late / early
+            met = ("**yes**" if ratio <= TARGET_LENGTH_RATIO else "**NO**") if targeted else "—"
+            lines.append(f"| p50 of turns {turns - window + 1}–{turns} of one conversation / {description} "
+                         f"| {label} | {late * 1000:.0f} / {early * 1000:.0f} ms | — | {ratio:.2f}× | "
+                         f"{f'≤ {TARGET_LENGTH_RATIO}×' if targeted else '—'} | {met} |")
     lines += [f"| lost replies (error, timeout or empty), all of the above | all | {lost} | — | — | 0 | "
               f"{'**yes**' if lost == 0 else '**NO**'} |", ""]
     for label, windows in results.items():
@@ -159,11 +174,11 @@ def main(argv: list[str] | None = None) -> int:
             urls[label] = served.rasa.url
         results = asyncio.run(alternate(urls, texts["mix"], arguments.concurrency, arguments.seconds,
                                         arguments.rounds))
-        conversations = {label: asyncio.run(long_conversation(urls[label], texts["conversation"][:25],
-                                                              arguments.turns))
+        conversations = {label: asyncio.run(long_conversation(urls[label], texts["conversation"][:WINDOW],
+                                                              arguments.turns, WINDOW))
                          for label in (OURS, OURS_RASA_STORE)}
     command = shlex.join(["python", "-m", "bench.durable", *(argv if argv is not None else sys.argv[1:])])
-    text = report(results, conversations, 25, arguments.concurrency, command)
+    text = report(results, conversations, WINDOW, arguments.turns, arguments.concurrency, command)
     arguments.out.write_text(text, encoding="utf-8")
     print(text)
     return 0

@@ -24,7 +24,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 # User turns kept before the new message; the tracker is cut when it holds twice as many, so
 # the work per turn stays between these bounds and the cut (a replay) is paid once in a while.
-DEFAULT_TURNS = 6
+DEFAULT_TURNS = 4
 # Events that undo earlier ones: a cut never separates them from what they undo.
 _UNDOING = (ActionReverted, UserUtteranceReverted, Restarted)
 

@@ -45,6 +45,7 @@ SERVING_ONLY_GLOBS = (
     "rasa_addons/tracker_window.py",
     "rasa_addons/turn_limits.py",
     "rasa_addons/keep_alive.py",
+    "rasa_addons/action_payload.py",
     "assistant/privacy.py",
     "assistant/unanswered_report.py",
     "assistant/log_privacy.py",

@@ -40,12 +40,13 @@ def main() -> None:
         from scripts import shell_charts
 
         shell_charts.install()
-    # The conversation lock outlives the turn's action calls (set before Rasa reads it), and
-    # action calls share one keep-alive session.
-    from rasa_addons import keep_alive, turn_limits
+    # The conversation lock outlives the turn's action calls (set before Rasa reads it); action
+    # calls share one keep-alive session and carry the recent events only.
+    from rasa_addons import action_payload, keep_alive, turn_limits
 
     turn_limits.install()
     keep_alive.install()
+    action_payload.install()
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

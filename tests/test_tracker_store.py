@@ -60,6 +60,15 @@ def _new_tracker(store, turns: int):
     return tracker
 
 
+async def _stored(store, turns: int):
+    """A conversation of `turns` turns saved through `store`, as the processor saves it."""
+    tracker = await store.get_or_create_tracker(SENDER, append_action_listen=False)
+    for event in _new_tracker(store, turns).events:
+        tracker.update(event)
+    await store.save(tracker)
+    return tracker
+
+
 def _state(tracker) -> dict:
     """What Rasa and the actions read from a tracker, besides the events."""
     from rasa.shared.core.trackers import EventVerbosity
@@ -77,10 +86,7 @@ def _state(tracker) -> dict:
 async def test_rasa_reads_what_it_writes_and_the_other_way_round(store, domain, tmp_path: Path):
     from rasa.core.tracker_store import SQLTrackerStore
 
-    tracker = await store.get_or_create_tracker(SENDER, append_action_listen=False)
-    for event in _new_tracker(store, 3).events:
-        tracker.update(event)
-    await store.save(tracker)
+    tracker = await _stored(store, 3)
     with store.session_scope() as session:
         rows = session.scalars(sa.select(store.SQLEvent.data).order_by(store.SQLEvent.id)).all()
     assert [json.loads(row) for row in rows] == [e.as_dict() for e in tracker.events]
@@ -95,10 +101,7 @@ async def test_rasa_reads_what_it_writes_and_the_other_way_round(store, domain, 
 
 
 async def test_a_save_appends_only_the_new_events(store):
-    tracker = await store.get_or_create_tracker(SENDER, append_action_listen=False)
-    for event in _new_tracker(store, 2).events:
-        tracker.update(event)
-    await store.save(tracker)
+    tracker = await _stored(store, 2)
     await store.save(tracker)  # nothing new: nothing written
     working = await store.get_or_create_tracker(SENDER)
     _turn(working, "one more", "faq_notarization")
@@ -115,10 +118,7 @@ async def test_sqlite_runs_in_wal_mode_with_normal_sync(store):
 
 
 async def test_a_turn_that_failed_before_saving_leaves_no_trace(store):
-    tracker = await store.get_or_create_tracker(SENDER, append_action_listen=False)
-    for event in _new_tracker(store, 2).events:
-        tracker.update(event)
-    await store.save(tracker)
+    await _stored(store, 2)
     working = await store.get_or_create_tracker(SENDER)
     _turn(working, "never saved", "faq_notarization")  # the turn fails here: no save
     again = await store.get_or_create_tracker(SENDER)
@@ -128,10 +128,7 @@ async def test_a_turn_that_failed_before_saving_leaves_no_trace(store):
 async def test_an_erased_conversation_starts_again_empty(store):
     from rasa_addons.privacy_retention import erase_conversation
 
-    tracker = await store.get_or_create_tracker(SENDER, append_action_listen=False)
-    for event in _new_tracker(store, 2).events:
-        tracker.update(event)
-    await store.save(tracker)
+    tracker = await _stored(store, 2)
     assert erase_conversation(store, SENDER) == len(tracker.events)
     fresh = await store.get_or_create_tracker(SENDER, append_action_listen=False)
     assert list(fresh.events) == [] and await store.retrieve(SENDER) is None
@@ -142,10 +139,7 @@ async def test_a_long_conversation_is_worked_on_as_its_latest_turns(store):
 
     from rasa_addons.tracker_window import DEFAULT_TURNS
 
-    tracker = await store.get_or_create_tracker(SENDER, append_action_listen=False)
-    for event in _new_tracker(store, 40).events:
-        tracker.update(event)
-    await store.save(tracker)
+    tracker = await _stored(store, 40)
     working = await store.get_or_create_tracker(SENDER)
     users = [e for e in working.events if isinstance(e, UserUttered)]
     assert len(users) == DEFAULT_TURNS and users[-1].text == "question 39"
@@ -166,10 +160,7 @@ async def test_the_agent_s_fail_safe_wrapper_asks_the_store_for_the_working_trac
     from rasa_addons.tracker_window import DEFAULT_TURNS
 
     wrapped = FailSafeTrackerStore(store)
-    tracker = await wrapped.get_or_create_tracker(SENDER, append_action_listen=False)
-    for event in _new_tracker(store, 30).events:
-        tracker.update(event)
-    await wrapped.save(tracker)
+    await _stored(wrapped, 30)
     working = await wrapped.get_or_create_tracker(SENDER)
     assert len([e for e in working.events if isinstance(e, UserUttered)]) == DEFAULT_TURNS
     assert len([e for e in (await wrapped.retrieve(SENDER)).events if isinstance(e, UserUttered)]) == 30
@@ -274,3 +265,27 @@ def test_the_classifiers_score_as_their_scikit_learn_pipelines(trained_model: Pa
     for classifier in classifiers:
         expected = classifier.clf.predict_proba(LogisticRegressionClassifier._create_X(classifier, featurized))
         assert np.allclose(classifier.probabilities(featurized), expected, rtol=0, atol=1e-12)
+
+
+# --- the action call ---------------------------------------------------------------------------------
+
+
+def test_an_action_call_carries_the_latest_turn_and_the_reply_before_it(store, domain):
+    """What the actions read (the previous answer's buttons, whether something answered since
+    the person's message) is in the call; the older events are not."""
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.core.events import UserUttered
+    from rasa_sdk import Tracker
+
+    from actions._base import last_bot_buttons
+    from rasa_addons.action_payload import action_call_format
+
+    tracker = _new_tracker(store, 5)
+    tracker.update(UserUttered("question 5", intent={"name": "faq_notarization", "confidence": 0.9}))
+    call = action_call_format(RemoteAction("action_answer_faq", None), tracker, domain)
+    events = call["tracker"]["events"]
+    assert [e["text"] for e in events if e["event"] == "user"] == ["question 4", "question 5"]
+    sdk = Tracker.from_dict(call["tracker"])
+    assert last_bot_buttons(sdk.events) == [{"title": "more", "payload": "/help"}]
+    assert sdk.get_slot("last_answer") == "faq_4" and sdk.latest_message["text"] == "question 5"
+    assert call["domain"]  # no endpoint, no selective domain: Rasa sends it as before
