@@ -36,8 +36,8 @@ from assistant.contract import ALSO_ANSWERED_BY
 from bench.telegram_path import telegram_path
 from scripts.evaluate import HELDOUT_SETS, load_questions
 from scripts.model_store import PROJECT_ROOT, current_model, inputs_hash
-from scripts.services import (Service, free_port, start_action_server, start_rasa_server,
-                              write_endpoints)
+from scripts.services import (Service, free_port, project_endpoints, start_action_server,
+                              start_rasa_server, write_endpoints)
 
 BENCH_DIR = Path(__file__).resolve().parent
 SECTIONS = ("training", "stock", "quality", "latency", "conversation", "throughput", "telegram",
@@ -77,7 +77,11 @@ def start_stack(label: str, model: Path, credentials: Path, scratch: Path, kb_ur
                 token: str) -> Stack:
     """Launch the action server and Rasa at once (as `make run` does); time the first answer."""
     action_port = free_port()
-    endpoints = write_endpoints(scratch / f"{label}-endpoints.yml", f"http://127.0.0.1:{action_port}")
+    # Ours is served as `make run` serves it (endpoints.yml); stock, as stock Rasa is (in memory).
+    (scratch / label).mkdir(exist_ok=True)
+    endpoints = (write_endpoints(scratch / f"{label}-endpoints.yml", f"http://127.0.0.1:{action_port}")
+                 if label == "stock" else
+                 project_endpoints(scratch / label / "endpoints.yml", f"http://127.0.0.1:{action_port}"))
     launched = time.monotonic()
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = [

@@ -65,7 +65,8 @@ def render(results: dict[str, Any], rows: list[Row], pictures: dict[str, Path]) 
         "", "## How it was measured", "",
         "- All traffic on 127.0.0.1. `scripts/services.py` starts each action server and Rasa "
         "server (`--enable-api`, its token passed in the environment by scripts/rasa_cli.py; "
-        "in-memory tracker and lock stores); the knowledge "
+        "ours with the tracker store of endpoints.yml on a SQLite file, as `make run` keeps "
+        "conversations, stock with stock Rasa's in-memory tracker store; locks in memory); the knowledge "
         "base is a temporary SQLite file loaded with `knowledge.loader`. Ours runs first, then "
         "stock; the client is asyncio + aiohttp with keep-alive connections, in the same "
         "2-core machine.",

@@ -44,7 +44,7 @@ class CrisisClassifier(TfidfLogisticRegressionClassifier):
         if not readable:
             return messages
         column = list(self.clf.classes_).index(CRISIS_INTENT)
-        probabilities = self.clf.predict_proba(self._create_X(readable))[:, column]
+        probabilities = self.probabilities(readable)[:, column]
         for message, probability in zip(readable, probabilities, strict=True):
             ranking = _with_crisis_probability(message.get(INTENT_RANKING_KEY), float(probability))
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)

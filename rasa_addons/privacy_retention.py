@@ -46,6 +46,8 @@ def erase_conversation(store: Any, sender_id: str) -> int:
                 )
                 session.commit()
                 deleted += int(result.rowcount or 0)
+            if hasattr(concrete, "evict"):  # rasa_addons/tracker_store.py keeps it in memory too
+                concrete.evict(sender_id)
         else:
             raise NotImplementedError(
                 f"Erasing conversations is not supported for {type(concrete).__name__}."

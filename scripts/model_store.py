@@ -41,6 +41,11 @@ SERVING_ONLY_GLOBS = (
     "rasa_addons/*_channel.py",  # includes secret_channel.py, their shared base
     "rasa_addons/action_response_validation.py",
     "rasa_addons/privacy_retention.py",
+    "rasa_addons/tracker_store.py",  # the tracker store of endpoints.yml
+    "rasa_addons/tracker_window.py",
+    "rasa_addons/turn_limits.py",
+    "rasa_addons/keep_alive.py",
+    "rasa_addons/action_payload.py",
     "assistant/privacy.py",
     "assistant/unanswered_report.py",
     "assistant/log_privacy.py",

@@ -8,6 +8,9 @@ lines are visible to every user of the machine (`ps`, /proc/<pid>/cmdline). This
 the option inside the process, so the secret never appears in the process's arguments. It uses
 JWT, not `--auth-token`: Rasa reads that token from the URL's query string, which proxies and
 access logs keep; a JWT travels in the Authorization header (scripts/rasa_api.py).
+
+Every Rasa server of the project starts here, so Rasa's turn time limits are set here too
+(rasa_addons/turn_limits.py).
 """
 from __future__ import annotations
 
@@ -37,6 +40,13 @@ def main() -> None:
         from scripts import shell_charts
 
         shell_charts.install()
+    # The conversation lock outlives the turn's action calls (set before Rasa reads it); action
+    # calls share one keep-alive session and carry the recent events only.
+    from rasa_addons import action_payload, keep_alive, turn_limits
+
+    turn_limits.install()
+    keep_alive.install()
+    action_payload.install()
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

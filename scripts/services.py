@@ -126,6 +126,23 @@ def write_endpoints(path: Path, action_server_url: str,
     return path
 
 
+def project_endpoints(path: Path, action_server_url: str, cwd: Path = PROJECT_ROOT,
+                      tracker_store_type: str | None = None) -> Path:
+    """Write the endpoints.yml of the project in `cwd` for one server, as `make run` uses it:
+    its action server at `action_server_url`, a SQLite tracker store's file beside `path`.
+    `tracker_store_type` replaces the store's type (benchmarks compare Rasa's own)."""
+    endpoints = yaml.safe_load((cwd / "endpoints.yml").read_text()) or {}
+    endpoints["action_endpoint"] = {**(endpoints.get("action_endpoint") or {}),
+                                    "url": f"{action_server_url}/webhook"}
+    store = endpoints.get("tracker_store")
+    if store and store.get("dialect") == "sqlite":
+        store["db"] = str(path.parent / "rasa-tracker.db")
+    if store and tracker_store_type:
+        store["type"] = tracker_store_type
+    path.write_text(yaml.safe_dump(endpoints, sort_keys=False))
+    return path
+
+
 def start_rasa_server(model: Path, endpoints: Path, log_path: Path,
                       port: int | None = None, api_secret: str | None = None,
                       environment: dict[str, str] | None = None,
@@ -139,8 +156,11 @@ def start_rasa_server(model: Path, endpoints: Path, log_path: Path,
     """
     port = port or free_port()
     # scripts.rasa_cli: the API's JWT secret goes in through the environment, never the arguments.
+    # An old build served for comparison (bench/) may predate it, and is run without the API.
+    wrapper = (cwd / "scripts" / "rasa_cli.py").exists()
     command = [
-        sys.executable, "-m", "scripts.rasa_cli", "run", "--model", str(model),
+        *([sys.executable, "-m", "scripts.rasa_cli"] if wrapper else [rasa_executable()]),
+        "run", "--model", str(model),
         "--endpoints", str(endpoints),
         "--credentials", str(credentials or PROJECT_ROOT / "credentials.yml"),
         "--interface", "127.0.0.1", "--port", str(port),
@@ -149,7 +169,7 @@ def start_rasa_server(model: Path, endpoints: Path, log_path: Path,
            "RASA_PRIVACY_TOKEN": secrets.token_urlsafe(32),
            # The web page's channel pseudonymises with the bot's secret (rasa_addons/web_channel.py).
            "SENDER_ID_SECRET": secrets.token_urlsafe(32), **(environment or {})}
-    if api_secret:
+    if api_secret and wrapper:
         command.append("--enable-api")
         env[JWT_SECRET_ENV] = api_secret
     url = f"http://127.0.0.1:{port}"
@@ -172,16 +192,19 @@ class Serving:
 
 @contextmanager
 def serving(model: Path, directory: Path, environment: dict[str, str] | None = None,
-            cwd: Path = PROJECT_ROOT, api: bool = True) -> Iterator[Serving]:
+            cwd: Path = PROJECT_ROOT, api: bool = True, own_endpoints: bool = False,
+            tracker_store_type: str | None = None) -> Iterator[Serving]:
     """Start the action server and Rasa on free loopback ports; stop both on exit.
 
     Logs go to `directory` (actions.log, rasa.log). With `api`, Rasa's HTTP API is on
-    with a random JWT secret made for this run.
+    with a random JWT secret made for this run. With `own_endpoints`, the project's endpoints.yml
+    serves (`project_endpoints`); without, conversations are kept in memory.
     """
     api_secret = secrets.token_urlsafe(24) if api else ""
     actions = start_action_server(directory / "actions.log", environment=environment, cwd=cwd)
     try:
-        endpoints = write_endpoints(directory / "endpoints.yml", actions.url)
+        endpoints = (project_endpoints(directory / "endpoints.yml", actions.url, cwd, tracker_store_type)
+                     if own_endpoints else write_endpoints(directory / "endpoints.yml", actions.url))
         rasa = start_rasa_server(
             model, endpoints, directory / "rasa.log", api_secret=api_secret or None,
             environment=environment, credentials=cwd / "credentials.yml", cwd=cwd,

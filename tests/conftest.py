@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from scripts.model_store import PROJECT_ROOT, ensure_model
-from scripts.services import Service, start_action_server, start_rasa_server, write_endpoints
+from scripts.services import Service, project_endpoints, start_action_server, start_rasa_server
 from testkit.support import RestReply, post_json, temporary_postgres_database
 
 # The HTTP API is enabled only with a JWT secret; tests read trackers through it.
@@ -67,9 +67,10 @@ def action_server(kb_database_url: str, tmp_path_factory: pytest.TempPathFactory
 def rasa_server(
     trained_model: Path, action_server: Service, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Service]:
-    """Run the real Rasa server (REST channel) with the trained model and action server."""
+    """Run the real Rasa server (REST channel) with the trained model and action server, and the
+    project's endpoints.yml (its tracker store on a SQLite file of this run)."""
     directory = tmp_path_factory.mktemp("rasa")
-    endpoints = write_endpoints(directory / "endpoints.yml", action_server.url)
+    endpoints = project_endpoints(directory / "endpoints.yml", action_server.url)
     service = start_rasa_server(
         trained_model, endpoints, directory / "rasa.log", api_secret=RASA_JWT_SECRET
     )

@@ -111,7 +111,8 @@ def crash_rasa(trained_model: Path, action_server: Service,
     directory = tmp_path_factory.mktemp("crash-rasa")
     endpoints = write_endpoints(
         directory / "endpoints.yml", action_server.url,
-        tracker_store={"type": "SQL", "dialect": "sqlite", "db": str(directory / "tracker.db")},
+        tracker_store={"type": "rasa_addons.tracker_store.DurableSQLTrackerStore", "dialect": "sqlite",
+                       "db": str(directory / "tracker.db")},
     )
     rasa = CrashRasa(trained_model, endpoints, directory, free_port(), secrets.token_urlsafe(32))
     rasa.start()

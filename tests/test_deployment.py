@@ -24,6 +24,8 @@ from scripts.model_store import PROJECT_ROOT
 from scripts.services import Service, start_action_server, start_rasa_server, write_endpoints
 from testkit.support import post_json, reply_text, temporary_postgres_database
 
+# The tracker store of deploy/endpoints.yml (and endpoints.yml).
+DEPLOYED_STORE = "rasa_addons.tracker_store.DurableSQLTrackerStore"
 API_SECRET = secrets.token_urlsafe(32)
 DEPLOY_CREDENTIALS = PROJECT_ROOT / "deploy" / "credentials.yml"
 
@@ -94,7 +96,7 @@ def deployment(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) ->
         endpoints = write_endpoints(
             directory / "endpoints.yml",
             "http://placeholder",
-            tracker_store={"type": "SQL", "dialect": "postgresql", "url": tracker.host,
+            tracker_store={"type": DEPLOYED_STORE, "dialect": "postgresql", "url": tracker.host,
                            "port": tracker.port, "db": tracker.database,
                            "username": tracker.username, "password": ""},
             lock_store={"type": "redis", "url": "127.0.0.1", "port": 6379, "db": 2,
@@ -103,7 +105,7 @@ def deployment(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) ->
         actions = start_action_server(directory / "actions.log", environment={"KB_DATABASE_URL": kb_url})
         endpoints = write_endpoints(
             endpoints, actions.url,
-            tracker_store={"type": "SQL", "dialect": "postgresql", "url": tracker.host,
+            tracker_store={"type": DEPLOYED_STORE, "dialect": "postgresql", "url": tracker.host,
                            "port": tracker.port, "db": tracker.database,
                            "username": tracker.username, "password": ""},
             lock_store={"type": "redis", "url": "127.0.0.1", "port": 6379, "db": 2,

@@ -1,6 +1,8 @@
 """A failing dependency gets a polite reply pointing to 12348, and recovery when it comes back."""
 from __future__ import annotations
 
+import socket
+import time
 from pathlib import Path
 
 from scripts.services import free_port, start_action_server, start_rasa_server, write_endpoints
@@ -31,3 +33,29 @@ def test_action_server_down_gets_the_configured_reply_then_recovers(
             actions.stop()
     finally:
         rasa.stop()
+
+
+def test_an_action_server_that_never_answers_is_given_up_within_the_action_time_limit(
+    trained_model: Path, tmp_path: Path
+):
+    """Rasa would wait 300 s for an action call, five times its conversation lock's 60 s; the
+    call now ends after two knowledge-base limits (rasa_addons/turn_limits.py), well inside the
+    lock, and the person gets the reply for an unreachable service."""
+    from rasa_addons.turn_limits import action_timeout_seconds
+
+    silent = socket.create_server(("127.0.0.1", 0))  # accepts connections, never answers
+    try:
+        endpoints = write_endpoints(tmp_path / "endpoints.yml", f"http://127.0.0.1:{silent.getsockname()[1]}")
+        rasa = start_rasa_server(trained_model, endpoints, tmp_path / "rasa.log")
+        try:
+            started = time.monotonic()
+            reply = reply_text(post_json(f"{rasa.url}/webhooks/rest/webhook",
+                                         {"sender": "silent", "message": "how do I apply for legal aid?"},
+                                         timeout=120))
+            took = time.monotonic() - started
+            assert "can't reach my legal information service" in reply and "12348" in reply
+            assert action_timeout_seconds() <= took < action_timeout_seconds() + 15
+        finally:
+            rasa.stop()
+    finally:
+        silent.close()

@@ -28,14 +28,18 @@ def _tracker(sender: str, text: str, timestamp: float):
     return tracker
 
 
-@pytest.fixture
-def stores(tmp_path: Path):
-    """A FailSafe store wrapping a SQLite SQL store, with a filled in-memory fallback."""
+@pytest.fixture(params=["rasa", "durable"])
+def stores(tmp_path: Path, request: pytest.FixtureRequest):
+    """A FailSafe store wrapping a SQLite SQL store (Rasa's, or the default of endpoints.yml),
+    with a filled in-memory fallback."""
     from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore, SQLTrackerStore
     from rasa.shared.core.domain import Domain
 
+    from rasa_addons.tracker_store import DurableSQLTrackerStore
+
     domain = Domain.empty()
-    sql = SQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "tracker.db"))
+    store_class = DurableSQLTrackerStore if request.param == "durable" else SQLTrackerStore
+    sql = store_class(domain=domain, dialect="sqlite", db=str(tmp_path / "tracker.db"))
     fallback = InMemoryTrackerStore(domain)
     return FailSafeTrackerStore(sql, fallback_tracker_store=fallback), sql, fallback
 

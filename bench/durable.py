@@ -1,0 +1,188 @@
+"""Durable and fast (#24): this build on its default store against the turn-1 build, one run.
+
+The turn-1 build (commit 8edfdaf, 29 Nov 2026) kept conversations in memory and did 2.9x stock
+Rasa's throughput; the durable SQLite default then halved it. Here three stacks serve side by
+side: this build with the tracker store of its own endpoints.yml (a SQLite file, as `make run`
+does), this build with Rasa's own SQLTrackerStore on a SQLite file (the default before #24), and
+the turn-1 build with its own endpoints (in memory). Closed-loop conversations load one stack at
+a time in alternating windows, so machine noise falls on all alike. Then one conversation of 200
+turns on each store of this build: the cost of its last 25 turns against the first 25 of a new
+conversation asking the same questions, the two alternating (and against its own first 25).
+
+    python -m bench.durable [--rounds 3] [--seconds 10] [--concurrency 8]
+
+writes bench/DURABLE.md (part of `make bench`).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shlex
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from datetime import datetime, timezone
+from pathlib import Path
+
+from bench import load
+from bench.__main__ import FULL, build_texts
+from bench.environment import cpu_model
+from bench.previous_build import export_commit, prepare
+from scripts.model_store import PROJECT_ROOT
+from scripts.services import serving
+
+BENCH_DIR = Path(__file__).resolve().parent
+RESULTS_FILE = BENCH_DIR / "DURABLE.md"
+TURN_ONE_COMMIT = "8edfdaf"
+TARGET_THROUGHPUT_RATIO = 1.0
+TARGET_LENGTH_RATIO = 1.3
+# Stock Rasa at 8 conversations as recorded by `make bench` runs (#24): stock needs a 40-minute
+# training, so this module does not serve it; `python -m bench` does, in the same run as ours.
+RECORDED_STOCK_TURNS_PER_SECOND = 22.0
+OURS, OURS_RASA_STORE, TURN_ONE = "this build", "this build, Rasa's SQL store", "turn-1 build"
+LABELS = (OURS, OURS_RASA_STORE, TURN_ONE)
+WINDOW = 25  # turns compared at each end of the long conversation
+
+
+async def alternate(urls: dict[str, str], texts: list[str], concurrency: int, seconds: float,
+                    rounds: int) -> dict[str, list[load.ThroughputResult]]:
+    """Load each build in turn for `seconds`, `rounds` times, alternating which goes first."""
+    results: dict[str, list[load.ThroughputResult]] = {label: [] for label in urls}
+    async with load.new_session(concurrency + 4) as session:
+        clients = {label: load.RasaHttp(session, url, "") for label, url in urls.items()}
+        for label, rasa in clients.items():
+            for index in range(10):  # unrecorded: the first calls of a process are slow
+                await rasa.turn(f"warm-{label}", texts[index])
+        for number in range(rounds):
+            order = list(clients) if number % 2 == 0 else list(reversed(clients))
+            for label in order:
+                results[label].append(await load.throughput_level(
+                    clients[label], texts, concurrency, seconds, 100_000, f"{label}-r{number}",
+                    check_order=False))
+    return results
+
+
+async def long_conversation(url: str, texts: list[str], turns: int, window: int) -> dict[str, list[float]]:
+    """One conversation of `turns` turns cycling through `texts` (the same 25 questions).
+
+    Its last `window` turns alternate with the first `window` of a new conversation asking the
+    same questions, so both are timed under the same machine load; the long one's own first
+    turns (timed minutes earlier) are kept too.
+    """
+    async with load.new_session(2) as session:
+        rasa = load.RasaHttp(session, url, "")
+        long, fresh = f"long-{time.monotonic_ns()}", f"fresh-{time.monotonic_ns()}"
+        times: dict[str, list[float]] = {"own first": [], "late": [], "new first": [], "lost": []}
+        for index in range(turns - window):
+            turn = await rasa.turn(long, texts[index % len(texts)])
+            times["own first"].append(turn.seconds)
+            times["lost"] += [1.0] * turn.lost
+        for index in range(window):
+            pair = ((fresh, "new first", index), (long, "late", turns - window + index))
+            for sender, key, number in (pair if index % 2 == 0 else reversed(pair)):
+                turn = await rasa.turn(sender, texts[number % len(texts)])
+                times[key].append(turn.seconds)
+                times["lost"] += [1.0] * turn.lost
+        times["own first"] = times["own first"][:window]
+        return times
+
+
+def turns_per_second(results: list[load.ThroughputResult]) -> float:
+    """All windows of one build together."""
+    return sum(r.turns for r in results) / sum(r.seconds for r in results)
+
+
+def report(results: dict[str, list[load.ThroughputResult]],
+           conversations: dict[str, dict[str, list[float]]], window: int, turns: int,
+           concurrency: int, command: str) -> str:
+    """The results as Markdown."""
+    turn_one = turns_per_second(results[TURN_ONE])
+    lost = sum(r.lost for rs in results.values() for r in rs) + sum(len(c["lost"]) for c in conversations.values())
+    lines = [
+        "# Durable and fast: this build against the turn-1 build",
+        "",
+        "Generated by `python -m bench.durable` (part of `make bench`); do not edit by hand.",
+        "",
+        f"- **Date:** {datetime.now(timezone.utc).isoformat(timespec='seconds')}",
+        f"- **Machine:** {cpu_model()}, shared with other work: compare the ratios, measured in one run",
+        f"- **Command:** `{command}`",
+        f"- **{OURS}:** the tracker store of endpoints.yml (rasa_addons/tracker_store.py, a SQLite file); "
+        f"**{OURS_RASA_STORE}:** the same build and file with Rasa's own `SQLTrackerStore` (the default "
+        f"before #24); **{TURN_ONE}:** commit `{TURN_ONE_COMMIT}`, its own endpoints.yml (in memory)",
+        f"- **Load:** {concurrency} closed-loop conversations over REST (a new sender every 25 turns), "
+        f"{len(results[OURS])} windows per build, alternating; English held-out questions",
+        "",
+        "| measure | build | result | turn-1 build (same run) | ratio | target | met? |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for label in (OURS, OURS_RASA_STORE):
+        ours = turns_per_second(results[label])
+        ratio = ours / turn_one
+        targeted = label == OURS
+        met = ("**yes**" if ratio >= TARGET_THROUGHPUT_RATIO else "**NO**") if targeted else "—"
+        lines.append(f"| turns/s, {concurrency} conversations | {label} | {ours:.1f} | {turn_one:.1f} | "
+                     f"{ratio:.2f}× | {f'≥ {TARGET_THROUGHPUT_RATIO}×' if targeted else '—'} | {met} |")
+    ours = turns_per_second(results[OURS])
+    lines.append(f"| turns/s against stock Rasa | {OURS} | {ours:.1f} | stock: "
+                 f"{RECORDED_STOCK_TURNS_PER_SECOND:.0f} (recorded, not this run) | "
+                 f"{ours / RECORDED_STOCK_TURNS_PER_SECOND:.2f}× | ≥ 2.5× | bench/RESULTS.md |")
+    for label, conversation in conversations.items():
+        late = load.Summary.of(conversation["late"]).p50
+        for baseline, description, targeted in (
+                ("new first", f"the first {window} of a new conversation, timed alongside", label == OURS),
+                ("own first", f"its own first {window}, timed before", False)):
+            early = load.Summary.of(conversation[baseline]).p50
+            ratio = late / early
+            met = ("**yes**" if ratio <= TARGET_LENGTH_RATIO else "**NO**") if targeted else "—"
+            lines.append(f"| p50 of turns {turns - window + 1}–{turns} of one conversation / {description} "
+                         f"| {label} | {late * 1000:.0f} / {early * 1000:.0f} ms | — | {ratio:.2f}× | "
+                         f"{f'≤ {TARGET_LENGTH_RATIO}×' if targeted else '—'} | {met} |")
+    lines += [f"| lost replies (error, timeout or empty), all of the above | all | {lost} | — | — | 0 | "
+              f"{'**yes**' if lost == 0 else '**NO**'} |", ""]
+    for label, windows in results.items():
+        lines.append(f"- turns/s per window, {label}: "
+                     + ", ".join(f"{r.turns_per_second:.1f}" for r in windows))
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Serve both builds, load them in turn, write the report."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--turns", type=int, default=200)
+    parser.add_argument("--out", type=Path, default=RESULTS_FILE)
+    arguments = parser.parse_args(argv)
+    turn_one_project = export_commit(TURN_ONE_COMMIT)
+    turn_one_model, turn_one_kb = prepare(turn_one_project)
+    ours_model, ours_kb = prepare(PROJECT_ROOT)
+    texts = build_texts(FULL)
+    with tempfile.TemporaryDirectory(prefix="bench-durable-") as scratch, ExitStack() as stacks:
+        directories = {label: Path(scratch, str(number)) for number, label in enumerate(LABELS)}
+        for directory in directories.values():
+            directory.mkdir()
+        urls = {}
+        for label, model, kb_url, cwd, store_type in (
+                (OURS, ours_model, ours_kb, PROJECT_ROOT, None),
+                (OURS_RASA_STORE, ours_model, ours_kb, PROJECT_ROOT, "SQL"),
+                (TURN_ONE, turn_one_model, turn_one_kb, turn_one_project, None)):
+            served = stacks.enter_context(serving(model, directories[label], {"KB_DATABASE_URL": kb_url},
+                                                  cwd=cwd, api=False, own_endpoints=True,
+                                                  tracker_store_type=store_type))
+            urls[label] = served.rasa.url
+        results = asyncio.run(alternate(urls, texts["mix"], arguments.concurrency, arguments.seconds,
+                                        arguments.rounds))
+        conversations = {label: asyncio.run(long_conversation(urls[label], texts["conversation"][:WINDOW],
+                                                              arguments.turns, WINDOW))
+                         for label in (OURS, OURS_RASA_STORE)}
+    command = shlex.join(["python", "-m", "bench.durable", *(argv if argv is not None else sys.argv[1:])])
+    text = report(results, conversations, WINDOW, arguments.turns, arguments.concurrency, command)
+    arguments.out.write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
