@@ -298,14 +298,14 @@ class Inbox:
             )
         return int(result.rowcount or 0)
 
-    def forget_chat(self, chat_key: str) -> int:
-        """Delete a chat's finished rows and its language; return how many rows went."""
+    def forget_chat(self, chat_key: str) -> tuple[int, int]:
+        """Delete a chat's finished rows and its language; return how many of each went."""
         with self.engine.begin() as connection:
             result = connection.execute(
                 delete(updates).where(updates.c.chat_key == chat_key, updates.c.state != PENDING)
             )
-            connection.execute(delete(chats).where(chats.c.chat_key == chat_key))
-        return int(result.rowcount or 0)
+            languages = connection.execute(delete(chats).where(chats.c.chat_key == chat_key))
+        return int(result.rowcount or 0), int(languages.rowcount or 0)
 
     def language(self, chat_key: str) -> str | None:
         """Return the chat's language as last chosen or detected, or None."""

@@ -56,9 +56,9 @@ class NoInbox:
         """Nothing to delete."""
         return 0
 
-    def forget_chat(self, chat_key: str) -> int:
+    def forget_chat(self, chat_key: str) -> tuple[int, int]:
         """Nothing to delete."""
-        return 0
+        return 0, 0
 
     def language(self, chat_key: str) -> str | None:
         """No language is remembered across restarts."""

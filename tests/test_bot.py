@@ -836,11 +836,54 @@ async def test_forget_erases_rasa_and_bot_data_idempotently(
     assert not [m for m in bot_logs if str(CHAT) in m or sender_of(CHAT) in m]
 
 
-async def test_forget_when_rasa_is_down_says_so(telegram: FakeTelegram) -> None:
-    """/forget while Rasa is unreachable tells the user to try again, instead of claiming success."""
-    async with running_bot(make_settings(telegram, f"http://127.0.0.1:{free_port()}")):
+async def test_forget_when_rasa_is_down_says_so_and_keeps_the_chat(telegram: FakeTelegram) -> None:
+    """/forget while Rasa is unreachable tells the user to try again, instead of claiming success,
+    and drops nothing here (the chat keeps its language and data until an erase succeeds)."""
+    async with running_bot(make_settings(telegram, f"http://127.0.0.1:{free_port()}")) as application:
+        application.chat_data[CHAT]["note"] = "x"
         telegram.send_text(CHAT, "/forget")
         assert await telegram.wait_for_texts(CHAT, 1) == [say("en", "forget_failed")]
+        assert application.chat_data[CHAT]["note"] == "x"
+
+
+async def test_forget_when_the_inbox_fails_says_so_at_once(
+    telegram: FakeTelegram, stand_in_rasa: StandInRasa, inbox_file: Path
+) -> None:
+    """An inbox error during /forget is answered now ("try again"), not left to a re-run a
+    minute later; the chat's data stays until an erase succeeds."""
+    from sqlalchemy import text
+
+    from bot.inbox import make_inbox_engine
+
+    async with running_bot(make_settings(telegram, stand_in_rasa.url)) as application:
+        telegram.send_text(CHAT, "hello")
+        await telegram.wait_for_texts(CHAT, 1)
+        application.chat_data[CHAT]["note"] = "x"
+        engine = make_inbox_engine(f"sqlite:///{inbox_file}")
+        try:
+            with engine.begin() as connection:  # the languages table goes missing
+                connection.execute(text("ALTER TABLE inbox_chats RENAME TO gone"))
+            telegram.send_text(CHAT, "/forget")
+            texts = await telegram.wait_for_texts(CHAT, 2)
+        finally:
+            engine.dispose()
+        assert application.chat_data[CHAT]["note"] == "x"
+    assert texts[1] == say("en", "forget_failed")
+
+
+async def test_forget_of_a_chat_rasa_never_saw_says_what_went(
+    telegram: FakeTelegram, stand_in_rasa: StandInRasa
+) -> None:
+    """A chat that only said /start has its language stored here: /forget erases it and says
+    so ("deleted"), not "nothing was stored"; a second /forget finds nothing."""
+    async with running_bot(make_settings(telegram, stand_in_rasa.url)):
+        telegram.send_text(CHAT, "/start")
+        await telegram.wait_for_texts(CHAT, 1)
+        telegram.send_text(CHAT, "/forget")
+        telegram.send_text(CHAT, "/forget")
+        texts = await telegram.wait_for_texts(CHAT, 3)
+    assert texts[1:] == [say("en", "forget_done"), say("en", "forget_nothing")]
+    assert stand_in_rasa.calls == []
 
 
 # --- webhook mode -------------------------------------------------------------------------

@@ -126,7 +126,7 @@ def test_forget_chat_erases_its_finished_rows_and_language_only(inbox) -> None:
     store.finish(7)
     store.finish(8)
     store.set_language("chat-a", "zh")
-    assert store.forget_chat("chat-a") == 1
+    assert store.forget_chat("chat-a") == (1, 1)
     assert store.language("chat-a") is None
     assert store.report().done == 1  # chat-b's
     assert [update_id for update_id, _ in store.pending()] == [9]
