@@ -13,13 +13,16 @@ from collections.abc import Callable, Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
 
+from assistant.text_cleaning import (
+    MAX_QUESTION_CHARACTERS,
+    collapse_whitespace,
+    cut_at_word,
+    remove_invisible,
+)
+
 MAX_MESSAGE_UNITS = MessageLimit.MAX_TEXT_LENGTH  # 4096 UTF-16 code units
 MAX_CALLBACK_DATA_BYTES = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA  # 64 bytes
-# Longer questions are cut to this many characters before they reach Rasa.
-MAX_QUESTION_CHARACTERS = 2000
-MAX_COMBINING_MARKS = 3
 
-_WHITESPACE = re.compile(r"\s+")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _SENTENCE_END = re.compile(r"(?:[.!?…]+[\"'”’)\]]*\s)|[。！？]+[”’」』）]*")
 # Identifiers nobody needs to send to a FAQ bot (reliability checklist §6).
@@ -53,24 +56,8 @@ def utf16_length(text: str) -> int:
 
 
 def clean_user_text(text: str | None) -> str:
-    """Return `text` NFKC-normalised, without control/format/zero-width/bidi characters."""
-    text = unicodedata.normalize("NFKC", text or "")
-    kept: list[str] = []
-    marks = 0
-    for character in text:
-        category = unicodedata.category(character)
-        if category in ("Cc", "Cf", "Cs", "Co", "Cn"):
-            # Tabs and newlines separate words; everything else in these classes is invisible.
-            kept.append(" " if character in "\t\n\r\x0b\x0c\x85" else "")
-            continue
-        if category.startswith("M"):
-            marks += 1
-            if marks > MAX_COMBINING_MARKS:
-                continue
-        else:
-            marks = 0
-        kept.append(character)
-    return _WHITESPACE.sub(" ", "".join(kept)).strip()
+    """Return `text` cleaned as the NLU cleans it (assistant/text_cleaning.py)."""
+    return collapse_whitespace(remove_invisible(text))
 
 
 def passes_luhn(digits: str) -> bool:
@@ -105,12 +92,10 @@ def without_intent_syntax(text: str) -> str:
 
 
 def truncate_question(text: str, limit: int = MAX_QUESTION_CHARACTERS) -> tuple[str, bool]:
-    """Cut `text` to at most `limit` characters, at a word boundary when one is near; say if cut."""
+    """Cut `text` to the NLU's limit, at a word boundary when one is near; say if cut."""
     if len(text) <= limit:
         return text, False
-    cut = text[:limit]
-    space = cut.rfind(" ", limit - 100)
-    return (cut[:space] if space > 0 else cut).rstrip(), True
+    return cut_at_word(text, limit).rstrip(), True
 
 
 def split_message(text: str, limit: int = MAX_MESSAGE_UNITS) -> list[str]:

@@ -28,8 +28,8 @@ from assistant.language import detect_language
 from bot.buttons import ButtonSigner
 from bot.config import Settings
 from bot.delivery import DeliveryFailed, Part, deliver, run_in_thread, text_part
+from assistant.text_cleaning import MAX_QUESTION_CHARACTERS
 from bot.formatting import (
-    MAX_QUESTION_CHARACTERS,
     clean_user_text,
     question_keyboard,
     redact_identifiers,

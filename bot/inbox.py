@@ -48,8 +48,6 @@ PENDING, DONE, FAILED = "pending", "done", "failed"
 # an update that keeps killing the process is marked failed instead of looping forever.
 # Not fewer: under load one slow update can be in flight at several unrelated crashes.
 MAX_PROCESSING_ATTEMPTS = 10
-# A chat's language is kept as long as Rasa keeps the conversation (30 days by default).
-CHAT_LANGUAGE_RETENTION_SECONDS = 30 * 86400
 
 metadata = MetaData()
 
@@ -283,9 +281,10 @@ class Inbox:
                         finished_at=self._clock())
             )
 
-    def purge(self, retention_seconds: float) -> int:
-        """Delete finished rows older than the retention period, and languages of chats
-        silent for CHAT_LANGUAGE_RETENTION_SECONDS; return how many update rows went."""
+    def purge(self, retention_seconds: float, chat_retention_seconds: float) -> int:
+        """Delete finished rows older than `retention_seconds`, and languages of chats silent
+        for `chat_retention_seconds` (as long as Rasa keeps the conversation: the settings'
+        CONVERSATION_RETENTION_DAYS); return how many update rows went."""
         now = self._clock()
         with self.engine.begin() as connection:
             result = connection.execute(
@@ -294,7 +293,7 @@ class Inbox:
                 )
             )
             connection.execute(
-                delete(chats).where(chats.c.updated_at < now - CHAT_LANGUAGE_RETENTION_SECONDS)
+                delete(chats).where(chats.c.updated_at < now - chat_retention_seconds)
             )
         return int(result.rowcount or 0)
 

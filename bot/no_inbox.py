@@ -52,7 +52,7 @@ class NoInbox:
     def fail(self, update_id: int, reason: str) -> None:
         """Keep nothing (the failure is logged by the caller)."""
 
-    def purge(self, retention_seconds: float) -> int:
+    def purge(self, retention_seconds: float, chat_retention_seconds: float) -> int:
         """Nothing to delete."""
         return 0
 

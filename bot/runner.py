@@ -224,11 +224,13 @@ async def _requeue_periodically(intake: Intake, stop: asyncio.Event) -> None:
             logger.warning("Re-queueing unfinished updates failed (%s).", type(error).__name__)
 
 
-async def _purge_periodically(services: BotData, stop: asyncio.Event) -> None:
-    retention = services.settings.inbox_retention_seconds
+async def _purge_periodically(data: BotData, stop: asyncio.Event) -> None:
+    retention = data.settings.inbox_retention_seconds
+    # A chat's language is kept exactly as long as Rasa keeps its conversation.
+    chat_retention = data.settings.conversation_retention_days * 86400
     while not stop.is_set():
         try:
-            deleted = await run_in_thread(services.inbox.purge, retention)
+            deleted = await run_in_thread(data.inbox.purge, retention, chat_retention)
             if deleted:
                 logger.info("Deleted %d finished inbox row(s) older than %.0f h.", deleted, retention / 3600)
         except Exception as error:  # noqa: BLE001 (retried at the next interval)

@@ -603,7 +603,8 @@ async def test_non_text_and_edited_messages_get_polite_reply_and_skip_rasa(
 async def test_user_text_is_cleaned_redacted_and_truncated_before_rasa(
     telegram: FakeTelegram, stand_in_rasa: StandInRasa
 ) -> None:
-    """Control, bidi and zero-width characters go, NFKC applies, identifiers are masked, 2000-char cap."""
+    """Control, bidi and zero-width characters go, NFKC applies, identifiers are masked, and the
+    question is cut at the NLU's limit, which the note names."""
     async with running_bot(make_settings(telegram, stand_in_rasa.url)):
         telegram.send_text(CHAT, "劳\u200b动合同\u202e ｌａｗ\x00\x1b[31m?\u00ad")
         await telegram.wait_for_texts(CHAT, 1)
@@ -614,7 +615,7 @@ async def test_user_text_is_cleaned_redacted_and_truncated_before_rasa(
     first, second, third = stand_in_rasa.messages()
     assert first == "劳动合同 law[31m?"
     assert second == "my ID is [ID number] and phone [phone number], mail [e-mail]"
-    assert len(third) <= 2000 and third.startswith("word word")
+    assert len(third) <= MAX_QUESTION_CHARACTERS and third.startswith("word word")
     assert texts[1] == say("en", "redacted")
     assert texts[3] == say("en", "truncated", limit=MAX_QUESTION_CHARACTERS)
 

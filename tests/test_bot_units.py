@@ -22,6 +22,7 @@ with warnings.catch_warnings():
 
 from telegram import Chat, Message, Update, User
 
+from assistant.text_cleaning import MAX_COMBINING_MARKS, MAX_QUESTION_CHARACTERS
 from bot.app import PerChatUpdateProcessor, api_base_urls
 from bot.buttons import ButtonSigner
 from bot.config import ConfigError, Settings
@@ -152,10 +153,10 @@ def test_clean_user_text(raw: Any, clean: str) -> None:
 
 
 def test_clean_user_text_caps_combining_marks() -> None:
-    """A "Zalgo" flood keeps at most 3 marks per base character."""
+    """A "Zalgo" flood keeps at most MAX_COMBINING_MARKS (the NLU's) per base character."""
     cleaned = clean_user_text("a" + "\u0301" * 500 + "b")
     assert cleaned.startswith("á") and cleaned.endswith("b")  # NFKC composed the first mark
-    assert sum(unicodedata.category(c) == "Mn" for c in cleaned) == 3
+    assert sum(unicodedata.category(c) == "Mn" for c in cleaned) == MAX_COMBINING_MARKS
 
 
 @pytest.mark.parametrize(
@@ -184,10 +185,10 @@ def test_redact_identifiers(raw: str, expected: str) -> None:
 
 
 def test_truncate_question_cuts_at_a_word() -> None:
-    """Over 2000 characters is cut at a word boundary; shorter text is untouched."""
+    """Over the NLU's limit is cut at a word boundary; shorter text is untouched."""
     assert truncate_question("short") == ("short", False)
     cut, truncated = truncate_question("word " * 1000)
-    assert truncated and len(cut) <= 2000 and cut.endswith("word")
+    assert truncated and len(cut) <= MAX_QUESTION_CHARACTERS and cut.endswith("word")
 
 
 # --- splitting ----------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import json
 
 from sqlalchemy import select
 
-from bot.inbox import CHAT_LANGUAGE_RETENTION_SECONDS, DONE, FAILED, PENDING, minimise_update, updates
+from bot.inbox import DONE, FAILED, PENDING, minimise_update, updates
 
 MESSAGE = {
     "update_id": 7,
@@ -97,23 +97,26 @@ def test_purge_deletes_finished_rows_after_the_retention_only(inbox) -> None:
     store.receive(8, "chat-a", {**MESSAGE, "update_id": 8})
     store.finish(7)
     clock["now"] += 23 * 3600
-    assert store.purge(24 * 3600) == 0
+    assert store.purge(24 * 3600, 30 * 86400) == 0
     clock["now"] += 2 * 3600
-    assert store.purge(24 * 3600) == 1
+    assert store.purge(24 * 3600, 30 * 86400) == 1
     assert [update_id for update_id, _ in store.pending()] == [8]
     assert state_of(store, 8)[0] == PENDING
 
 
 def test_language_is_kept_per_chat_and_expires(inbox) -> None:
-    """The chat's language survives a restart (it is in the database) until its retention."""
+    """The chat's language survives a restart (it is in the database) until the conversation
+    retention it is given (CONVERSATION_RETENTION_DAYS, not a fixed 30 days)."""
     store, clock = inbox
     assert store.language("chat-a") is None
     store.set_language("chat-a", "zh")
     store.set_language("chat-a", "en")
     store.set_language("chat-b", "zh")
     assert (store.language("chat-a"), store.language("chat-b")) == ("en", "zh")
-    clock["now"] += CHAT_LANGUAGE_RETENTION_SECONDS + 1
-    store.purge(24 * 3600)
+    clock["now"] += 7 * 86400 + 1
+    store.purge(24 * 3600, 8 * 86400)
+    assert store.language("chat-a") == "en"
+    store.purge(24 * 3600, 7 * 86400)
     assert store.language("chat-a") is None
 
 
