@@ -77,6 +77,38 @@ def _chat_metadata(metadata: Any) -> dict[str, str] | None:
     return None
 
 
+async def answer(agent: Any, message: UserMessage) -> HTTPResponse:
+    """Handle `message` (or replay its stored reply) under the conversation's lock.
+
+    Answers 200 only once the turn is stored in the tracker: on any failure, 500 and no
+    partial reply, so the bot does not count a turn Rasa has not saved as answered.
+    """
+    if not agent.is_ready():
+        return response.json([])  # no model loaded yet: the bot treats [] as a failure
+    sender, message_id = message.sender_id, message.message_id
+    collector = message.output_channel
+    try:
+        # One lock for the check and the processing (what agent.handle_message does, plus
+        # the check): a resend that arrives while the first copy is still being handled
+        # waits, then finds it answered, instead of being processed again.
+        async with agent.lock_store.lock(sender):
+            if message_id is not None:
+                tracker = await agent.tracker_store.retrieve(sender)
+                answered = stored_reply(list(tracker.events), message_id) if tracker else None
+                if answered is not None:
+                    logger.info("Message %s was answered before; replaying the stored reply.",
+                                message_id)
+                    return response.json(await replay(answered, sender))
+            await agent.processor.handle_message(message)
+    except CancelledError:
+        logger.error("Message %s: the request was cancelled (client gone).", message_id)
+        raise
+    except Exception as error:  # noqa: BLE001 (reported without the user's text)
+        logger.error("Message %s failed: %s; answering 500.", message_id, type(error).__name__)
+        return response.json({"error": "the message could not be handled"}, status=500)
+    return response.json(collector.messages)
+
+
 class BotInput(SecretChannel):
     """POST /webhooks/bot/webhook for the Telegram front end (bot/)."""
 
@@ -117,31 +149,9 @@ class BotInput(SecretChannel):
             ):
                 return response.json({"error": "bad message_id"}, status=400)
 
-            agent = request.app.ctx.agent
-            if not agent.is_ready():
-                return response.json([])  # no model loaded yet: the bot treats [] as a failure
-            collector = CollectingOutputChannel()
-            try:
-                # One lock for the check and the processing (what agent.handle_message does,
-                # plus the check): a resend that arrives while the first copy is still being
-                # handled waits, then finds it answered, instead of being processed again.
-                async with agent.lock_store.lock(sender):
-                    if message_id is not None:
-                        tracker = await agent.tracker_store.retrieve(sender)
-                        answered = stored_reply(list(tracker.events), message_id) if tracker else None
-                        if answered is not None:
-                            logger.info("Message %s was answered before; replaying the stored reply.",
-                                        message_id)
-                            return response.json(await replay(answered, sender))
-                    await agent.processor.handle_message(UserMessage(
-                        text, collector, sender, input_channel=self.name(), message_id=message_id,
-                        metadata=_chat_metadata(body.get("metadata")),
-                    ))
-            except CancelledError:
-                logger.error("Message %s: the request was cancelled (client gone).", message_id)
-                raise
-            except Exception as error:  # noqa: BLE001 (reported without the user's text)
-                logger.error("Message %s failed: %s.", message_id, type(error).__name__)
-            return response.json(collector.messages)
+            return await answer(request.app.ctx.agent, UserMessage(
+                text, CollectingOutputChannel(), sender, input_channel=self.name(),
+                message_id=message_id, metadata=_chat_metadata(body.get("metadata")),
+            ))
 
         return blueprint
