@@ -35,7 +35,8 @@ from rasa_addons.secret_channel import SecretChannel
 
 logger = logging.getLogger(__name__)
 
-# A question is capped at 2,000 characters by the bot: at most ~6 KB of UTF-8 in JSON.
+# The bot cuts a question at assistant.text_cleaning.MAX_QUESTION_CHARACTERS: with httpx's
+# compact UTF-8 JSON (requirements.txt), far below this (tests/test_contracts.py).
 MAX_BODY_BYTES = 8 * 1024
 SENDER_FORMAT = re.compile(r"^[0-9a-f]{64}$")
 MESSAGE_ID_FORMAT = re.compile(r"^[A-Za-z0-9_-]{1,64}$")

@@ -24,7 +24,7 @@ from telegram import Chat, Message, Update, User
 
 from assistant.text_cleaning import MAX_COMBINING_MARKS, MAX_QUESTION_CHARACTERS
 from bot.app import PerChatUpdateProcessor, api_base_urls
-from bot.buttons import ButtonSigner
+from bot.buttons import BUTTON_LIFETIME_DAYS, ButtonSigner
 from bot.config import ConfigError, Settings
 from bot.formatting import (
     Button,
@@ -274,6 +274,19 @@ def test_button_tags_bind_payload_and_chat() -> None:
     forged = data.replace("lawyers", "mediators")
     for bad in (forged, "/faq_legal_aid_apply", "/x~", "~abc", None, 42):
         assert signer.verify(bad) is None
+
+
+def test_buttons_expire_after_their_lifetime() -> None:
+    """A keyboard from weeks ago cannot replay its payloads; one from this week still works
+    (the day is signed, not sent: callback data stays payload + "~" + 8 characters)."""
+    clock = {"now": 1_700_000_000.0}
+    signer = ButtonSigner(SENDER_SECRET.encode(), 42, clock=lambda: clock["now"])
+    data = signer.sign("/faq_legal_aid_apply")
+    assert len(data) == len("/faq_legal_aid_apply") + 9
+    clock["now"] += (BUTTON_LIFETIME_DAYS - 1) * 86400
+    assert signer.verify(data) == "/faq_legal_aid_apply"
+    clock["now"] += 2 * 86400
+    assert signer.verify(data) is None
 
 
 def test_help_questions_fit_callback_data() -> None:

@@ -92,3 +92,20 @@ def test_the_knowledge_check_and_the_language_detector_agree_on_han(character: s
     from knowledge import specs
 
     assert re.fullmatch(HAN_CHARACTER, character) and specs._HAN.search(character)
+
+
+def test_the_longest_question_fits_the_bot_channel_body_cap() -> None:
+    """The bot's request for a question of MAX_QUESTION_CHARACTERS four-byte characters stays
+    under the channel's 8 KB, as encoded by the pinned httpx (compact UTF-8 since 0.28)."""
+    import httpx
+
+    from rasa_addons.bot_channel import MAX_BODY_BYTES
+
+    pinned = [line for line in (ROOT / "requirements.txt").read_text().splitlines()
+              if line.startswith("httpx")]
+    assert pinned == [f"httpx=={httpx.__version__}"]
+    assert tuple(int(part) for part in httpx.__version__.split(".")[:2]) >= (0, 28)
+    body = {"sender": "a" * 64, "message": "\U00020000" * MAX_QUESTION_CHARACTERS,
+            "message_id": "tg-" + "9" * 12, "metadata": {"chat_language": "zh"}}
+    request = httpx.Request("POST", "http://127.0.0.1/webhooks/bot/webhook", json=body)
+    assert len(request.content) <= MAX_BODY_BYTES
