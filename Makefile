@@ -82,8 +82,9 @@ validate: $(STAMP) ## check the training data (rasa data validate + knowledge da
 	$(PY) -m scripts.check_training_data
 	$(PY) -m scripts.near_duplicates
 
-lint: $(STAMP) ## ruff on the whole tree, bandit on the project's code (settings: pyproject.toml)
+lint: $(STAMP) ## ruff on the whole tree, mypy on bot/ assistant/ knowledge/, bandit (settings: pyproject.toml)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/bandit -q -c pyproject.toml -r actions assistant bot knowledge rasa_addons scripts bench testkit
 
 test: $(STAMP) ## lint, the whole test suite (needs PostgreSQL and Redis running), then data validation

@@ -102,7 +102,7 @@ def remove_conversation(report: str, ref: str) -> tuple[str, int]:
     for line in report.splitlines():
         match = _ROW.match(line)
         shares = dict(_SHARE.findall(match["conversations"])) if match else {}
-        if ref not in shares:
+        if match is None or ref not in shares:
             kept.append(line)
             continue
         touched += 1

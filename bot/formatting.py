@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from collections.abc import Callable, Sequence
 
+from stdnum import luhn
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
 
@@ -31,7 +32,9 @@ _SENTENCE_END = re.compile(r"(?:[.!?…]+[\"'”’)\]]*\s)|[。！？]+[”’�
 _ID_CARD = re.compile(
     r"(?<![0-9A-Za-z])(?:\d{6}[ -]?\d{8}[ -]?\d{3}[\dXx]|\d{15})(?![0-9A-Za-z])"
 )
-# Bank cards: 16-19 digits, in groups or not; masked only if the Luhn check passes.
+# Bank cards: 16-19 digits, in groups or not; masked only if the Luhn check passes
+# (python-stdnum). ID numbers are masked by shape alone, without stdnum's cn.ric check
+# digit: a mistyped ID number is still someone's.
 _CARD_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])\d(?:[ -]?\d){15,18}(?![0-9A-Za-z])")
 _MOBILE = re.compile(r"(?<!\d)(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)")
 # Landlines: area code 0xx or 0xxx, then 7 or 8 digits (010-12345678, 0755 8765 4321).
@@ -60,20 +63,9 @@ def clean_user_text(text: str | None) -> str:
     return collapse_whitespace(remove_invisible(text))
 
 
-def passes_luhn(digits: str) -> bool:
-    """Return True if `digits` has a valid Luhn check digit (bank cards)."""
-    total = 0
-    for position, character in enumerate(reversed(digits)):
-        value = int(character)
-        if position % 2:
-            value = value * 2 - 9 if value > 4 else value * 2
-        total += value
-    return total % 10 == 0
-
-
 def _mask_card(match: re.Match) -> str:
     digits = re.sub(r"\D", "", match.group())
-    return "[card number]" if passes_luhn(digits) else match.group()
+    return "[card number]" if luhn.is_valid(digits) else match.group()
 
 
 def redact_identifiers(text: str) -> tuple[str, bool]:

@@ -8,7 +8,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
@@ -71,6 +72,14 @@ def chat_id_of(update: Update) -> int | None:
     return None
 
 
+def chat_of(update: Update) -> int:
+    """Return the chat id of an update a chat handler got (its filter guarantees one)."""
+    chat_id = chat_id_of(update)
+    if chat_id is None:
+        raise ValueError("an update without a chat reached a chat handler")
+    return chat_id
+
+
 def _sender(context: Context, chat_id: int) -> str:
     return sender_id(context.bot_data.settings.sender_id_secret, chat_id)
 
@@ -115,7 +124,7 @@ async def _reply(
     """Compose (once, even across restarts), store and send the reply to this update."""
     services = context.bot_data
     await deliver(
-        context.bot, services.inbox, update.update_id, chat_id_of(update), compose,
+        context.bot, services.inbox, update.update_id, chat_of(update), compose,
         interval_seconds=services.settings.send_interval_seconds,
         retry_base_seconds=services.settings.send_retry_base_seconds,
     )
@@ -136,7 +145,7 @@ def _from_rasa(
 
     async def compose() -> list[Part]:
         services = context.bot_data
-        chat_id = chat_id_of(update)
+        chat_id = chat_of(update)
         answer = await ask_rasa(
             context.bot, services.rasa, chat_id, _sender(context, chat_id), question,
             f"tg-{update.update_id}", chat_language(context), _signer(context, chat_id).sign,
@@ -290,7 +299,7 @@ async def edited_message(update: Update, context: Context) -> None:
     await _reply(update, context, _fixed(text_part(say(chat_language(context), "edited"))))
 
 
-Handler = Callable[[Update, Context], Awaitable[None]]
+Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
 
 def reporting_failures(handler: Handler) -> Handler:
@@ -346,7 +355,7 @@ async def error_handler(update: object, context: Context) -> None:
         logger.warning("Could not tell the user about the error: %s", send_error)
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: Application) -> None:
     """Add all handlers to `application` in the order that makes them correct."""
     add, wrap = application.add_handler, reporting_failures
     add(TypeHandler(Update, wrap(restore_language)), group=-2)

@@ -55,7 +55,7 @@ class Intake:
     """Stores an incoming update in the inbox (through `Deliveries`), then hands it to the
     application; also hands over again the stored updates that nothing here handles."""
 
-    def __init__(self, application: Application) -> None:  # type: ignore[type-arg]
+    def __init__(self, application: Application) -> None:
         self.application = application
         self.data: BotData = application.bot_data
 
@@ -251,7 +251,8 @@ async def running(application: Application) -> AsyncIterator[asyncio.Event]:
     intake = Intake(application)
     runner: web.AppRunner | None = None
     async with application:
-        await application.post_init(application)
+        if application.post_init is not None:
+            await application.post_init(application)
         await application.start()
         services.stop = stop
         await intake.requeue_pending()
@@ -259,8 +260,9 @@ async def running(application: Application) -> AsyncIterator[asyncio.Event]:
                       asyncio.create_task(_requeue_periodically(intake, stop))]
         try:
             if settings.use_webhook:
-                runner = web.AppRunner(webhook_app(intake, urlsplit(settings.webhook_url).path,
-                                                   settings.webhook_secret), access_log=None)
+                # Settings.from_env refuses a webhook URL without a secret.
+                runner = web.AppRunner(webhook_app(intake, urlsplit(settings.webhook_url or "").path,
+                                                   settings.webhook_secret or ""), access_log=None)
                 await runner.setup()
                 await web.TCPSite(runner, settings.webhook_listen, settings.webhook_port).start()
                 await application.bot.set_webhook(
@@ -280,7 +282,8 @@ async def running(application: Application) -> AsyncIterator[asyncio.Event]:
                 await runner.cleanup()  # no new updates, then finish the queued ones
             await asyncio.gather(*background, return_exceptions=True)
             await application.stop()
-            await application.post_shutdown(application)
+            if application.post_shutdown is not None:
+                await application.post_shutdown(application)
 
 
 async def _poll_until_fatal(intake: Intake, stop: asyncio.Event) -> None:

@@ -74,7 +74,7 @@ class FileSpec:
     """One data file: its model, fields and the fields that identify an entry."""
 
     filename: str
-    model: type
+    model: Any  # a declarative class of knowledge.models
     fields: tuple[Field, ...]
     identity: tuple[str, ...]
     fixed: dict[str, Any] = field(default_factory=dict)
