@@ -72,6 +72,16 @@ def chat_id_of(update: Update) -> int | None:
     return None
 
 
+def rasa_message_id(update: Update) -> str:
+    """Return the message_id Rasa dedups this update's turn by: the same for every delivery
+    of the update, and not reused when Telegram starts its update ids again (after a week
+    without updates), thanks to the message's id in its chat or the callback query's id."""
+    if update.callback_query is not None:
+        return f"tg-{update.update_id}-q{update.callback_query.id}"[:64]
+    message = update.effective_message
+    return f"tg-{update.update_id}-{message.message_id}" if message is not None else f"tg-{update.update_id}"
+
+
 def chat_of(update: Update) -> int:
     """Return the chat id of an update a chat handler got (its filter guarantees one)."""
     chat_id = chat_id_of(update)
@@ -148,7 +158,7 @@ def _from_rasa(
         chat_id = chat_of(update)
         answer = await ask_rasa(
             context.bot, services.rasa, chat_id, _sender(context, chat_id), question,
-            f"tg-{update.update_id}", chat_language(context), _signer(context, chat_id).sign,
+            rasa_message_id(update), chat_language(context), _signer(context, chat_id).sign,
             fallback_key,
         )
         return [text_part(note) for note in notes] + answer

@@ -44,6 +44,10 @@ from sqlalchemy.pool import QueuePool
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
 
+# Telegram keeps an undelivered update for 24 hours, so a redelivery is never older than
+# that; an id seen longer ago than this (with margin) is Telegram numbering anew after a week
+# without updates, and the update is new.
+REDELIVERY_WINDOW_SECONDS = 2 * 86400
 # Processing an update is started at most this many times (a crash mid-update counts):
 # an update that keeps killing the process is marked failed instead of looping forever.
 # Not fewer: under load one slow update can be in flight at several unrelated crashes.
@@ -193,8 +197,20 @@ class Inbox:
             with self.engine.begin() as connection:
                 connection.execute(insert(updates).values(**row))
         except IntegrityError:
-            return False
+            return self._reuse_finished(row)
         return True
+
+    def _reuse_finished(self, row: dict[str, Any]) -> bool:
+        """Store `row` over a finished row of the same id received before the redelivery
+        window (Telegram reused the id); return False for a real redelivery."""
+        with self.engine.begin() as connection:
+            replaced = connection.execute(
+                update(updates).where(
+                    updates.c.update_id == row["update_id"], updates.c.state != PENDING,
+                    updates.c.received_at < self._clock() - REDELIVERY_WINDOW_SECONDS,
+                ).values(**row, reply=None, failure=None, finished_at=None)
+            ).rowcount
+        return bool(replaced)
 
     def record_unreadable(self, update_id: int) -> None:
         """Store an update that could not be parsed as failed (no content), so it is skipped."""
@@ -217,12 +233,6 @@ class Inbox:
                 .order_by(updates.c.update_id)
             ).all()
         return [(row.update_id, json.loads(row.payload or "{}")) for row in rows]
-
-    def next_offset(self) -> int:
-        """Return the getUpdates offset that confirms every stored update (0 if none)."""
-        with self.engine.begin() as connection:
-            highest = connection.execute(select(func.max(updates.c.update_id))).scalar()
-        return int(highest) + 1 if highest is not None else 0
 
     def start_attempt(self, update_id: int) -> int:
         """Count one more start of processing; return the count, or 0 if the update is not

@@ -28,10 +28,6 @@ class NoInbox:
         """Nothing is ever left over."""
         return []
 
-    def next_offset(self) -> int:
-        """Start from whatever Telegram has not had confirmed."""
-        return 0
-
     def start_attempt(self, update_id: int) -> int:
         """Every update is started once."""
         return 1

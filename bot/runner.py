@@ -87,7 +87,7 @@ class Intake:
                         len(pending), pending[0][0])
         return len(pending)
 
-    async def skip_if_unreadable(self, offset: int) -> int | None:
+    async def skip_if_unreadable(self, offset: int | None) -> int | None:
         """If the next update cannot be parsed, record it as failed; return the offset past it.
 
         PTB's get_updates fails for the whole batch when one update cannot be parsed, and
@@ -98,7 +98,7 @@ class Intake:
             # PTB suggests Bot.get_updates, but that parses the update, which is what fails here.
             warnings.simplefilter("ignore", PTBUserWarning)
             raw = await bot.do_api_request(
-                "getUpdates", api_kwargs={"offset": offset, "limit": 1, "timeout": 0})
+                "getUpdates", api_kwargs={"offset": offset or 0, "limit": 1, "timeout": 0})
         if not raw:
             return None
         item = raw[0]
@@ -114,9 +114,15 @@ class Intake:
 
 
 async def poll(intake: Intake, stop: asyncio.Event) -> None:
-    """Long-poll getUpdates until `stop`; confirm an update only once it is stored."""
+    """Long-poll getUpdates until `stop`; confirm an update only once it is stored.
+
+    The offset is the last batch's highest id + 1 while it must confirm a batch, and none
+    otherwise (at start-up too): Telegram then sends every unconfirmed update, whatever its
+    id. A stored maximum would lose updates when Telegram numbers them anew below it (after a
+    week without updates); redeliveries of stored updates are no-ops in the inbox.
+    """
     bot = intake.application.bot
-    offset = await run_in_thread(intake.data.inbox.next_offset)
+    offset: int | None = None
     failures = 0
     while not stop.is_set():
         try:
@@ -126,6 +132,8 @@ async def poll(intake: Intake, stop: asyncio.Event) -> None:
             ))
             if updates is None:
                 return
+            # An empty answer to a call with an offset has confirmed the batch before it.
+            offset = None
             for update in updates:
                 await intake.accept(update)
                 offset = update.update_id + 1

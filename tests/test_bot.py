@@ -745,8 +745,45 @@ async def test_update_is_confirmed_to_telegram_only_after_it_is_stored(
         engine.dispose()
     assert stored_when_confirmed == [update_id]
     assert (report.pending, report.done, report.failed) == (0, 1, 0)
-    assert stand_in_rasa.calls[0].message_id == f"tg-{update_id}"
+    assert stand_in_rasa.calls[0].message_id.startswith(f"tg-{update_id}-")
     assert stand_in_rasa.calls[0].authorization == f"Bearer {CHANNEL_SECRET}"
+
+
+async def test_updates_numbered_anew_below_the_stored_ids_are_all_answered(
+    telegram: FakeTelegram, stand_in_rasa: StandInRasa, inbox_file: Path
+) -> None:
+    """After a week without updates Telegram numbers them anew, possibly below ids it gave
+    before (issue #24): after a restart nothing is lost to a stored offset, no new update is
+    dropped as a redelivery of an old one with its id, and Rasa gets a new message_id."""
+    from sqlalchemy import text
+
+    from bot.inbox import make_inbox_engine
+
+    def a_week_without_updates() -> None:
+        engine = make_inbox_engine(f"sqlite:///{inbox_file}")
+        try:
+            with engine.begin() as connection:
+                connection.execute(text("UPDATE inbox_updates SET received_at = received_at - 691200, "
+                                        "finished_at = finished_at - 691200"))
+        finally:
+            engine.dispose()
+
+    settings = make_settings(telegram, stand_in_rasa.url)
+    async with running_bot(settings):
+        telegram.send_text(CHAT, "first")
+        first = telegram.last_update_id
+        telegram.send_text(CHAT, "second")
+        await telegram.wait_for_texts(CHAT, 2)
+    a_week_without_updates()
+    telegram.restart_update_ids(first)  # below the highest id stored, and equal to old ones
+    telegram.send_text(CHAT, "third")
+    async with running_bot(settings):
+        await telegram.wait_for_texts(CHAT, 3)
+        telegram.send_text(CHAT, "fourth")
+        texts = await telegram.wait_for_texts(CHAT, 4)
+    assert texts == [f"Answer to: {q}" for q in ("first", "second", "third", "fourth")]
+    message_ids = [call.message_id for call in stand_in_rasa.calls]
+    assert len(message_ids) == 4 and len(set(message_ids)) == 4
 
 
 # --- commands -----------------------------------------------------------------------------

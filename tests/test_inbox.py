@@ -6,7 +6,7 @@ import json
 
 from sqlalchemy import select
 
-from bot.inbox import DONE, FAILED, PENDING, minimise_update, updates
+from bot.inbox import DONE, REDELIVERY_WINDOW_SECONDS, FAILED, PENDING, minimise_update, updates
 
 MESSAGE = {
     "update_id": 7,
@@ -35,7 +35,22 @@ def test_an_update_is_stored_once_and_pending_in_order(inbox) -> None:
     assert store.receive(7, "chat-a", MESSAGE)
     assert not store.receive(7, "chat-a", MESSAGE)
     assert [update_id for update_id, _ in store.pending()] == [7, 9]
-    assert store.next_offset() == 10
+
+
+def test_an_id_telegram_reused_after_the_redelivery_window_is_a_new_update(inbox) -> None:
+    """Telegram numbers updates anew after a week without any: an id finished long ago is a
+    new update, not a redelivery; within the window (Telegram keeps updates 24 h) it is."""
+    store, clock = inbox
+    assert store.receive(7, "chat-a", MESSAGE)
+    store.finish(7)
+    clock["now"] += 3600
+    assert not store.receive(7, "chat-a", MESSAGE)  # a redelivery
+    clock["now"] += REDELIVERY_WINDOW_SECONDS
+    reused = {**MESSAGE, "message": {**MESSAGE["message"], "message_id": 2, "text": "new question"}}
+    assert store.receive(7, "chat-b", reused)
+    assert [(update_id, payload["message"]["text"]) for update_id, payload in store.pending()] == [
+        (7, "new question")]
+    assert store.start_attempt(7) == 1
 
 
 def test_stored_update_has_no_names_but_what_handlers_need(inbox) -> None:
