@@ -61,18 +61,22 @@ model: $(STAMP) ## train the model only if none exists for the current inputs
 train: $(STAMP) ## train the model now, even if one exists for these inputs
 	$(PY) -m scripts.model_store train
 
+# `make shell` and `make run` hide the libraries' start-up warnings (scripts/rasa_cli.py);
+# tests keep every warning as an error (pytest.ini).
+QUIET := QUIET_THIRD_PARTY_WARNINGS=1
+
 shell: setup ## talk to the assistant in this terminal (starts the action server too)
-	@mkdir -p $(STATE); set -m; $(RASA) run actions --port $(ACTION_SERVER_PORT) --quiet >.action-server.log 2>&1 & \
+	@mkdir -p $(STATE); set -m; $(QUIET) $(PY) -m scripts.rasa_cli run actions --port $(ACTION_SERVER_PORT) --quiet >.action-server.log 2>&1 & \
 	actions_pid=$$!; trap 'kill $$actions_pid 2>/dev/null; wait $$actions_pid 2>/dev/null' EXIT INT TERM; \
-	$(PY) -m scripts.rasa_cli shell --model $(MODEL) --interface 127.0.0.1 --port $(RASA_PORT)
+	$(QUIET) $(PY) -m scripts.rasa_cli shell --model $(MODEL) --interface 127.0.0.1 --port $(RASA_PORT)
 
 actions: $(STAMP) ## run the action server alone on 127.0.0.1:$(ACTION_SERVER_PORT)
 	$(RASA) run actions --port $(ACTION_SERVER_PORT)
 
 run: setup ## action server + Rasa HTTP server (REST and bot channels) on 127.0.0.1:$(RASA_PORT)
-	@mkdir -p $(STATE); $(WITH_SECRETS); set -m; $(RASA) run actions --port $(ACTION_SERVER_PORT) & \
+	@mkdir -p $(STATE); $(WITH_SECRETS); set -m; $(QUIET) $(PY) -m scripts.rasa_cli run actions --port $(ACTION_SERVER_PORT) & \
 	actions_pid=$$!; trap 'kill $$actions_pid 2>/dev/null; wait $$actions_pid 2>/dev/null' EXIT INT TERM; \
-	$(PY) -m scripts.rasa_cli run --model $(MODEL) --interface 127.0.0.1 --port $(RASA_PORT) \
+	$(QUIET) $(PY) -m scripts.rasa_cli run --model $(MODEL) --interface 127.0.0.1 --port $(RASA_PORT) \
 		--credentials $${RASA_CREDENTIALS:-credentials.yml} $${RASA_JWT_SECRET:+--enable-api} \
 		$${RASA_ENDPOINTS:+--endpoints "$$RASA_ENDPOINTS"}
 
@@ -82,8 +86,9 @@ validate: $(STAMP) ## check the training data (rasa data validate + knowledge da
 	$(PY) -m scripts.check_training_data
 	$(PY) -m scripts.near_duplicates
 
-lint: $(STAMP) ## ruff on the whole tree, bandit on the project's code (settings: pyproject.toml)
+lint: $(STAMP) ## ruff on the whole tree, mypy on bot/ assistant/ knowledge/, bandit (settings: pyproject.toml)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/bandit -q -c pyproject.toml -r actions assistant bot knowledge rasa_addons scripts bench testkit
 
 test: $(STAMP) ## lint, the whole test suite (needs PostgreSQL and Redis running), then data validation

@@ -14,7 +14,9 @@ from functools import lru_cache
 
 # CJK Unified Ideographs, Extension A and the compatibility block: enough for every
 # character a user types; rarer extensions count as Han too.
-HAN_CHARACTER = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]"
+# The one definition of "a Han character" (knowledge/specs.py and actions use it too).
+HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
+HAN_CHARACTER = f"[{HAN_RANGES}]"
 _HAN = re.compile(HAN_CHARACTER)
 _LATIN_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 # Han characters per Latin word at which a mixed message counts as Chinese.

@@ -73,9 +73,11 @@ class UserTextFilter(logging.Filter):
         except Exception:  # noqa: BLE001 (a broken format string: keep the template only)
             message = str(record.msg)
         record.msg, record.args = scrub(message), ()
-        if record.exc_info or record.exc_text:
+        exc_info = record.exc_info
+        if exc_info or record.exc_text:
             # Formatters use exc_text when it is set; exc_info stays for other filters.
-            formatted = record.exc_text or "".join(traceback.format_exception(*record.exc_info))
+            formatted = record.exc_text or (
+                "".join(traceback.format_exception(*exc_info)) if exc_info else "")
             record.exc_text = scrub(formatted.rstrip("\n"))
         if record.stack_info:
             record.stack_info = scrub(record.stack_info)
@@ -87,9 +89,10 @@ def _install_structlog() -> None:
         import structlog
     except ImportError:
         return
-    processors = list(structlog.get_config().get("processors") or [])
+    processors: list[Any] = list(structlog.get_config().get("processors") or [])
     if redact_event_dict not in processors:
-        structlog.configure(processors=[redact_event_dict, *processors])
+        redacting_first: list[Any] = [redact_event_dict, *processors]
+        structlog.configure(processors=redacting_first)
 
 
 def install() -> None:

@@ -8,12 +8,14 @@ quotes. Each row names the conversations it comes from by a reference
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import re
 import tempfile
-import threading
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -22,18 +24,30 @@ from assistant.privacy import conversation_ref
 
 REPORT_ENV = "UNANSWERED_REPORT"
 DEFAULT_REPORT = Path("reports") / "unanswered.md"
+# Not the working directory: Rasa started from elsewhere must still find the report that
+# `make unanswered` wrote, or /forget and expiry would silently miss it.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 HEADER = "| count | conversations | message | why | nearest intent | last seen |"
 _ROW = re.compile(r"^\| (?P<count>\d+) \| (?P<conversations>[^|]*) \|(?P<rest>.*)$")
 _SHARE = re.compile(r"(?P<ref>[0-9a-f]{12})×(?P<count>\d+)")
 _GENERATED = re.compile(r"Generated (\d{4}-\d{2}-\d{2} \d{2}:\d{2}) UTC")
-_REPORT_LOCK = threading.Lock()
 
 
-def report_path(root: Path | None = None) -> Path:
-    """Return $UNANSWERED_REPORT, or reports/unanswered.md under `root` (default: the working
-    directory, which is the project root for `make run` and `make unanswered`)."""
+def report_path(root: Path = PROJECT_ROOT) -> Path:
+    """Return $UNANSWERED_REPORT, or reports/unanswered.md; a relative path is under `root`
+    (the project root), whatever the working directory."""
     path = Path(os.environ.get(REPORT_ENV) or DEFAULT_REPORT)
-    return path if path.is_absolute() or root is None else root / path
+    return path if path.is_absolute() else root / path
+
+
+@contextlib.contextmanager
+def report_lock(path: Path) -> Iterator[None]:
+    """Hold the report's lock: a file lock, because the writers are different processes
+    (`make unanswered`, the Rasa server's /forget and expiry) as well as threads."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(f".{path.name}.lock"), "a", encoding="utf-8") as lock_file:
+        fcntl.flock(lock_file, fcntl.LOCK_EX)  # released when the file is closed
+        yield
 
 
 @dataclass
@@ -88,7 +102,7 @@ def remove_conversation(report: str, ref: str) -> tuple[str, int]:
     for line in report.splitlines():
         match = _ROW.match(line)
         shares = dict(_SHARE.findall(match["conversations"])) if match else {}
-        if ref not in shares:
+        if match is None or ref not in shares:
             kept.append(line)
             continue
         touched += 1
@@ -99,8 +113,15 @@ def remove_conversation(report: str, ref: str) -> tuple[str, int]:
     return "\n".join(kept) + "\n", touched
 
 
+def publish_report(path: Path, text: str) -> None:
+    """Replace the report under its lock (a /forget in progress finishes first)."""
+    with report_lock(path):
+        write_report(path, text)
+
+
 def write_report(path: Path, text: str) -> None:
-    """Replace the report atomically: a crash leaves the old or the new one, never half."""
+    """Replace the report atomically: a crash leaves the old or the new one, never half.
+    The caller holds report_lock."""
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".unanswered-", suffix=".tmp")
     with os.fdopen(descriptor, "w", encoding="utf-8") as file:
@@ -111,7 +132,9 @@ def write_report(path: Path, text: str) -> None:
 def forget_in_report(ref: str, path: Path | None = None) -> int:
     """Remove conversation `ref` from the report file, if there is one; return rows touched."""
     path = path or report_path()
-    with _REPORT_LOCK:  # two erasures at once must not undo each other
+    if not path.exists():
+        return 0
+    with report_lock(path):  # two writers at once must not undo each other
         if not path.exists():
             return 0
         updated, touched = remove_conversation(path.read_text(encoding="utf-8"), ref)
@@ -133,7 +156,9 @@ def expire_report(retention_seconds: float, path: Path | None = None) -> bool:
     """Delete the report once it was generated longer ago than the retention period (rewrites
     by /forget keep its generation time); return True if deleted."""
     path = path or report_path()
-    with _REPORT_LOCK:
+    if not path.exists():
+        return False
+    with report_lock(path):
         if not path.exists():
             return False
         generated = generated_at(path.read_text(encoding="utf-8")) or path.stat().st_mtime

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+import statistics
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,15 +23,14 @@ REQUEST_TIMEOUT_SECONDS = 60.0
 # --- statistics ---------------------------------------------------------------------------
 
 
-def percentile(values: Sequence[float], q: float) -> float:
-    """Return the q-th percentile (0-100) with linear interpolation; NaN when empty."""
+def percentile(values: Sequence[float], q: int) -> float:
+    """Return the q-th percentile (1-99) with linear interpolation; NaN when empty."""
     if not values:
         return math.nan
-    ordered = sorted(values)
-    position = (len(ordered) - 1) * q / 100.0
-    low = math.floor(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+    if len(values) == 1:
+        return float(values[0])
+    # "inclusive" is the interpolation between closest ranks (numpy's default).
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,6 @@ from telegram.error import InvalidToken, NetworkError
 from assistant import log_privacy
 from bot.app import build_application
 from bot.config import DEFAULT_STATE_DIRECTORY, ConfigError, Settings
-from bot.handlers import SERVICES_KEY
 from bot.inbox import Inbox, make_inbox_engine
 from bot.redaction import REDACTION_FILTER
 from bot.runner import serve
@@ -77,7 +76,7 @@ async def _run(settings: Settings) -> int:
         await application.bot.initialize()
     except (InvalidToken, NetworkError) as error:
         await application.bot.shutdown()
-        application.bot_data[SERVICES_KEY].inbox.close()
+        application.bot_data.inbox.close()
         if isinstance(error, InvalidToken):
             print(
                 "Configuration error: Telegram rejected TELEGRAM_TOKEN (getMe answered "
@@ -100,7 +99,7 @@ async def _run(settings: Settings) -> int:
         loop.add_signal_handler(signal_number, stop.set)
     await serve(application, stop)
     logger.info("Stopped.")
-    return 1 if application.bot_data[SERVICES_KEY].fatal_error else 0
+    return 1 if application.bot_data.fatal_error else 0
 
 
 if __name__ == "__main__":

@@ -22,12 +22,11 @@ from telegram.ext import (
 )
 
 from bot.config import Settings
-from bot.delivery import run_in_thread
-from bot.handlers import SERVICES_KEY, Services, chat_id_of, register
-from bot.inbox import MAX_PROCESSING_ATTEMPTS, Inbox
+from bot.handlers import chat_id_of, register
 from bot.no_inbox import NoInbox, open_inbox
 from bot.rasa_client import RasaClient
 from bot.redaction import install_secret_redaction
+from bot.state import CONTEXT_TYPES, Deliveries
 
 logger = logging.getLogger(__name__)
 
@@ -64,22 +63,16 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 
     PTB starts one task per update, in arrival order; each task queues behind the previous
     update of its chat before doing anything that can suspend, so order within a chat is
-    the order Telegram delivered, while other chats proceed. With an inbox, each start is
-    counted (an update that keeps crashing the process is failed after
-    MAX_PROCESSING_ATTEMPTS) and the update is marked done once its handlers finished.
+    the order Telegram delivered, while other chats proceed. With `deliveries`, each update
+    is started (counted: one that keeps crashing the process is failed) and finished there.
     """
 
-    def __init__(self, inbox: Inbox | NoInbox | None = None, in_flight: set[int] | None = None,
-                 retry_later: set[int] | None = None, max_active: int = MAX_UPDATES_ACTIVE) -> None:
+    def __init__(self, deliveries: Deliveries | None = None, max_active: int = MAX_UPDATES_ACTIVE) -> None:
         # The base semaphore only bounds memory: it must never be what makes a task wait
         # before it has taken its place in its chat's queue.
         super().__init__(MAX_UPDATES_IN_FLIGHT)
         self._max_active = max_active
-        self._inbox = inbox
-        # Shared with Services: ids queued or being handled here, and ids whose handling hit an
-        # inbox error (bot.runner.Intake queues pending rows not in flight again).
-        self._in_flight = in_flight if in_flight is not None else set()
-        self._retry_later = retry_later if retry_later is not None else set()
+        self._deliveries = deliveries
         self._active: asyncio.Semaphore | None = None
         self._tails: dict[int, asyncio.Future[None]] = {}
 
@@ -117,28 +110,23 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 
 
     async def _handle(self, update: object, coroutine: Awaitable[Any]) -> None:
-        if self._inbox is None or not isinstance(update, Update):
+        deliveries = self._deliveries
+        if deliveries is None or not isinstance(update, Update):
             await coroutine
             return
         update_id = update.update_id
+        if not await deliveries.start(update_id):
+            if asyncio.iscoroutine(coroutine):
+                coroutine.close()
+            return
         try:
-            attempts = await run_in_thread(self._inbox.start_attempt, update_id)
-            if attempts == 0 or attempts > MAX_PROCESSING_ATTEMPTS:
-                if attempts:
-                    logger.error("Update %s: started %d times without finishing; marked failed.",
-                                 update_id, attempts - 1)
-                    await run_in_thread(self._inbox.fail, update_id, "processing kept crashing")
-                # else: finished already (queued twice): never handle an update again
-                if asyncio.iscoroutine(coroutine):
-                    coroutine.close()
-                return
-            await coroutine  # handler errors are caught by PTB and passed to the error handler
-            if update_id in self._retry_later:
-                return  # the inbox failed mid-update: left pending, queued again later
-            await run_in_thread(self._inbox.finish, update_id)
-        finally:
-            self._retry_later.discard(update_id)
-            self._in_flight.discard(update_id)
+            # Handler errors are caught by PTB; those that matter reached `deliveries`
+            # already (bot.handlers.reporting_failures).
+            await coroutine
+        except BaseException:
+            deliveries.release(update_id)  # cancelled: left pending, queued again later
+            raise
+        await deliveries.finish(update_id)
 
 
 def api_base_urls(root: str) -> dict[str, str]:
@@ -156,7 +144,7 @@ async def _post_init(application: Application) -> None:
         await application.bot.set_my_commands(COMMANDS_ZH, language_code="zh")
     except TelegramError as error:
         logger.warning("Could not register the command menu: %s", error)
-    rasa: RasaClient = application.bot_data[SERVICES_KEY].rasa
+    rasa = application.bot_data.rasa
     if await rasa.is_up():
         logger.info("Rasa answers at %s.", rasa.base_url)
     else:
@@ -168,9 +156,8 @@ async def _post_init(application: Application) -> None:
 
 async def _post_shutdown(application: Application) -> None:
     """Close the connection pool to Rasa and the inbox's connections."""
-    services = application.bot_data[SERVICES_KEY]
-    await services.rasa.aclose()
-    services.inbox.close()
+    await application.bot_data.rasa.aclose()
+    application.bot_data.inbox.close()
 
 
 def build_application(settings: Settings) -> Application:
@@ -180,17 +167,17 @@ def build_application(settings: Settings) -> Application:
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
     inbox = open_inbox(settings.inbox_database_url)
-    in_flight: set[int] = set()
-    retry_later: set[int] = set()
     if isinstance(inbox, NoInbox):
         logger.warning("INBOX_DATABASE_URL=none: no inbox; a crash loses unanswered messages "
                        "(for benchmarks only).")
+    deliveries = Deliveries(inbox)
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_token)
+        .context_types(CONTEXT_TYPES)
         .updater(None)  # bot.runner receives updates (inbox first)
         .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
-        .concurrent_updates(PerChatUpdateProcessor(inbox, in_flight, retry_later))
+        .concurrent_updates(PerChatUpdateProcessor(deliveries))
         .job_queue(None)  # no scheduled jobs
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .post_init(_post_init)
@@ -200,18 +187,13 @@ def build_application(settings: Settings) -> Application:
         urls = api_base_urls(settings.telegram_api_base_url)
         builder = builder.base_url(urls["base_url"]).base_file_url(urls["base_file_url"])
     application = builder.build()
-    application.bot_data[SERVICES_KEY] = Services(
-        settings=settings,
-        rasa=RasaClient(
-            settings.rasa_url,
-            timeout_seconds=settings.rasa_timeout_seconds,
-            channel_secret=settings.rasa_channel_secret,
-            privacy_token=settings.rasa_privacy_token,
-            patience_seconds=settings.rasa_patience_seconds,
-        ),
-        inbox=inbox,
-        in_flight=in_flight,
-        retry_later=retry_later,
+    rasa = RasaClient(
+        settings.rasa_url,
+        timeout_seconds=settings.rasa_timeout_seconds,
+        channel_secret=settings.rasa_channel_secret,
+        privacy_token=settings.rasa_privacy_token,
+        patience_seconds=settings.rasa_patience_seconds,
     )
+    application.bot_data.attach(settings, rasa, inbox, deliveries)
     register(application)
     return application

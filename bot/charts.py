@@ -81,9 +81,9 @@ def _render(fingerprint: str) -> bytes:
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     points = chart["points"]
-    years = [int(p["x"]) if p["x"].isdigit() else None for p in points]
+    years = [int(p["x"]) for p in points if p["x"].isdigit()]
     # Years are placed by their distance in time; other labels evenly.
-    xs = years if None not in years and len(set(years)) == len(years) else list(range(len(points)))
+    xs = years if len(years) == len(points) == len(set(years)) else list(range(len(points)))
     values = [p["value"] for p in points]
     if chart["kind"] == "bar":
         axes.bar(xs, values, color=COLOUR, width=0.6 * min(b - a for a, b in zip(xs, xs[1:], strict=False)))

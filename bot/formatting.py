@@ -10,16 +10,20 @@ import unicodedata
 from dataclasses import dataclass
 from collections.abc import Callable, Sequence
 
+from stdnum import luhn
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
 
+from assistant.text_cleaning import (
+    MAX_QUESTION_CHARACTERS,
+    collapse_whitespace,
+    cut_at_word,
+    remove_invisible,
+)
+
 MAX_MESSAGE_UNITS = MessageLimit.MAX_TEXT_LENGTH  # 4096 UTF-16 code units
 MAX_CALLBACK_DATA_BYTES = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA  # 64 bytes
-# Longer questions are cut to this many characters before they reach Rasa.
-MAX_QUESTION_CHARACTERS = 2000
-MAX_COMBINING_MARKS = 3
 
-_WHITESPACE = re.compile(r"\s+")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _SENTENCE_END = re.compile(r"(?:[.!?…]+[\"'”’)\]]*\s)|[。！？]+[”’」』）]*")
 # Identifiers nobody needs to send to a FAQ bot (reliability checklist §6).
@@ -28,7 +32,9 @@ _SENTENCE_END = re.compile(r"(?:[.!?…]+[\"'”’)\]]*\s)|[。！？]+[”’�
 _ID_CARD = re.compile(
     r"(?<![0-9A-Za-z])(?:\d{6}[ -]?\d{8}[ -]?\d{3}[\dXx]|\d{15})(?![0-9A-Za-z])"
 )
-# Bank cards: 16-19 digits, in groups or not; masked only if the Luhn check passes.
+# Bank cards: 16-19 digits, in groups or not; masked only if the Luhn check passes
+# (python-stdnum). ID numbers are masked by shape alone, without stdnum's cn.ric check
+# digit: a mistyped ID number is still someone's.
 _CARD_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])\d(?:[ -]?\d){15,18}(?![0-9A-Za-z])")
 _MOBILE = re.compile(r"(?<!\d)(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)")
 # Landlines: area code 0xx or 0xxx, then 7 or 8 digits (010-12345678, 0755 8765 4321).
@@ -53,40 +59,13 @@ def utf16_length(text: str) -> int:
 
 
 def clean_user_text(text: str | None) -> str:
-    """Return `text` NFKC-normalised, without control/format/zero-width/bidi characters."""
-    text = unicodedata.normalize("NFKC", text or "")
-    kept: list[str] = []
-    marks = 0
-    for character in text:
-        category = unicodedata.category(character)
-        if category in ("Cc", "Cf", "Cs", "Co", "Cn"):
-            # Tabs and newlines separate words; everything else in these classes is invisible.
-            kept.append(" " if character in "\t\n\r\x0b\x0c\x85" else "")
-            continue
-        if category.startswith("M"):
-            marks += 1
-            if marks > MAX_COMBINING_MARKS:
-                continue
-        else:
-            marks = 0
-        kept.append(character)
-    return _WHITESPACE.sub(" ", "".join(kept)).strip()
-
-
-def passes_luhn(digits: str) -> bool:
-    """Return True if `digits` has a valid Luhn check digit (bank cards)."""
-    total = 0
-    for position, character in enumerate(reversed(digits)):
-        value = int(character)
-        if position % 2:
-            value = value * 2 - 9 if value > 4 else value * 2
-        total += value
-    return total % 10 == 0
+    """Return `text` cleaned as the NLU cleans it (assistant/text_cleaning.py)."""
+    return collapse_whitespace(remove_invisible(text))
 
 
 def _mask_card(match: re.Match) -> str:
     digits = re.sub(r"\D", "", match.group())
-    return "[card number]" if passes_luhn(digits) else match.group()
+    return "[card number]" if luhn.is_valid(digits) else match.group()
 
 
 def redact_identifiers(text: str) -> tuple[str, bool]:
@@ -105,12 +84,10 @@ def without_intent_syntax(text: str) -> str:
 
 
 def truncate_question(text: str, limit: int = MAX_QUESTION_CHARACTERS) -> tuple[str, bool]:
-    """Cut `text` to at most `limit` characters, at a word boundary when one is near; say if cut."""
+    """Cut `text` to the NLU's limit, at a word boundary when one is near; say if cut."""
     if len(text) <= limit:
         return text, False
-    cut = text[:limit]
-    space = cut.rfind(" ", limit - 100)
-    return (cut[:space] if space > 0 else cut).rstrip(), True
+    return cut_at_word(text, limit).rstrip(), True
 
 
 def split_message(text: str, limit: int = MAX_MESSAGE_UNITS) -> list[str]:

@@ -44,12 +44,14 @@ from sqlalchemy.pool import QueuePool
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
 
+# Telegram keeps an undelivered update for 24 hours, so a redelivery is never older than
+# that; an id seen longer ago than this (with margin) is Telegram numbering anew after a week
+# without updates, and the update is new.
+REDELIVERY_WINDOW_SECONDS = 2 * 86400
 # Processing an update is started at most this many times (a crash mid-update counts):
 # an update that keeps killing the process is marked failed instead of looping forever.
 # Not fewer: under load one slow update can be in flight at several unrelated crashes.
 MAX_PROCESSING_ATTEMPTS = 10
-# A chat's language is kept as long as Rasa keeps the conversation (30 days by default).
-CHAT_LANGUAGE_RETENTION_SECONDS = 30 * 86400
 
 metadata = MetaData()
 
@@ -195,8 +197,20 @@ class Inbox:
             with self.engine.begin() as connection:
                 connection.execute(insert(updates).values(**row))
         except IntegrityError:
-            return False
+            return self._reuse_finished(row)
         return True
+
+    def _reuse_finished(self, row: dict[str, Any]) -> bool:
+        """Store `row` over a finished row of the same id received before the redelivery
+        window (Telegram reused the id); return False for a real redelivery."""
+        with self.engine.begin() as connection:
+            replaced = connection.execute(
+                update(updates).where(
+                    updates.c.update_id == row["update_id"], updates.c.state != PENDING,
+                    updates.c.received_at < self._clock() - REDELIVERY_WINDOW_SECONDS,
+                ).values(**row, reply=None, failure=None, finished_at=None)
+            ).rowcount
+        return bool(replaced)
 
     def record_unreadable(self, update_id: int) -> None:
         """Store an update that could not be parsed as failed (no content), so it is skipped."""
@@ -219,12 +233,6 @@ class Inbox:
                 .order_by(updates.c.update_id)
             ).all()
         return [(row.update_id, json.loads(row.payload or "{}")) for row in rows]
-
-    def next_offset(self) -> int:
-        """Return the getUpdates offset that confirms every stored update (0 if none)."""
-        with self.engine.begin() as connection:
-            highest = connection.execute(select(func.max(updates.c.update_id))).scalar()
-        return int(highest) + 1 if highest is not None else 0
 
     def start_attempt(self, update_id: int) -> int:
         """Count one more start of processing; return the count, or 0 if the update is not
@@ -283,9 +291,10 @@ class Inbox:
                         finished_at=self._clock())
             )
 
-    def purge(self, retention_seconds: float) -> int:
-        """Delete finished rows older than the retention period, and languages of chats
-        silent for CHAT_LANGUAGE_RETENTION_SECONDS; return how many update rows went."""
+    def purge(self, retention_seconds: float, chat_retention_seconds: float) -> int:
+        """Delete finished rows older than `retention_seconds`, and languages of chats silent
+        for `chat_retention_seconds` (as long as Rasa keeps the conversation: the settings'
+        CONVERSATION_RETENTION_DAYS); return how many update rows went."""
         now = self._clock()
         with self.engine.begin() as connection:
             result = connection.execute(
@@ -294,18 +303,18 @@ class Inbox:
                 )
             )
             connection.execute(
-                delete(chats).where(chats.c.updated_at < now - CHAT_LANGUAGE_RETENTION_SECONDS)
+                delete(chats).where(chats.c.updated_at < now - chat_retention_seconds)
             )
         return int(result.rowcount or 0)
 
-    def forget_chat(self, chat_key: str) -> int:
-        """Delete a chat's finished rows and its language; return how many rows went."""
+    def forget_chat(self, chat_key: str) -> tuple[int, int]:
+        """Delete a chat's finished rows and its language; return how many of each went."""
         with self.engine.begin() as connection:
             result = connection.execute(
                 delete(updates).where(updates.c.chat_key == chat_key, updates.c.state != PENDING)
             )
-            connection.execute(delete(chats).where(chats.c.chat_key == chat_key))
-        return int(result.rowcount or 0)
+            languages = connection.execute(delete(chats).where(chats.c.chat_key == chat_key))
+        return int(result.rowcount or 0), int(languages.rowcount or 0)
 
     def language(self, chat_key: str) -> str | None:
         """Return the chat's language as last chosen or detected, or None."""

@@ -28,10 +28,6 @@ class NoInbox:
         """Nothing is ever left over."""
         return []
 
-    def next_offset(self) -> int:
-        """Start from whatever Telegram has not had confirmed."""
-        return 0
-
     def start_attempt(self, update_id: int) -> int:
         """Every update is started once."""
         return 1
@@ -52,13 +48,13 @@ class NoInbox:
     def fail(self, update_id: int, reason: str) -> None:
         """Keep nothing (the failure is logged by the caller)."""
 
-    def purge(self, retention_seconds: float) -> int:
+    def purge(self, retention_seconds: float, chat_retention_seconds: float) -> int:
         """Nothing to delete."""
         return 0
 
-    def forget_chat(self, chat_key: str) -> int:
+    def forget_chat(self, chat_key: str) -> tuple[int, int]:
         """Nothing to delete."""
-        return 0
+        return 0, 0
 
     def language(self, chat_key: str) -> str | None:
         """No language is remembered across restarts."""

@@ -176,7 +176,8 @@ class RasaClient:
         return parse_reply(payload)
 
     async def forget(self, sender: str) -> int:
-        """Erase the conversation of `sender` in Rasa; return how many events were deleted."""
+        """Erase the conversation of `sender` in Rasa; return how many items went (its events
+        and its rows of the unanswered report)."""
         headers = {"Authorization": f"Bearer {self._privacy_token}"}
         response = await self._request(
             "DELETE", PRIVACY_PATH.format(sender=sender), resend_safe=True, headers=headers
@@ -184,10 +185,11 @@ class RasaClient:
         if response.status_code != 200:
             raise RasaError(f"erase failed: HTTP {response.status_code}")
         try:
-            deleted = response.json().get("deleted_events", 0)
+            counts = response.json()
+            erased = [counts.get(key, 0) for key in ("deleted_events", "report_rows")]
         except (ValueError, AttributeError) as error:
             raise RasaError("erase reply is not a JSON object") from error
-        return int(deleted) if isinstance(deleted, (int, float)) else 0
+        return sum(int(n) for n in erased if isinstance(n, (int, float)))
 
     async def is_up(self) -> bool:
         """Return True if the Rasa server answers its root URL."""

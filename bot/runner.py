@@ -19,6 +19,7 @@ import contextlib
 import hmac
 import json
 import logging
+import warnings
 from collections.abc import AsyncIterator, Awaitable
 from typing import TypeVar
 from urllib.parse import urlsplit
@@ -27,9 +28,11 @@ from aiohttp import web
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
+from telegram.warnings import PTBUserWarning
 
 from bot.delivery import run_in_thread, seconds_of
-from bot.handlers import SERVICES_KEY, Services, chat_key_of
+from bot.handlers import chat_key_of
+from bot.state import BotData
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -49,67 +52,53 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # nosec B105  # a header name
 
 
 class Intake:
-    """Stores an incoming update in the inbox, then hands it to the application.
-
-    `services.in_flight` holds the ids queued or being handled in this process; an id is
-    added before the update is stored and removed when its handling ends, so a pending row
-    that is not in it was orphaned (a storage error after the commit, a failed finish) and
-    `requeue_pending()` hands it over again.
-    """
+    """Stores an incoming update in the inbox (through `Deliveries`), then hands it to the
+    application; also hands over again the stored updates that nothing here handles."""
 
     def __init__(self, application: Application) -> None:
         self.application = application
-        self.services: Services = application.bot_data[SERVICES_KEY]
+        self.data: BotData = application.bot_data
 
     async def accept(self, update: Update) -> bool:
         """Store `update` (raises if the store fails); queue it if new; return True if new."""
-        payload = update.to_dict()
-        key = chat_key_of(self.services.settings, update)
-        in_flight = self.services.in_flight
-        was_in_flight = update.update_id in in_flight
-        in_flight.add(update.update_id)
-        try:
-            stored = await run_in_thread(self.services.inbox.receive, update.update_id, key, payload)
-        except BaseException:
-            if not was_in_flight:
-                in_flight.discard(update.update_id)
-            raise
-        if stored:
+        key = chat_key_of(self.data.settings, update)
+        if await self.data.deliveries.receive(update.update_id, key, update.to_dict()):
             await self.application.update_queue.put(update)
             return True
         logger.info("Update %s was delivered again; it is stored already.", update.update_id)
-        if not was_in_flight:
-            in_flight.discard(update.update_id)
         return False
 
     async def requeue_pending(self) -> int:
         """Queue the inbox's unfinished updates that nothing here is handling, oldest first."""
-        inbox, in_flight = self.services.inbox, self.services.in_flight
-        pending = [(update_id, payload) for update_id, payload in await run_in_thread(inbox.pending)
-                   if update_id not in in_flight]
+        deliveries = self.data.deliveries
+        pending = await deliveries.orphans()
         for update_id, payload in pending:
             try:
                 update = Update.de_json(payload, self.application.bot)
             except Exception as error:  # noqa: BLE001 (a row this version cannot read)
                 logger.error("Stored update %s cannot be read (%s); marked failed.",
                              update_id, type(error).__name__)
-                await run_in_thread(inbox.fail, update_id, "unreadable stored update")
+                await deliveries.fail(update_id, "unreadable stored update")
                 continue
-            in_flight.add(update_id)
+            deliveries.requeue(update_id)
             await self.application.update_queue.put(update)
         if pending:
             logger.info("Queued %d unfinished update(s) from the inbox (oldest %s).",
                         len(pending), pending[0][0])
         return len(pending)
 
-    async def skip_if_unreadable(self, offset: int) -> int | None:
+    async def skip_if_unreadable(self, offset: int | None) -> int | None:
         """If the next update cannot be parsed, record it as failed; return the offset past it.
 
         PTB's get_updates fails for the whole batch when one update cannot be parsed, and
         Telegram would send the same batch forever.
         """
         bot = self.application.bot
-        raw = await bot._post("getUpdates", api_kwargs={"offset": offset, "limit": 1, "timeout": 0})
+        with warnings.catch_warnings():
+            # PTB suggests Bot.get_updates, but that parses the update, which is what fails here.
+            warnings.simplefilter("ignore", PTBUserWarning)
+            raw = await bot.do_api_request(
+                "getUpdates", api_kwargs={"offset": offset or 0, "limit": 1, "timeout": 0})
         if not raw:
             return None
         item = raw[0]
@@ -120,14 +109,20 @@ class Intake:
             update_id = int(item["update_id"])
             logger.error("Update %s cannot be read (%s); recorded as failed and skipped.",
                          update_id, type(error).__name__)
-            await run_in_thread(self.services.inbox.record_unreadable, update_id)
+            await run_in_thread(self.data.inbox.record_unreadable, update_id)
             return update_id + 1
 
 
 async def poll(intake: Intake, stop: asyncio.Event) -> None:
-    """Long-poll getUpdates until `stop`; confirm an update only once it is stored."""
+    """Long-poll getUpdates until `stop`; confirm an update only once it is stored.
+
+    The offset is the last batch's highest id + 1 while it must confirm a batch, and none
+    otherwise (at start-up too): Telegram then sends every unconfirmed update, whatever its
+    id. A stored maximum would lose updates when Telegram numbers them anew below it (after a
+    week without updates); redeliveries of stored updates are no-ops in the inbox.
+    """
     bot = intake.application.bot
-    offset = await run_in_thread(intake.services.inbox.next_offset)
+    offset: int | None = None
     failures = 0
     while not stop.is_set():
         try:
@@ -137,6 +132,8 @@ async def poll(intake: Intake, stop: asyncio.Event) -> None:
             ))
             if updates is None:
                 return
+            # An empty answer to a call with an offset has confirmed the batch before it.
+            offset = None
             for update in updates:
                 await intake.accept(update)
                 offset = update.update_id + 1
@@ -207,7 +204,7 @@ def webhook_app(intake: Intake, path: str, secret: str) -> web.Application:
                 return web.Response(status=400)
             logger.error("Update %s cannot be read (%s); recorded as failed and skipped.",
                          update_id, type(error).__name__)
-            await run_in_thread(intake.services.inbox.record_unreadable, update_id)
+            await run_in_thread(intake.data.inbox.record_unreadable, update_id)
             return web.Response(status=200)
         if update is None:
             return web.Response(status=400)
@@ -235,11 +232,13 @@ async def _requeue_periodically(intake: Intake, stop: asyncio.Event) -> None:
             logger.warning("Re-queueing unfinished updates failed (%s).", type(error).__name__)
 
 
-async def _purge_periodically(services: Services, stop: asyncio.Event) -> None:
-    retention = services.settings.inbox_retention_seconds
+async def _purge_periodically(data: BotData, stop: asyncio.Event) -> None:
+    retention = data.settings.inbox_retention_seconds
+    # A chat's language is kept exactly as long as Rasa keeps its conversation.
+    chat_retention = data.settings.conversation_retention_days * 86400
     while not stop.is_set():
         try:
-            deleted = await run_in_thread(services.inbox.purge, retention)
+            deleted = await run_in_thread(data.inbox.purge, retention, chat_retention)
             if deleted:
                 logger.info("Deleted %d finished inbox row(s) older than %.0f h.", deleted, retention / 3600)
         except Exception as error:  # noqa: BLE001 (retried at the next interval)
@@ -254,13 +253,14 @@ async def running(application: Application) -> AsyncIterator[asyncio.Event]:
     Yields the stop event: setting it (or leaving the block) stops receiving, lets the
     queued updates finish, and shuts down.
     """
-    services: Services = application.bot_data[SERVICES_KEY]
+    services: BotData = application.bot_data
     settings = services.settings
     stop = asyncio.Event()
     intake = Intake(application)
     runner: web.AppRunner | None = None
     async with application:
-        await application.post_init(application)
+        if application.post_init is not None:
+            await application.post_init(application)
         await application.start()
         services.stop = stop
         await intake.requeue_pending()
@@ -268,8 +268,9 @@ async def running(application: Application) -> AsyncIterator[asyncio.Event]:
                       asyncio.create_task(_requeue_periodically(intake, stop))]
         try:
             if settings.use_webhook:
-                runner = web.AppRunner(webhook_app(intake, urlsplit(settings.webhook_url).path,
-                                                   settings.webhook_secret), access_log=None)
+                # Settings.from_env refuses a webhook URL without a secret.
+                runner = web.AppRunner(webhook_app(intake, urlsplit(settings.webhook_url or "").path,
+                                                   settings.webhook_secret or ""), access_log=None)
                 await runner.setup()
                 await web.TCPSite(runner, settings.webhook_listen, settings.webhook_port).start()
                 await application.bot.set_webhook(
@@ -289,7 +290,8 @@ async def running(application: Application) -> AsyncIterator[asyncio.Event]:
                 await runner.cleanup()  # no new updates, then finish the queued ones
             await asyncio.gather(*background, return_exceptions=True)
             await application.stop()
-            await application.post_shutdown(application)
+            if application.post_shutdown is not None:
+                await application.post_shutdown(application)
 
 
 async def _poll_until_fatal(intake: Intake, stop: asyncio.Event) -> None:
@@ -298,12 +300,10 @@ async def _poll_until_fatal(intake: Intake, stop: asyncio.Event) -> None:
     except Conflict as error:
         logger.error("Another process is receiving updates for this bot token (%s). Stopping; "
                      "run one poller only, or use a webhook.", error)
-        intake.services.fatal_error = "conflict"
-        stop.set()
+        intake.data.stop_fatally("conflict")
     except InvalidToken:
         logger.error("Telegram rejected the bot token while polling. Stopping.")
-        intake.services.fatal_error = "invalid token"
-        stop.set()
+        intake.data.stop_fatally("invalid token")
 
 
 async def serve(application: Application, stop_signal: asyncio.Event) -> None:

@@ -197,7 +197,7 @@ class EligibilityTable:
         normalised = with_age_words(to_simplified(text).lower().strip())
         found: dict[str, str] = {}
         asked_question = self.question(asked) if asked else None
-        if asked_question is not None:
+        if asked and asked_question is not None:
             number = _option_number(normalised)
             if number is not None and 1 <= number <= len(asked_question.options):
                 return {asked: asked_question.options[number - 1].value}
@@ -247,8 +247,8 @@ def walk(table: EligibilityTable) -> tuple[set[str], list[dict[str, str]]]:
         step = table.next_step(answers)
         if step.rule is not None:
             reached.add(step.rule.key)
-        elif step.question is not None and table.question(step.question) is not None:
-            pending += [{**answers, step.question: o.value} for o in table.question(step.question).options]
+        elif step.question is not None and (question := table.question(step.question)) is not None:
+            pending += [{**answers, step.question: o.value} for o in question.options]
         else:
             dead_ends.append(answers)
     return reached, dead_ends

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 from sqlalchemy import delete, insert
@@ -151,9 +152,9 @@ def _parse_file(spec: FileSpec, data_dir: Path, problems: list[Problem]) -> _Par
             )
             identity.append(value if reason is None else None)
         if all(part is not None for part in identity):
-            label = "/".join(identity)
+            label = "/".join(str(part) for part in identity)
         entry_problems = []
-        row = {}
+        row: dict[str, Any] = {}
         for name in entry:
             if name not in known:
                 entry_problems.append(f"unknown field {name!r}")
@@ -206,7 +207,7 @@ def load_data_dir(path: str | Path = DATA_DIR) -> LoadedData:
     parsed = {spec.model.__tablename__: _parse_file(spec, data_dir, problems) for spec in SPECS}
 
     sources = {key for (key,) in parsed["sources"].identities}
-    topics_by_kind = {kind: set() for kind in TOPIC_KINDS}
+    topics_by_kind: dict[str, set[str]] = {kind: set() for kind in TOPIC_KINDS}
     for kind, key in parsed["topics"].identities:
         topics_by_kind[kind].add(key)
     indicators = {key for (key,) in parsed["indicators"].identities}

@@ -5,6 +5,8 @@ sibling ``x_zh`` (the loader refuses one without the other). FAQ answers are lon
 so they are rows per language instead (``Answer.language``).
 """
 
+from typing import Any
+
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -20,7 +22,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import declarative_base
 
-Base = declarative_base()
+# Any: SQLAlchemy 1.4 types its declarative classes only through a mypy plugin and stubs.
+Base: Any = declarative_base()
 
 TOPIC_KINDS = ("faq", "stat")
 QUALIFIERS = ("exactly", "about", "more than", "at least", "expected to exceed", "nearly")

@@ -9,6 +9,7 @@ with that language's columns (``title`` or ``title_zh``, ...).
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
@@ -208,7 +209,7 @@ def get_indicator_history(
             Statistic.as_of.desc(), Statistic.period_year.desc().nulls_last(), Statistic.key
         )
     )
-    return [_statistic_view(*row, language) for row in session.execute(stmt)]
+    return [_statistic_view(row, language) for row in session.execute(stmt)]
 
 
 def get_statistic_for_year(
@@ -222,7 +223,7 @@ def get_statistic_for_year(
         .limit(1)
     )
     row = session.execute(stmt).first()
-    return _statistic_view(*row, language) if row is not None else None
+    return _statistic_view(row, language) if row is not None else None
 
 
 def list_statistics(
@@ -238,7 +239,7 @@ def list_statistics(
     )
     if topic is not None:
         stmt = stmt.where(Indicator.topic_key == topic)
-    return [_statistic_view(*row, language) for row in session.execute(stmt)]
+    return [_statistic_view(row, language) for row in session.execute(stmt)]
 
 
 def list_statistic_years(*, session: Session, topic: str) -> list[int]:
@@ -261,13 +262,13 @@ def get_service(
 ) -> ServiceView | None:
     """Return the service ``key`` (e.g. ``hotline_12348``), or None."""
     row = session.execute(_services_stmt().where(Service.key == key)).first()
-    return _service_view(*row, language) if row is not None else None
+    return _service_view(row, language) if row is not None else None
 
 
 def list_services(*, session: Session, language: str = DEFAULT_LANGUAGE) -> list[ServiceView]:
     """List all services sorted by key."""
     rows = session.execute(_services_stmt().order_by(Service.key))
-    return [_service_view(*row, language) for row in rows]
+    return [_service_view(row, language) for row in rows]
 
 
 def _services_stmt():
@@ -297,9 +298,11 @@ def _indicator_view(indicator: Indicator, language: str) -> IndicatorView:
     )
 
 
-def _statistic_view(
-    statistic: Statistic, indicator: Indicator, source: Source, language: str
-) -> StatisticView:
+def _statistic_view(row: Any, language: str) -> StatisticView:
+    statistic: Statistic
+    indicator: Indicator
+    source: Source
+    statistic, indicator, source = row
     return StatisticView(
         key=statistic.key,
         indicator=indicator.key,
@@ -323,7 +326,10 @@ def _statistic_view(
     )
 
 
-def _service_view(service: Service, source: Source, language: str) -> ServiceView:
+def _service_view(row: Any, language: str) -> ServiceView:
+    service: Service
+    source: Source
+    service, source = row
     return ServiceView(
         key=service.key,
         name=localised(service, "name", language),

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.contract import LANGUAGES
+from assistant.language import HAN_CHARACTER, HAN_RANGES
 from knowledge.models import (
     ELIGIBILITY_OUTCOMES,
     LEGAL_AID_COVERAGES,
@@ -39,11 +40,11 @@ from knowledge.models import (
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_@.\-]*$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_HAN = re.compile(HAN_CHARACTER)
 # A space after Chinese punctuation before more Chinese: YAML's folded scalars (>) join
 # lines with a space, which Chinese text does not have. (A space between two issuers'
 # names, "最高人民法院 司法部", is the official style and allowed.)
-_CJK_GAP = re.compile(r"[，。；：、！？）》」』] +[\u3400-\u9fff（《「『]")
+_CJK_GAP = re.compile(f"[，。；：、！？）》」』] +[{HAN_RANGES}（《「『]")
 CHINESE_SUFFIX = "_zh"
 
 
@@ -73,7 +74,7 @@ class FileSpec:
     """One data file: its model, fields and the fields that identify an entry."""
 
     filename: str
-    model: type
+    model: Any  # a declarative class of knowledge.models
     fields: tuple[Field, ...]
     identity: tuple[str, ...]
     fixed: dict[str, Any] = field(default_factory=dict)

@@ -35,7 +35,8 @@ from rasa_addons.secret_channel import SecretChannel
 
 logger = logging.getLogger(__name__)
 
-# A question is capped at 2,000 characters by the bot: at most ~6 KB of UTF-8 in JSON.
+# The bot cuts a question at assistant.text_cleaning.MAX_QUESTION_CHARACTERS: with httpx's
+# compact UTF-8 JSON (requirements.txt), far below this (tests/test_contracts.py).
 MAX_BODY_BYTES = 8 * 1024
 SENDER_FORMAT = re.compile(r"^[0-9a-f]{64}$")
 MESSAGE_ID_FORMAT = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -75,6 +76,38 @@ def _chat_metadata(metadata: Any) -> dict[str, str] | None:
     if isinstance(metadata, dict) and metadata.get(CHAT_LANGUAGE_METADATA_KEY) in LANGUAGES:
         return {CHAT_LANGUAGE_METADATA_KEY: metadata[CHAT_LANGUAGE_METADATA_KEY]}
     return None
+
+
+async def answer(agent: Any, message: UserMessage) -> HTTPResponse:
+    """Handle `message` (or replay its stored reply) under the conversation's lock.
+
+    Answers 200 only once the turn is stored in the tracker: on any failure, 500 and no
+    partial reply, so the bot does not count a turn Rasa has not saved as answered.
+    """
+    if not agent.is_ready():
+        return response.json([])  # no model loaded yet: the bot treats [] as a failure
+    sender, message_id = message.sender_id, message.message_id
+    collector = message.output_channel
+    try:
+        # One lock for the check and the processing (what agent.handle_message does, plus
+        # the check): a resend that arrives while the first copy is still being handled
+        # waits, then finds it answered, instead of being processed again.
+        async with agent.lock_store.lock(sender):
+            if message_id is not None:
+                tracker = await agent.tracker_store.retrieve(sender)
+                answered = stored_reply(list(tracker.events), message_id) if tracker else None
+                if answered is not None:
+                    logger.info("Message %s was answered before; replaying the stored reply.",
+                                message_id)
+                    return response.json(await replay(answered, sender))
+            await agent.processor.handle_message(message)
+    except CancelledError:
+        logger.error("Message %s: the request was cancelled (client gone).", message_id)
+        raise
+    except Exception as error:  # noqa: BLE001 (reported without the user's text)
+        logger.error("Message %s failed: %s; answering 500.", message_id, type(error).__name__)
+        return response.json({"error": "the message could not be handled"}, status=500)
+    return response.json(collector.messages)
 
 
 class BotInput(SecretChannel):
@@ -117,31 +150,9 @@ class BotInput(SecretChannel):
             ):
                 return response.json({"error": "bad message_id"}, status=400)
 
-            agent = request.app.ctx.agent
-            if not agent.is_ready():
-                return response.json([])  # no model loaded yet: the bot treats [] as a failure
-            collector = CollectingOutputChannel()
-            try:
-                # One lock for the check and the processing (what agent.handle_message does,
-                # plus the check): a resend that arrives while the first copy is still being
-                # handled waits, then finds it answered, instead of being processed again.
-                async with agent.lock_store.lock(sender):
-                    if message_id is not None:
-                        tracker = await agent.tracker_store.retrieve(sender)
-                        answered = stored_reply(list(tracker.events), message_id) if tracker else None
-                        if answered is not None:
-                            logger.info("Message %s was answered before; replaying the stored reply.",
-                                        message_id)
-                            return response.json(await replay(answered, sender))
-                    await agent.processor.handle_message(UserMessage(
-                        text, collector, sender, input_channel=self.name(), message_id=message_id,
-                        metadata=_chat_metadata(body.get("metadata")),
-                    ))
-            except CancelledError:
-                logger.error("Message %s: the request was cancelled (client gone).", message_id)
-                raise
-            except Exception as error:  # noqa: BLE001 (reported without the user's text)
-                logger.error("Message %s failed: %s.", message_id, type(error).__name__)
-            return response.json(collector.messages)
+            return await answer(request.app.ctx.agent, UserMessage(
+                text, CollectingOutputChannel(), sender, input_channel=self.name(),
+                message_id=message_id, metadata=_chat_metadata(body.get("metadata")),
+            ))
 
         return blueprint

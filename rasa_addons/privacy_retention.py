@@ -62,23 +62,28 @@ async def erase_under_lock(lock_store: Any, tracker_store: Any, sender_id: str) 
         return await asyncio.to_thread(erase_conversation, tracker_store, sender_id)
 
 
-def _latest_timestamps(store: Any) -> dict[str, float]:
-    """Return each stored conversation's latest event time, over every concrete store."""
+def _latest_timestamps(store: Any, sender_id: str | None = None) -> dict[str, float]:
+    """Return each stored conversation's latest event time (or only `sender_id`'s), over
+    every concrete store."""
     latest: dict[str, float] = {}
     for concrete in concrete_stores(store):
         if isinstance(concrete, InMemoryTrackerStore):
-            for sender_id, serialised in list(concrete.store.items()):
-                tracker = concrete.deserialise_tracker(sender_id, serialised)
+            senders = list(concrete.store) if sender_id is None else [sender_id]
+            for sender in senders:
+                serialised = concrete.store.get(sender)
+                if serialised is None:
+                    continue
+                tracker = concrete.deserialise_tracker(sender, serialised)
                 stamp = tracker.events[-1].timestamp if tracker and tracker.events else 0.0
-                latest[sender_id] = max(latest.get(sender_id, 0.0), stamp)
+                latest[sender] = max(latest.get(sender, 0.0), stamp)
         elif isinstance(concrete, SQLTrackerStore):
             event = concrete.SQLEvent
+            query = sa.select(event.sender_id, sa.func.max(event.timestamp)).group_by(event.sender_id)
+            if sender_id is not None:
+                query = query.where(event.sender_id == sender_id)
             with concrete.session_scope() as session:
-                rows = session.execute(
-                    sa.select(event.sender_id, sa.func.max(event.timestamp)).group_by(event.sender_id)
-                )
-                for sender_id, stamp in rows:
-                    latest[sender_id] = max(latest.get(sender_id, 0.0), stamp or 0.0)
+                for sender, stamp in session.execute(query):
+                    latest[sender] = max(latest.get(sender, 0.0), stamp or 0.0)
     return latest
 
 
@@ -86,8 +91,9 @@ async def expire_conversations(lock_store: Any, store: Any, retention_seconds: f
                                now: float | None = None) -> int:
     """Delete conversations whose latest event is older than the retention; return how many.
 
-    Each one is checked again and erased under its conversation lock, so a turn that started
-    meanwhile neither loses its new events nor writes the old ones back.
+    One scan finds the candidates; each one is checked again, alone, and erased under its
+    conversation lock, so a turn that started meanwhile neither loses its new events nor
+    writes the old ones back (and the job stays linear in the number of conversations).
     """
     cutoff = (now if now is not None else time.time()) - retention_seconds
     stale = [sender for sender, stamp in (await asyncio.to_thread(_latest_timestamps, store)).items()
@@ -95,7 +101,7 @@ async def expire_conversations(lock_store: Any, store: Any, retention_seconds: f
     expired = 0
     for sender_id in stale:
         async with lock_store.lock(sender_id):
-            latest = (await asyncio.to_thread(_latest_timestamps, store)).get(sender_id, 0.0)
+            latest = (await asyncio.to_thread(_latest_timestamps, store, sender_id)).get(sender_id, 0.0)
             if latest < cutoff:
                 await asyncio.to_thread(erase_conversation, store, sender_id)
                 expired += 1

@@ -18,6 +18,12 @@ import yaml
 
 from assistant.language import chinese_years_to_digits, detect_language, to_simplified
 from assistant.pleasantries import strip_pleasantries
+from assistant.text_cleaning import (
+    MAX_QUESTION_CHARACTERS,
+    collapse_whitespace,
+    cut_at_word,
+    remove_invisible,
+)
 from rasa_addons.stateless import StatelessComponent
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -25,11 +31,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-# Nobody asks a FAQ question in more than a few hundred characters; the rest only
-# slows featurisation down and drowns the signal.
-DEFAULT_MAX_CHARACTERS = 600
-MAX_COMBINING_MARKS_PER_CHARACTER = 2
-_WHITESPACE = re.compile(r"\s+")
+DEFAULT_MAX_CHARACTERS = MAX_QUESTION_CHARACTERS
 DEFAULT_GLOSSARY = Path(__file__).with_name("glossary_zh_en.yml")
 
 
@@ -76,34 +78,14 @@ def normalise_text(
     Simplified characters with Chinese years in digits, without a greeting or thanks
     around a real question, and glossed."""
     # Cap first: nothing below should spend time on pages of pasted text.
-    text = unicodedata.normalize("NFKC", (text or "")[: max_characters * 4])
-    kept: list[str] = []
-    marks_in_a_row = 0
-    for character in text:
-        category = unicodedata.category(character)
-        if category in ("Cc", "Cf", "Cs", "Co", "Cn"):
-            # Control, format (zero-width, bidi), surrogate, private, unassigned.
-            kept.append(" " if character in "\t\n\r\x0b\x0c" else "")
-            continue
-        if category.startswith("M"):
-            marks_in_a_row += 1
-            if marks_in_a_row > MAX_COMBINING_MARKS_PER_CHARACTER:
-                continue
-        else:
-            marks_in_a_row = 0
-        kept.append(character)
+    text = remove_invisible((text or "")[: max_characters * 4])
     # "aaaa…" or "哈哈哈哈哈" tells nothing more than three of it; a long run of one letter
     # would otherwise look like a word to the character n-grams. Digits are kept (10000).
-    cleaned = _REPEATED_LETTER.sub(r"\1\1\1", "".join(kept))
-    if len(cleaned) > max_characters:
-        cut = cleaned[:max_characters]
-        # Cut at a word boundary when there is one near the end.
-        space = cut.rfind(" ", max_characters - 40)
-        cleaned = cut[:space] if space > 0 else cut
+    cleaned = cut_at_word(_REPEATED_LETTER.sub(r"\1\1\1", text), max_characters)
     cleaned = strip_pleasantries(chinese_years_to_digits(to_simplified(cleaned)))
     if glossary:
         cleaned = add_glosses(cleaned, glossary)
-    return _WHITESPACE.sub(" ", cleaned).strip()
+    return collapse_whitespace(cleaned)
 
 
 @DefaultV1Recipe.register(

@@ -19,6 +19,7 @@ import yaml
 from assistant.contract import PROBLEM_INTENT_PREFIX, intent_of, is_knowledge_intent, problem_kind_of, topic_of
 from knowledge.loader import Problem
 from scripts.model_store import PROJECT_ROOT
+from scripts.training_data import nlu_examples
 
 _ANNOTATION = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\{[^}]*\}")
 
@@ -33,18 +34,11 @@ def comparable(example: str) -> str:
     return " ".join(re.findall(r"\w+", example.lower()))
 
 
-def read_examples(nlu_files: list[Path], root: Path) -> dict[str, list[tuple[str, str]]]:
-    """Return intent -> [(file, example)] from the NLU files."""
+def read_examples(root: Path) -> dict[str, list[tuple[str, str]]]:
+    """Return intent -> [(file, example)] from the NLU files, as Rasa reads them."""
     examples: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for path in nlu_files:
-        content = yaml.safe_load(path.read_text()) or {}
-        for block in content.get("nlu") or []:
-            if "intent" not in block:
-                continue
-            for line in (block.get("examples") or "").splitlines():
-                line = line.strip()
-                if line.startswith("- "):
-                    examples[block["intent"]].append((str(path.relative_to(root)), line[2:]))
+    for example in nlu_examples(root):
+        examples[example.intent].append((example.file, example.text))
     return examples
 
 
@@ -62,8 +56,7 @@ def check(root: Path = PROJECT_ROOT, knowledge_dir: Path | None = None) -> list[
     figure_topics = {indicator_topic[row["indicator_key"]] for row in knowledge.statistics}
 
     domain_intents = set(yaml.safe_load((root / "domain.yml").read_text())["intents"])
-    nlu_files = sorted((root / "data").rglob("*.yml"))
-    examples = read_examples(nlu_files, root)
+    examples = read_examples(root)
 
     for intent in sorted(domain_intents | set(examples)):
         kind, key = topic_of(intent) or ("", "")

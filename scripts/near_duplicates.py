@@ -14,10 +14,10 @@ import re
 import sys
 from collections import defaultdict
 from collections.abc import Iterable
-
-import yaml
+from pathlib import Path
 
 from scripts.model_store import PROJECT_ROOT
+from scripts.training_data import nlu_examples
 
 THRESHOLD = 0.8
 _ANNOTATION = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\{[^}]*\}")
@@ -35,15 +35,9 @@ def _bigrams(text: str) -> set[str]:
     return {text[i:i + 2] for i in range(len(text) - 1)} or {text}
 
 
-def training_examples(root=PROJECT_ROOT) -> list[str]:
+def training_examples(root: Path = PROJECT_ROOT) -> list[str]:
     """Return every training example under data/ (all languages)."""
-    examples = []
-    for path in sorted((root / "data").rglob("*.yml")):
-        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
-            if "intent" in block:
-                examples += [line.strip()[2:] for line in (block.get("examples") or "").splitlines()
-                             if line.strip().startswith("- ")]
-    return examples
+    return [example.text for example in nlu_examples(root)]
 
 
 def near_duplicates(questions: Iterable[str], examples: Iterable[str],

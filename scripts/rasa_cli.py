@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import os
 import sys
+import sysconfig
+import warnings
+from typing import TextIO
 
 from scripts.rasa_api import JWT_METHOD, JWT_SECRET_ENV
 
@@ -32,8 +35,31 @@ def with_jwt(arguments: list[str], secret: str) -> list[str]:
     return [*arguments, f"--jwt-secret={secret}", "--jwt-method", JWT_METHOD]
 
 
+# Set by `make shell` and `make run` only: tests keep every warning (pytest.ini: error).
+QUIET_ENV = "QUIET_THIRD_PARTY_WARNINGS"
+
+
+def quiet_third_party_warnings() -> None:
+    """Hide the warnings Rasa's libraries print at start-up (about 30 lines before the first
+    prompt): they are not ours to fix, and they hide the ones that matter. Warnings raised
+    in this project's code still show."""
+    # Not warning filters: sanic, SQLAlchemy and Rasa add filters of their own while they
+    # load ("once", "always"), in front of any set here. Where a warning is shown is one place.
+    libraries = sysconfig.get_paths()["purelib"]
+    show = warnings.showwarning
+
+    def show_unless_third_party(message: Warning | str, category: type[Warning], filename: str,
+                                lineno: int, file: TextIO | None = None, line: str | None = None) -> None:
+        if not filename.startswith(libraries):
+            show(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = show_unless_third_party
+
+
 def main() -> None:
     """Run Rasa's command line with `--jwt-secret $RASA_JWT_SECRET` when the API is enabled."""
+    if os.environ.get(QUIET_ENV):
+        quiet_third_party_warnings()
     secret = os.environ.pop(JWT_SECRET_ENV, "")
     sys.argv = ["rasa", *with_jwt(sys.argv[1:], secret)]
     if sys.argv[1:2] == ["shell"]:

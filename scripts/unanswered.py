@@ -20,7 +20,7 @@ from pathlib import Path
 from collections.abc import Iterable
 
 from assistant.privacy import retention_days
-from assistant.unanswered_report import Group, render, report_path, write_report
+from assistant.unanswered_report import Group, publish_report, render, report_path
 from scripts.model_store import PROJECT_ROOT
 
 FALLBACK_ACTIONS = {"action_clarify", "action_default_fallback"}
@@ -106,11 +106,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--endpoints", type=Path, default=PROJECT_ROOT / "deploy" / "endpoints.yml")
     parser.add_argument("--domain", type=Path, default=PROJECT_ROOT / "domain.yml")
-    parser.add_argument("--out", type=Path, default=report_path(PROJECT_ROOT),
+    parser.add_argument("--out", type=Path, default=report_path(),
                         help="default: $UNANSWERED_REPORT or reports/unanswered.md (where /forget edits it)")
     arguments = parser.parse_args(argv)
     groups = asyncio.run(collect(arguments.endpoints, arguments.domain))
-    write_report(arguments.out, render(groups, retention_days()))
+    publish_report(arguments.out, render(groups, retention_days()))
     total = sum(group.count for group in groups.values())
     print(f"{total} unanswered messages in {len(groups)} groups written to {arguments.out}")
     return 0

@@ -48,6 +48,11 @@ class UpdateScripting:
         return {"id": user_id, "is_bot": False, "first_name": f"User{user_id}",
                 "language_code": self.language_codes.get(user_id, "en")}
 
+    def restart_update_ids(self, first: int) -> None:
+        """Number the next updates from `first`, as Telegram does after a week without updates
+        (it then picks the next id at random, possibly below ids it gave before)."""
+        self._update_ids = itertools.count(first)
+
     def add_update(self, kind: str, payload: dict[str, Any]) -> int:
         """Queue a raw update of `kind` (e.g. "message"); return its update_id."""
         update_id = self.last_update_id = next(self._update_ids)

@@ -603,7 +603,8 @@ async def test_non_text_and_edited_messages_get_polite_reply_and_skip_rasa(
 async def test_user_text_is_cleaned_redacted_and_truncated_before_rasa(
     telegram: FakeTelegram, stand_in_rasa: StandInRasa
 ) -> None:
-    """Control, bidi and zero-width characters go, NFKC applies, identifiers are masked, 2000-char cap."""
+    """Control, bidi and zero-width characters go, NFKC applies, identifiers are masked, and the
+    question is cut at the NLU's limit, which the note names."""
     async with running_bot(make_settings(telegram, stand_in_rasa.url)):
         telegram.send_text(CHAT, "劳\u200b动合同\u202e ｌａｗ\x00\x1b[31m?\u00ad")
         await telegram.wait_for_texts(CHAT, 1)
@@ -614,7 +615,7 @@ async def test_user_text_is_cleaned_redacted_and_truncated_before_rasa(
     first, second, third = stand_in_rasa.messages()
     assert first == "劳动合同 law[31m?"
     assert second == "my ID is [ID number] and phone [phone number], mail [e-mail]"
-    assert len(third) <= 2000 and third.startswith("word word")
+    assert len(third) <= MAX_QUESTION_CHARACTERS and third.startswith("word word")
     assert texts[1] == say("en", "redacted")
     assert texts[3] == say("en", "truncated", limit=MAX_QUESTION_CHARACTERS)
 
@@ -744,8 +745,45 @@ async def test_update_is_confirmed_to_telegram_only_after_it_is_stored(
         engine.dispose()
     assert stored_when_confirmed == [update_id]
     assert (report.pending, report.done, report.failed) == (0, 1, 0)
-    assert stand_in_rasa.calls[0].message_id == f"tg-{update_id}"
+    assert stand_in_rasa.calls[0].message_id.startswith(f"tg-{update_id}-")
     assert stand_in_rasa.calls[0].authorization == f"Bearer {CHANNEL_SECRET}"
+
+
+async def test_updates_numbered_anew_below_the_stored_ids_are_all_answered(
+    telegram: FakeTelegram, stand_in_rasa: StandInRasa, inbox_file: Path
+) -> None:
+    """After a week without updates Telegram numbers them anew, possibly below ids it gave
+    before (issue #24): after a restart nothing is lost to a stored offset, no new update is
+    dropped as a redelivery of an old one with its id, and Rasa gets a new message_id."""
+    from sqlalchemy import text
+
+    from bot.inbox import make_inbox_engine
+
+    def a_week_without_updates() -> None:
+        engine = make_inbox_engine(f"sqlite:///{inbox_file}")
+        try:
+            with engine.begin() as connection:
+                connection.execute(text("UPDATE inbox_updates SET received_at = received_at - 691200, "
+                                        "finished_at = finished_at - 691200"))
+        finally:
+            engine.dispose()
+
+    settings = make_settings(telegram, stand_in_rasa.url)
+    async with running_bot(settings):
+        telegram.send_text(CHAT, "first")
+        first = telegram.last_update_id
+        telegram.send_text(CHAT, "second")
+        await telegram.wait_for_texts(CHAT, 2)
+    a_week_without_updates()
+    telegram.restart_update_ids(first)  # below the highest id stored, and equal to old ones
+    telegram.send_text(CHAT, "third")
+    async with running_bot(settings):
+        await telegram.wait_for_texts(CHAT, 3)
+        telegram.send_text(CHAT, "fourth")
+        texts = await telegram.wait_for_texts(CHAT, 4)
+    assert texts == [f"Answer to: {q}" for q in ("first", "second", "third", "fourth")]
+    message_ids = [call.message_id for call in stand_in_rasa.calls]
+    assert len(message_ids) == 4 and len(set(message_ids)) == 4
 
 
 # --- commands -----------------------------------------------------------------------------
@@ -836,11 +874,54 @@ async def test_forget_erases_rasa_and_bot_data_idempotently(
     assert not [m for m in bot_logs if str(CHAT) in m or sender_of(CHAT) in m]
 
 
-async def test_forget_when_rasa_is_down_says_so(telegram: FakeTelegram) -> None:
-    """/forget while Rasa is unreachable tells the user to try again, instead of claiming success."""
-    async with running_bot(make_settings(telegram, f"http://127.0.0.1:{free_port()}")):
+async def test_forget_when_rasa_is_down_says_so_and_keeps_the_chat(telegram: FakeTelegram) -> None:
+    """/forget while Rasa is unreachable tells the user to try again, instead of claiming success,
+    and drops nothing here (the chat keeps its language and data until an erase succeeds)."""
+    async with running_bot(make_settings(telegram, f"http://127.0.0.1:{free_port()}")) as application:
+        application.chat_data[CHAT]["note"] = "x"
         telegram.send_text(CHAT, "/forget")
         assert await telegram.wait_for_texts(CHAT, 1) == [say("en", "forget_failed")]
+        assert application.chat_data[CHAT]["note"] == "x"
+
+
+async def test_forget_when_the_inbox_fails_says_so_at_once(
+    telegram: FakeTelegram, stand_in_rasa: StandInRasa, inbox_file: Path
+) -> None:
+    """An inbox error during /forget is answered now ("try again"), not left to a re-run a
+    minute later; the chat's data stays until an erase succeeds."""
+    from sqlalchemy import text
+
+    from bot.inbox import make_inbox_engine
+
+    async with running_bot(make_settings(telegram, stand_in_rasa.url)) as application:
+        telegram.send_text(CHAT, "hello")
+        await telegram.wait_for_texts(CHAT, 1)
+        application.chat_data[CHAT]["note"] = "x"
+        engine = make_inbox_engine(f"sqlite:///{inbox_file}")
+        try:
+            with engine.begin() as connection:  # the languages table goes missing
+                connection.execute(text("ALTER TABLE inbox_chats RENAME TO gone"))
+            telegram.send_text(CHAT, "/forget")
+            texts = await telegram.wait_for_texts(CHAT, 2)
+        finally:
+            engine.dispose()
+        assert application.chat_data[CHAT]["note"] == "x"
+    assert texts[1] == say("en", "forget_failed")
+
+
+async def test_forget_of_a_chat_rasa_never_saw_says_what_went(
+    telegram: FakeTelegram, stand_in_rasa: StandInRasa
+) -> None:
+    """A chat that only said /start has its language stored here: /forget erases it and says
+    so ("deleted"), not "nothing was stored"; a second /forget finds nothing."""
+    async with running_bot(make_settings(telegram, stand_in_rasa.url)):
+        telegram.send_text(CHAT, "/start")
+        await telegram.wait_for_texts(CHAT, 1)
+        telegram.send_text(CHAT, "/forget")
+        telegram.send_text(CHAT, "/forget")
+        texts = await telegram.wait_for_texts(CHAT, 3)
+    assert texts[1:] == [say("en", "forget_done"), say("en", "forget_nothing")]
+    assert stand_in_rasa.calls == []
 
 
 # --- webhook mode -------------------------------------------------------------------------

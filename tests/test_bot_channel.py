@@ -93,3 +93,30 @@ def test_channel_refuses_what_the_bot_would_never_send(
 def test_rest_channel_still_answers_on_loopback(rasa_url: str) -> None:
     """Evaluation and the tests use the REST channel; it stays."""
     assert post_json(f"{rasa_url}/webhooks/rest/webhook", {"sender": "rest-check", "message": "hi"})
+
+
+class TurnNotSaved:
+    """Rasa's processor when the tracker store fails: the turn was uttered, not saved."""
+
+    async def handle_message(self, message: Any) -> None:
+        await message.output_channel.send_text_message(message.sender_id, "partial answer")
+        raise OSError("the tracker store is unreachable")
+
+
+async def test_a_turn_rasa_did_not_save_is_a_500_without_the_partial_reply() -> None:
+    """Only a stored turn is answered 200; otherwise the bot must not count it as answered."""
+    from types import SimpleNamespace
+
+    from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+    from rasa.core.lock_store import InMemoryLockStore
+    from rasa.core.tracker_store import InMemoryTrackerStore
+    from rasa.shared.core.domain import Domain
+
+    from rasa_addons.bot_channel import answer
+
+    agent = SimpleNamespace(is_ready=lambda: True, lock_store=InMemoryLockStore(),
+                            tracker_store=InMemoryTrackerStore(Domain.empty()),
+                            processor=TurnNotSaved())
+    reply = await answer(agent, UserMessage("hi", CollectingOutputChannel(), sender_for("x"),
+                                            message_id="tg-1"))
+    assert reply.status == 500 and b"partial" not in reply.body

@@ -22,8 +22,9 @@ with warnings.catch_warnings():
 
 from telegram import Chat, Message, Update, User
 
+from assistant.text_cleaning import MAX_COMBINING_MARKS, MAX_QUESTION_CHARACTERS
 from bot.app import PerChatUpdateProcessor, api_base_urls
-from bot.buttons import ButtonSigner
+from bot.buttons import BUTTON_LIFETIME_DAYS, ButtonSigner
 from bot.config import ConfigError, Settings
 from bot.formatting import (
     Button,
@@ -152,10 +153,10 @@ def test_clean_user_text(raw: Any, clean: str) -> None:
 
 
 def test_clean_user_text_caps_combining_marks() -> None:
-    """A "Zalgo" flood keeps at most 3 marks per base character."""
+    """A "Zalgo" flood keeps at most MAX_COMBINING_MARKS (the NLU's) per base character."""
     cleaned = clean_user_text("a" + "\u0301" * 500 + "b")
     assert cleaned.startswith("á") and cleaned.endswith("b")  # NFKC composed the first mark
-    assert sum(unicodedata.category(c) == "Mn" for c in cleaned) == 3
+    assert sum(unicodedata.category(c) == "Mn" for c in cleaned) == MAX_COMBINING_MARKS
 
 
 @pytest.mark.parametrize(
@@ -184,10 +185,10 @@ def test_redact_identifiers(raw: str, expected: str) -> None:
 
 
 def test_truncate_question_cuts_at_a_word() -> None:
-    """Over 2000 characters is cut at a word boundary; shorter text is untouched."""
+    """Over the NLU's limit is cut at a word boundary; shorter text is untouched."""
     assert truncate_question("short") == ("short", False)
     cut, truncated = truncate_question("word " * 1000)
-    assert truncated and len(cut) <= 2000 and cut.endswith("word")
+    assert truncated and len(cut) <= MAX_QUESTION_CHARACTERS and cut.endswith("word")
 
 
 # --- splitting ----------------------------------------------------------------------------
@@ -273,6 +274,19 @@ def test_button_tags_bind_payload_and_chat() -> None:
     forged = data.replace("lawyers", "mediators")
     for bad in (forged, "/faq_legal_aid_apply", "/x~", "~abc", None, 42):
         assert signer.verify(bad) is None
+
+
+def test_buttons_expire_after_their_lifetime() -> None:
+    """A keyboard from weeks ago cannot replay its payloads; one from this week still works
+    (the day is signed, not sent: callback data stays payload + "~" + 8 characters)."""
+    clock = {"now": 1_700_000_000.0}
+    signer = ButtonSigner(SENDER_SECRET.encode(), 42, clock=lambda: clock["now"])
+    data = signer.sign("/faq_legal_aid_apply")
+    assert len(data) == len("/faq_legal_aid_apply") + 9
+    clock["now"] += (BUTTON_LIFETIME_DAYS - 1) * 86400
+    assert signer.verify(data) == "/faq_legal_aid_apply"
+    clock["now"] += 2 * 86400
+    assert signer.verify(data) is None
 
 
 def test_help_questions_fit_callback_data() -> None:

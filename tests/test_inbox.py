@@ -6,7 +6,7 @@ import json
 
 from sqlalchemy import select
 
-from bot.inbox import CHAT_LANGUAGE_RETENTION_SECONDS, DONE, FAILED, PENDING, minimise_update, updates
+from bot.inbox import DONE, REDELIVERY_WINDOW_SECONDS, FAILED, PENDING, minimise_update, updates
 
 MESSAGE = {
     "update_id": 7,
@@ -35,7 +35,22 @@ def test_an_update_is_stored_once_and_pending_in_order(inbox) -> None:
     assert store.receive(7, "chat-a", MESSAGE)
     assert not store.receive(7, "chat-a", MESSAGE)
     assert [update_id for update_id, _ in store.pending()] == [7, 9]
-    assert store.next_offset() == 10
+
+
+def test_an_id_telegram_reused_after_the_redelivery_window_is_a_new_update(inbox) -> None:
+    """Telegram numbers updates anew after a week without any: an id finished long ago is a
+    new update, not a redelivery; within the window (Telegram keeps updates 24 h) it is."""
+    store, clock = inbox
+    assert store.receive(7, "chat-a", MESSAGE)
+    store.finish(7)
+    clock["now"] += 3600
+    assert not store.receive(7, "chat-a", MESSAGE)  # a redelivery
+    clock["now"] += REDELIVERY_WINDOW_SECONDS
+    reused = {**MESSAGE, "message": {**MESSAGE["message"], "message_id": 2, "text": "new question"}}
+    assert store.receive(7, "chat-b", reused)
+    assert [(update_id, payload["message"]["text"]) for update_id, payload in store.pending()] == [
+        (7, "new question")]
+    assert store.start_attempt(7) == 1
 
 
 def test_stored_update_has_no_names_but_what_handlers_need(inbox) -> None:
@@ -97,23 +112,26 @@ def test_purge_deletes_finished_rows_after_the_retention_only(inbox) -> None:
     store.receive(8, "chat-a", {**MESSAGE, "update_id": 8})
     store.finish(7)
     clock["now"] += 23 * 3600
-    assert store.purge(24 * 3600) == 0
+    assert store.purge(24 * 3600, 30 * 86400) == 0
     clock["now"] += 2 * 3600
-    assert store.purge(24 * 3600) == 1
+    assert store.purge(24 * 3600, 30 * 86400) == 1
     assert [update_id for update_id, _ in store.pending()] == [8]
     assert state_of(store, 8)[0] == PENDING
 
 
 def test_language_is_kept_per_chat_and_expires(inbox) -> None:
-    """The chat's language survives a restart (it is in the database) until its retention."""
+    """The chat's language survives a restart (it is in the database) until the conversation
+    retention it is given (CONVERSATION_RETENTION_DAYS, not a fixed 30 days)."""
     store, clock = inbox
     assert store.language("chat-a") is None
     store.set_language("chat-a", "zh")
     store.set_language("chat-a", "en")
     store.set_language("chat-b", "zh")
     assert (store.language("chat-a"), store.language("chat-b")) == ("en", "zh")
-    clock["now"] += CHAT_LANGUAGE_RETENTION_SECONDS + 1
-    store.purge(24 * 3600)
+    clock["now"] += 7 * 86400 + 1
+    store.purge(24 * 3600, 8 * 86400)
+    assert store.language("chat-a") == "en"
+    store.purge(24 * 3600, 7 * 86400)
     assert store.language("chat-a") is None
 
 
@@ -126,7 +144,7 @@ def test_forget_chat_erases_its_finished_rows_and_language_only(inbox) -> None:
     store.finish(7)
     store.finish(8)
     store.set_language("chat-a", "zh")
-    assert store.forget_chat("chat-a") == 1
+    assert store.forget_chat("chat-a") == (1, 1)
     assert store.language("chat-a") is None
     assert store.report().done == 1  # chat-b's
     assert [update_id for update_id, _ in store.pending()] == [9]

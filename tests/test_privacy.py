@@ -99,6 +99,26 @@ async def test_retention_deletes_only_conversations_silent_too_long(stores) -> N
     assert await sql.retrieve("e" * 64) is not None
 
 
+async def test_expiry_scans_the_store_once_not_once_per_stale_conversation(stores) -> None:
+    """The re-check under each conversation's lock reads that conversation only: one full
+    scan for N stale conversations, not N + 1 (the job held each lock while re-scanning)."""
+    from rasa.core.lock_store import InMemoryLockStore
+    from sqlalchemy import event
+
+    from rasa_addons.privacy_retention import expire_conversations
+
+    store, sql, _ = stores
+    now = time.time()
+    for index in range(5):
+        await sql.save(_tracker(f"{index}" * 64, "old", now - 31 * 86400))
+    statements: list[str] = []
+    event.listen(sql.engine, "before_cursor_execute",
+                 lambda *args: statements.append(args[2].upper()))
+    assert await expire_conversations(InMemoryLockStore(), store, 30 * 86400, now=now) == 5
+    full_scans = [s for s in statements if "GROUP BY" in s and "WHERE" not in s]
+    assert len(full_scans) == 1
+
+
 def test_report_rows_lose_a_forgotten_conversation(tmp_path: Path) -> None:
     """/forget removes a conversation's share of each row; a row it alone asked disappears."""
     one, two = "1" * 64, "2" * 64
@@ -129,3 +149,52 @@ def test_report_older_than_the_retention_is_deleted(tmp_path: Path) -> None:
     old = time.time() - 31 * 86400
     os.utime(path, (old, old))
     assert expire_report(30 * 86400, path) and not path.exists()
+
+
+def test_report_path_is_under_the_project_not_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rasa started from another directory still finds (and erases from) the report."""
+    from assistant.unanswered_report import report_path
+
+    monkeypatch.delenv("UNANSWERED_REPORT", raising=False)
+    monkeypatch.chdir(tmp_path)
+    project = Path(__file__).resolve().parent.parent
+    assert report_path() == project / "reports" / "unanswered.md"
+    monkeypatch.setenv("UNANSWERED_REPORT", "elsewhere/report.md")
+    assert report_path() == project / "elsewhere" / "report.md"
+
+
+def test_an_erasure_waits_for_another_process_writing_the_report(tmp_path: Path) -> None:
+    """`make unanswered` (another process) holds the report's lock while it replaces the
+    report; /forget waits for it, then erases from the new report, not the old one."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "unanswered.md"
+    old = render({"a": _group("a", "sender-old")}, 30)
+    path.write_text(old, encoding="utf-8")
+    new = render({"b": _group("b", "sender-new")}, 30)
+    (tmp_path / "new.md").write_text(new, encoding="utf-8")
+    with subprocess.Popen(  # noqa: S603 (our own interpreter and code)
+        [sys.executable, "-c", (
+            "import sys, time; from pathlib import Path\n"
+            "from assistant.unanswered_report import report_lock, write_report\n"
+            "path = Path(sys.argv[1])\n"
+            "with report_lock(path):\n"
+            "    print('locked', flush=True); time.sleep(1.0)\n"
+            "    write_report(path, (path.parent / 'new.md').read_text(encoding='utf-8'))\n"
+        ), str(path)],
+        stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parent.parent,
+    ) as writer:
+        assert writer.stdout.readline().strip() == "locked"
+        assert forget_in_report(conversation_ref("sender-new"), path) == 1
+    assert conversation_ref("sender-new") not in path.read_text(encoding="utf-8")
+
+
+def _group(text: str, sender: str) -> Group:
+    group = Group(text=text, count=1, last_seen=time.time())
+    group.reasons["fallback"] += 1
+    group.guesses["faq_x"] += 1
+    group.conversations[sender] += 1
+    return group
