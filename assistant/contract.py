@@ -36,6 +36,12 @@ STORY_MIN_LATIN_WORDS = 15
 # The classifier's crisis intent alone (no detector pattern) counts from this confidence,
 # anywhere in its ranking: a missed crisis costs far more than an extra emergency number.
 CRISIS_MIN_CONFIDENCE = 0.5
+# Except in a message this short: with few words the classifier has little to go on and its
+# probability drifts to one half ("hes deaf" 0.52, "我想申请" 0.56 in the third blind set), while
+# the short cries for help ("救命", "i want to die", "我不想活了") are the detector's patterns.
+CRISIS_MIN_CONFIDENCE_SHORT = 0.7
+CRISIS_SHORT_MAX_HAN = 8
+CRISIS_SHORT_MAX_WORDS = 4
 
 PERIOD_FOLLOWUP_INTENT = "ask_period_followup"
 # The figures about a service, and the questions about that service (the first answers a
@@ -157,6 +163,11 @@ MIN_PERSONAL_ACCURACY = {
     # Scored blind once on 5 Dec 2026: story 89.5 %, crisis 94.0 %, not_crisis 96.0 %, compound
     # 89.7 % (README); its three missed crises and two false alarms then became patterns.
     "personal_blind2": {"story": 0.88, "crisis": 1.0, "not_crisis": 0.95, "compound": 0.85},
+    # Scored blind once on 5 Dec 2026 (session 9): story 86.7 %, crisis 90.0 %, not_crisis 87.5 %,
+    # compound 90.6 % (docs/design-notes.md). A bug it showed (short messages read as crises by
+    # the classifier alone) was fixed the same day, so it is a development set now. Floors under
+    # the measures; the issue's targets (every crisis, < 5 % false alarms) are not met on it.
+    "personal_blind3": {"story": 0.83, "crisis": 0.85, "not_crisis": 0.82, "compound": 0.85},
 }
 
 # The conversation sets (issue #21): conversations right in every turn, and single questions
@@ -166,12 +177,16 @@ MIN_CONVERSATION_ACCURACY = {"conversations": 0.90, "questions": 0.95}
 # What `make test` holds each set to, below the measured scores (4 Dec 2026, README): floors
 # against regressions until the targets above are reached.
 CONVERSATION_FLOORS = {
-    "conversations_dev": {"conversations": 0.60, "questions": 0.90},
+    "conversations_dev": {"conversations": 0.70, "questions": 0.95},
     # Scored blind once (4 Dec 2026, evening): conversations 20.3 %, questions 65.9 %; a
     # development set since (5 Dec 2026: 37.5 % / 90.2 %).
-    "conversations_final": {"conversations": 0.33, "questions": 0.85},
-    # Scored blind once (5 Dec 2026): conversations 49.2 %, questions 90.2 %; not tuned on.
-    "conversations_blind2": {"conversations": 0.45, "questions": 0.85},
+    "conversations_final": {"conversations": 0.40, "questions": 0.85},
+    # Scored blind once (5 Dec 2026): conversations 49.2 %, questions 90.2 %; tuned on since
+    # (session 9: 87.3 % / 100 %), a development set now.
+    "conversations_blind2": {"conversations": 0.80, "questions": 0.95},
+    # Scored blind once (5 Dec 2026, session 9): conversations 46.9 %, questions 95.0 %; then one
+    # fix it showed (short messages read as crises): 48.4 % / 95.0 %.
+    "conversations_blind3": {"conversations": 0.45, "questions": 0.90},
 }
 
 

@@ -250,7 +250,9 @@ def _service_of_unasked_figures(text: str, intent: str, ranking: Sequence[dict])
 
 def _is_a_vague_first_question(text: str, intent: str, topic: str | None, previous_answer: object) -> bool:
     """"is it free", "how long", "怎么申请啊" with nothing before them to say what "it" is."""
-    after_check = isinstance(previous_answer, str) and previous_answer.startswith(ELIGIBILITY_OUTCOME_ANSWER)
+    # The pre-check (running or just ended) is about legal aid: "申请要交钱吗" there is not vague.
+    after_check = isinstance(previous_answer, str) and previous_answer.startswith(
+        (ELIGIBILITY_OUTCOME_ANSWER, CHECK_ELIGIBILITY_INTENT))
     # A tapped button ("/faq_legal_aid_cost") or a story step without text chose its intent.
     if topic is not None or after_check or intent not in SERVICES_OF_AN_ASPECT or not text.strip() or (
             text.lstrip().startswith("/")):

@@ -15,12 +15,19 @@ from __future__ import annotations
 from typing import Any, Text
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from scipy.sparse import csr_matrix
 
-from assistant.contract import CRISIS_INTENT, CRISIS_MIN_CONFIDENCE
+from assistant.contract import (
+    CRISIS_INTENT,
+    CRISIS_MIN_CONFIDENCE,
+    CRISIS_MIN_CONFIDENCE_SHORT,
+    CRISIS_SHORT_MAX_HAN,
+    CRISIS_SHORT_MAX_WORDS,
+)
+from assistant.language import count_scripts
 from rasa_addons.intent_classifier import TfidfLogisticRegressionClassifier, _has_known_features
 
 NOT_CRISIS = "not_crisis"
@@ -46,7 +53,8 @@ class CrisisClassifier(TfidfLogisticRegressionClassifier):
         column = list(self.clf.classes_).index(CRISIS_INTENT)
         probabilities = self.probabilities(readable)[:, column]
         for message, probability in zip(readable, probabilities, strict=True):
-            ranking = _with_crisis_probability(message.get(INTENT_RANKING_KEY), float(probability))
+            ranking = _with_crisis_probability(message.get(INTENT_RANKING_KEY), float(probability),
+                                               crisis_threshold(message.get(TEXT) or ""))
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
             message.set(INTENT, dict(ranking[0]), add_to_output=True)
         return messages
@@ -57,13 +65,21 @@ class CrisisClassifier(TfidfLogisticRegressionClassifier):
         return {**TfidfLogisticRegressionClassifier.get_default_config(), "C": 10.0}
 
 
-def _with_crisis_probability(ranking: list[dict[str, Any]], probability: float) -> list[dict[str, Any]]:
+def crisis_threshold(text: str) -> float:
+    """The crisis probability from which this classifier alone names a crisis."""
+    han, words = count_scripts(text)
+    short = han <= CRISIS_SHORT_MAX_HAN and words <= CRISIS_SHORT_MAX_WORDS
+    return CRISIS_MIN_CONFIDENCE_SHORT if short else CRISIS_MIN_CONFIDENCE
+
+
+def _with_crisis_probability(ranking: list[dict[str, Any]], probability: float,
+                             threshold: float = CRISIS_MIN_CONFIDENCE) -> list[dict[str, Any]]:
     """The ranking with P(crisis) = `probability` and the other intents sharing the rest in
     their proportions. Below the threshold crisis leaves the ranking, so it neither
     answers nor makes the fallback think two intents are too close to call."""
     others = [dict(candidate) for candidate in ranking if candidate.get("name") != CRISIS_INTENT]
     ranked_crisis = sum(float(c["confidence"]) for c in ranking if c.get("name") == CRISIS_INTENT)
-    counts = probability >= CRISIS_MIN_CONFIDENCE
+    counts = probability >= threshold
     share = (1.0 - probability if counts else 1.0) / max(1.0 - ranked_crisis, 1e-9)
     for candidate in others:
         candidate["confidence"] = float(candidate["confidence"]) * share

@@ -110,6 +110,11 @@ HELDOUT_SETS = {
     # false alarms then became patterns: a development set now, like the blind sets before it.
     "personal_blind2": QuestionSet("personal_blind2", HELDOUT_DIR / "personal_blind2.yml", "both",
                                    personal=True),
+    # Written at the start of session 9 (5 Dec 2026) by another separate author from the brief
+    # and the fact sheets only; scored once at its end, then one bug it showed was fixed: a
+    # development set now.
+    "personal_blind3": QuestionSet("personal_blind3", HELDOUT_DIR / "personal_blind3.yml", "both",
+                                   personal=True),
 }
 ACCURACY_SETS = {name: s for name, s in HELDOUT_SETS.items() if not s.personal}
 DEVELOPMENT_SETS = [s for s in HELDOUT_SETS.values() if s.development]

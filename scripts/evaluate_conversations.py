@@ -59,8 +59,10 @@ CONVERSATION_SETS = {
     # unseen until it was scored once at the end of the next session (README), and not tuned on.
     "conversations_dev": ConversationSet("conversations_dev", HELDOUT_DIR / "conversations_dev.yml"),
     "conversations_final": ConversationSet("conversations_final", HELDOUT_DIR / "conversations_final.yml"),
-    "conversations_blind2": ConversationSet("conversations_blind2", HELDOUT_DIR / "conversations_blind2.yml",
-                                            development=False),
+    # `conversations_blind2` guided session 9; `conversations_blind3`, written at its start the same
+    # way, was scored once at its end, then one bug it showed was fixed.
+    "conversations_blind2": ConversationSet("conversations_blind2", HELDOUT_DIR / "conversations_blind2.yml"),
+    "conversations_blind3": ConversationSet("conversations_blind3", HELDOUT_DIR / "conversations_blind3.yml"),
 }
 
 

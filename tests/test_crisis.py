@@ -187,3 +187,14 @@ def test_ordinary_messages_get_no_emergency_help_through_rasa(rasa_url, rasa_api
     sender = f"ordinary-{abs(hash(text))}"
     client.send(sender, text)
     assert not (client.slot_set_in_last_turn(sender, "last_answer") or "").startswith("crisis:")
+
+
+def test_a_short_message_needs_a_surer_classifier_to_count_as_a_crisis():
+    from rasa_addons.crisis_classifier import _with_crisis_probability, crisis_threshold
+
+    ranking = [{"name": "faq_legal_aid_apply", "confidence": 0.6}, {"name": "crisis", "confidence": 0.4}]
+    assert crisis_threshold("我想申请") == crisis_threshold("hes deaf") == 0.7
+    assert crisis_threshold("he was drunk again tonight and i locked myself in the bathroom") == 0.5
+    kept = _with_crisis_probability(ranking, 0.56, crisis_threshold("我想申请"))
+    assert [c["name"] for c in kept] == ["faq_legal_aid_apply"] and abs(kept[0]["confidence"] - 1.0) < 1e-9
+    assert _with_crisis_probability(ranking, 0.56)[0] == {"name": "crisis", "confidence": 0.56}

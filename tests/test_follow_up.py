@@ -43,6 +43,7 @@ def test_a_typed_choice_picks_a_button(text, expected):
     ("is it free", "faq_legal_aid_cost", 0.9, None, "nlu_fallback"),
     ("怎么申请啊", "faq_legal_aid_apply", 0.8, "greet", "nlu_fallback"),
     ("is legal aid free", "faq_legal_aid_cost", 0.9, None, "faq_legal_aid_cost"),
+    ("申请要交钱吗", "faq_legal_aid_cost", 0.9, "check_eligibility", "faq_legal_aid_cost"),
     ("法援要花钱吗", "faq_legal_aid_cost", 0.9, None, "faq_legal_aid_cost"),
     # After figures, a question with no figure in it is about the service itself.
     ("can i call on a sunday", "faq_hotline_hours", 0.58, "stat_hotline_calls", "faq_hotline_hours"),

@@ -116,7 +116,7 @@ def test_a_question_inside_the_check_is_answered_and_the_turn_counts_as_its_answ
 
     sender = "check-question-inside"
     assert "您要办理的是哪一类事情" in reply_text(talk("帮我查一下能不能申请法律援助", sender=sender))
-    reply = reply_text(talk("申请法援要交钱吗", sender=sender))
+    reply = reply_text(talk("申请要交钱吗", sender=sender))
     assert "不收取任何费用" in reply and "您要办理的是哪一类事情" in reply, reply
     client = RasaClient(rasa_url, rasa_api_secret)
     assert client.slot_set_in_last_turn(sender, "last_answer") == "faq_legal_aid_cost"
