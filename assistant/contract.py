@@ -165,9 +165,9 @@ MIN_PERSONAL_ACCURACY = {
     "personal_blind2": {"story": 0.88, "crisis": 1.0, "not_crisis": 0.95, "compound": 0.85},
     # Scored blind once on 5 Dec 2026 (session 9): story 86.7 %, crisis 90.0 %, not_crisis 87.5 %,
     # compound 90.6 % (docs/design-notes.md). A bug it showed (short messages read as crises by
-    # the classifier alone) was fixed the same day, so it is a development set now. Floors under
-    # the measures; the issue's targets (every crisis, < 5 % false alarms) are not met on it.
-    "personal_blind3": {"story": 0.83, "crisis": 0.85, "not_crisis": 0.82, "compound": 0.85},
+    # the classifier alone) was fixed the same day, and its four missed crises and four false
+    # alarms became patterns and `unless` rules: a development set now.
+    "personal_blind3": {"story": 0.83, "crisis": 1.0, "not_crisis": 0.95, "compound": 0.85},
 }
 
 # The conversation sets (issue #21): conversations right in every turn, and single questions

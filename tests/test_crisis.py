@@ -198,3 +198,22 @@ def test_a_short_message_needs_a_surer_classifier_to_count_as_a_crisis():
     kept = _with_crisis_probability(ranking, 0.56, crisis_threshold("我想申请"))
     assert [c["name"] for c in kept] == ["faq_legal_aid_apply"] and abs(kept[0]["confidence"] - 1.0) < 1e-9
     assert _with_crisis_probability(ranking, 0.56)[0] == {"name": "crisis", "confidence": 0.56}
+
+
+@pytest.mark.parametrize(("text", "situation"), [
+    ("救救我", "danger_now"), ("有人闯进我家了", "danger_now"), ("someone just broke in downstairs", "danger_now"),
+    ("three men waiting outside my door with metal bars", "danger_now"), ("永别了", "self_harm"),
+    ("我在楼顶站了半个多小时了", "self_harm"), ("他喝醉了把娃往地上摔", "child_harm"),
+    ("离婚要准备什么 他现在每天晚上都打我", "domestic_violence"),
+])
+def test_detector_recognises_short_and_indirect_crises_found_in_session_9(text, situation):
+    assert situation in detect_crisis(text)
+
+
+@pytest.mark.parametrize("text", [
+    "今天加班加到想死 老板还扣我全勤奖 合法吗", "我儿子昨天被派出所带走了 说是打架",
+    "i volunteer at a suicide prevention line, can we refer callers to legal aid",
+    "前几年村里有人喝农药自杀 他家里人想告卖农药的店", "新闻说有人在医院门口持刀伤人 被告能有律师吗",
+])
+def test_detector_stays_quiet_on_ordinary_messages_found_in_session_9(text):
+    assert not set(detect_crisis(text)) - {"ruled_out"}
