@@ -249,7 +249,8 @@ def _service_of_unasked_figures(text: str, intent: str, ranking: Sequence[dict])
 
 
 def _is_a_vague_first_question(text: str, intent: str, topic: str | None, previous_answer: object) -> bool:
-    """"is it free", "how long", "怎么申请啊" with nothing before them to say what "it" is."""
+    """"is it free", "how long", "怎么申请啊" with nothing before them to say what "it" is
+    (`text` in Simplified characters)."""
     # The pre-check (running or just ended) is about legal aid: "申请要交钱吗" there is not vague.
     after_check = isinstance(previous_answer, str) and previous_answer.startswith(
         (ELIGIBILITY_OUTCOME_ANSWER, CHECK_ELIGIBILITY_INTENT))
@@ -258,7 +259,7 @@ def _is_a_vague_first_question(text: str, intent: str, topic: str | None, previo
             text.lstrip().startswith("/")):
         return False
     han, words = count_scripts(text)
-    return han <= MAX_VAGUE_HAN and words <= MAX_VAGUE_WORDS and not _NAMES_A_SERVICE.search(to_simplified(text))
+    return han <= MAX_VAGUE_HAN and words <= MAX_VAGUE_WORDS and not _NAMES_A_SERVICE.search(text)
 
 
 def previous_topic(previous_answer: object) -> str | None:
@@ -281,13 +282,15 @@ def intent_in_context(text: str, intent: str, confidence: float, previous_answer
     for the figures the classifier ranks best (`ranking`: Rasa's intent ranking).
     """
     topic = previous_topic(previous_answer)
-    if _is_a_vague_first_question(text, intent, topic, previous_answer):
+    # Converted once: every reading below is of the Simplified text.
+    simplified = to_simplified(text)
+    if _is_a_vague_first_question(simplified, intent, topic, previous_answer):
         return FALLBACK_INTENT  # "Which service do you mean?"
     if ((intent.startswith(PROBLEM_INTENT_PREFIX) or intent == FALLBACK_INTENT)
-            and _ASKS_IF_LEGAL_AID_FOR_ME.search(to_simplified(text))):
+            and _ASKS_IF_LEGAL_AID_FOR_ME.search(simplified)):
         return CHECK_ELIGIBILITY_INTENT
     story_problem = _unsure_story_problem(text, intent, ranking) or _two_figures_asked(
-        to_simplified(text), intent, ranking)
+        simplified, intent, ranking)
     if story_problem is not None:
         return story_problem
     asks_a_period = intent == PERIOD_FOLLOWUP_INTENT or (
@@ -296,15 +299,15 @@ def intent_in_context(text: str, intent: str, confidence: float, previous_answer
         ranked = _best_ranked_statistic(ranking, intent)
         if ranked is not None:
             return ranked
-    figures = (_figures_of_a_service(to_simplified(text), intent, ranking)
-               or _service_of_unasked_figures(to_simplified(text), intent, ranking))
+    figures = (_figures_of_a_service(simplified, intent, ranking)
+               or _service_of_unasked_figures(simplified, intent, ranking))
     if figures is not None:
         return figures
-    if intent.startswith(STAT_INTENT_PREFIX) and _ASKS_A_PRICE.search(to_simplified(text)):
+    if intent.startswith(STAT_INTENT_PREFIX) and _ASKS_A_PRICE.search(simplified):
         service = PRICE_OF.get(intent) or next(iter(SERVICE_OF_STATISTIC.get(intent, ())), None)
         if service is not None:
             return service
-    if _ASKS_FOR_THE_CHECK.search(to_simplified(text)) and is_short(text):
+    if _ASKS_FOR_THE_CHECK.search(simplified) and is_short(text):
         return CHECK_ELIGIBILITY_INTENT
     # After the routes for a problem, or opened as a continuation ("and if the other guy…"), a
     # follow-up may be a full sentence.
@@ -322,8 +325,6 @@ def intent_in_context(text: str, intent: str, confidence: float, previous_answer
     chosen = chosen_button(text, buttons, by_words, coverage) if buttons else None
     if chosen is not None and chosen.startswith(ANSWERED_FROM_KNOWLEDGE):
         return chosen
-    simplified = to_simplified(text)
-    # "and in Shanghai?" after figures: a place asks for the same figures there.
     # "and in Shanghai?", "back in march 2021?" after figures: the same figures there, then.
     after_figures = topic is not None and topic.startswith(STAT_INTENT_PREFIX)
     points_back = _FOLLOW_UP_WORDS.search(simplified) or (after_figures and (
