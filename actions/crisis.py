@@ -35,6 +35,22 @@ MIN_RANKED_PROBLEM = 0.05
 RANKS_READ = 4
 # Kinds of problem whose legal route the crisis help already gives.
 COVERED_BY_CRISIS_HELP = {"domestic_violence": "domestic_violence"}
+# A crisis named by the classifier alone, in a message it also reads as a kind of problem ranked
+# this high ("the school is holding my passport…", "债主都找上门了 我想离婚"): the emergency help
+# first, then that problem's routes, so a story the classifier over-read is still answered.
+MIN_ROUTED_PROBLEM = 0.06
+
+
+def problem_told_in_crisis(tracker: Tracker) -> str | None:
+    """The kind of problem the message tells: its intent, or a problem ranked behind the crisis."""
+    kind = problem_kind_of(latest_intent(tracker))
+    if kind is not None:
+        return kind
+    for candidate in (tracker.latest_message.get("intent_ranking") or [])[:RANKS_READ]:
+        kind = problem_kind_of(str(candidate.get("name") or ""))
+        if kind is not None and (candidate.get("confidence") or 0.0) >= MIN_ROUTED_PROBLEM:
+            return kind
+    return None
 
 
 def crisis_situations(tracker: Tracker) -> tuple[str, ...]:
@@ -67,7 +83,7 @@ class ActionCrisisHelp(Action):
         """Give the help; if the knowledge base is down, the domain's numbers instead."""
         language = conversation_language(tracker)
         situations = crisis_situations(tracker)
-        kind = problem_kind_of(latest_intent(tracker))
+        kind = problem_told_in_crisis(tracker)
         if COVERED_BY_CRISIS_HELP.get(kind or "") in situations:
             kind = None
         label = "crisis:" + ",".join(situations)

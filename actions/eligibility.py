@@ -87,6 +87,17 @@ def _interrupted_since_last_message(tracker: Tracker) -> bool:
     return False
 
 
+def _check_started_this_turn(tracker: Tracker) -> bool:
+    """Whether the check began after the latest message (after an answer that leads into it):
+    then nothing is resumed."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "active_loop" and event.get("name") == ELIGIBILITY_FORM:
+            return True
+    return False
+
+
 def _skipped_as_none(table: EligibilityTable, asked: str | None, new: dict[str, str],
                      answers: dict[str, str]) -> bool:
     """Whether the person passed over the question asked to answer a later one ("我没工作了
@@ -162,8 +173,10 @@ class ValidateEligibilityForm(Action):
         retracted: set[str] = set()
         if not asked:
             dispatcher.utter_message(text=say(language, "check_intro"))
-        # Right after a user message (not when resuming after the answer to another question).
-        interrupted = _interrupted_since_last_message(tracker)
+        # Right after a user message (not when resuming after the answer to another question;
+        # a check started by the answer itself reads the message that led to it).
+        answered_in_between = _interrupted_since_last_message(tracker)
+        interrupted = answered_in_between and not _check_started_this_turn(tracker)
         if not interrupted:
             if asked and is_leaving_word(latest_text(tracker)):
                 return [ActionExecutionRejected(ELIGIBILITY_FORM)]  # the router stops the check
@@ -213,7 +226,7 @@ class ValidateEligibilityForm(Action):
         if step.rule is not None:
             events.append(SlotSet(ELIGIBILITY_RESULT_SLOT, step.rule.key))
         # Resuming, the turn's answer stays the one to the question asked in between.
-        answered = (tracker.get_slot(LAST_ANSWER_SLOT) if interrupted else None) or CHECK_ELIGIBILITY_INTENT
+        answered = (tracker.get_slot(LAST_ANSWER_SLOT) if answered_in_between else None) or CHECK_ELIGIBILITY_INTENT
         return events + [SlotSet(LAST_ANSWER_SLOT, answered)]
 
 
@@ -242,9 +255,10 @@ class AskEligibilityQuestion(Action, abc.ABC):
         text = question.prompt
         answered = CHECK_ELIGIBILITY_INTENT
         if _interrupted_since_last_message(tracker):
-            text = say(language, "check_resume") + ("" if language == "zh" else " ") + text
-            # The turn's answer is the one to the question asked in between ("要交钱吗"):
-            # follow-ups and the evaluation read it, not the check's question asked again.
+            if not _check_started_this_turn(tracker):
+                text = say(language, "check_resume") + ("" if language == "zh" else " ") + text
+            # The turn's answer is the one given before the question ("要交钱吗" in between, or
+            # the answer that led into the check): follow-ups and the evaluation read it.
             answered = tracker.get_slot(LAST_ANSWER_SLOT) or CHECK_ELIGIBILITY_INTENT
         dispatcher.utter_message(text=text, buttons=buttons)
         return [SlotSet(LAST_ANSWER_SLOT, answered)]
@@ -309,8 +323,12 @@ class ActionEligibilityOutcome(Action):
             referral_button(language),
         ]
         dispatcher.utter_message(text="\n\n".join(parts), buttons=buttons)
-        return _reset(domain) + [SlotSet(ELIGIBILITY_RESULT_SLOT, rule.key),
-                                 SlotSet(LAST_ANSWER_SLOT, f"{ELIGIBILITY_OUTCOME_ANSWER}{rule.key}")]
+        answered = f"{ELIGIBILITY_OUTCOME_ANSWER}{rule.key}"
+        if _check_started_this_turn(tracker) and _interrupted_since_last_message(tracker):
+            # The check followed the answer to the question asked ("my son was arrested, can he
+            # get legal aid?"): the turn stays that answer, with the outcome as its next step.
+            answered = tracker.get_slot(LAST_ANSWER_SLOT) or answered
+        return _reset(domain) + [SlotSet(ELIGIBILITY_RESULT_SLOT, rule.key), SlotSet(LAST_ANSWER_SLOT, answered)]
 
 
 class ActionStopEligibilityCheck(Action):

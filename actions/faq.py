@@ -1,18 +1,21 @@
 """Answers FAQ questions (intents faq_<topic>) from the knowledge base."""
 from __future__ import annotations
 
+import re
 from typing import Any, Text
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions._base import KnowledgeAction, conversation_language, latest_intent
+from actions._base import KnowledgeAction, conversation_language, latest_intent, latest_text
 from actions.formatting import format_date, format_source
 from actions.knowledge_access import ask
 from actions.texts import referral_button, say
 from assistant.contract import (
+    ANSWERS_FOLLOWED_BY_CHECK,
     CHECK_ELIGIBILITY_INTENT,
+    ELIGIBILITY_FORM,
     LAST_ANSWER_SLOT,
     PROBLEM_INTENT_PREFIX,
     problem_kind_of,
@@ -26,6 +29,14 @@ NEXT_STEP_BUTTONS = {"legal_aid_eligibility": (CHECK_ELIGIBILITY_INTENT, "check_
 # for my divorce"): the classifier's runner-up kind of problem, from this confidence, is
 # offered as a button to its routes.
 PROBLEM_OFFER_MIN_CONFIDENCE = 0.15
+# "my brother got arrested last night, does he get a free lawyer": the general answer on legal
+# aid in criminal cases, then the pre-check for this person (its first question is whether an
+# appointed lawyer is required, Art. 25), instead of leaving them to ask for it.
+_OWN_CRIMINAL_CASE = re.compile(
+    r"(我|他|她|俺).{0,10}(被抓|被拘|拘留|逮捕|刑拘|被带走|抓走|抓了|被起诉|看守所|关起来|是被告|是嫌疑人)"
+    r"|\b(my \w+|i|he|she|we)\b.{0,40}\b(arrested|detained|charged with|in custody|locked up|"
+    r"picked up by the police|taken (?:away )?by the police|in jail|the (?:suspect|defendant|accused))\b",
+    re.IGNORECASE)
 
 
 def problem_also_told(tracker: Tracker) -> str | None:
@@ -79,4 +90,8 @@ class ActionAnswerFaq(KnowledgeAction):
             buttons.append({"title": f"{say(language, 'problem_routes_button')}: {route.title}",
                             "payload": f"/{PROBLEM_INTENT_PREFIX}{route.key}"})
         dispatcher.utter_message(text="\n\n".join(parts), buttons=buttons or None)
-        return [SlotSet(LAST_ANSWER_SLOT, intent)]
+        events: list[dict[Text, Any]] = [SlotSet(LAST_ANSWER_SLOT, intent)]
+        if (intent in ANSWERS_FOLLOWED_BY_CHECK and not tracker.active_loop.get("name")
+                and _OWN_CRIMINAL_CASE.search(latest_text(tracker))):
+            events.append(FollowupAction(ELIGIBILITY_FORM))
+        return events

@@ -28,8 +28,8 @@ from actions.figure_periods import figures_for_period, until_figure
 from actions.formatting import format_earlier, format_month, format_statistic
 from actions.knowledge_access import ask
 from actions.texts import referral_button, say
-from assistant.language import HAN_CHARACTER, count_scripts
-from assistant.periods import AskedPeriod, read_period
+from assistant.language import HAN_CHARACTER, count_scripts, to_simplified
+from assistant.periods import AskedPeriod, in_a_span_of_years, read_period
 from assistant.places import named_place
 from assistant.contract import (
     LAST_ANSWER_SLOT,
@@ -105,9 +105,17 @@ def requested_years(tracker: Tracker) -> list[int]:
     return years
 
 
+def first_mention(indicators: list[Any], text: str) -> int:
+    """Where the text first names one of the indicators (its length when it names none)."""
+    lowered = to_simplified(text).lower()
+    positions = [lowered.find(keyword.lower()) for indicator in indicators
+                 for keyword in (*indicator.keywords, *indicator.keywords_zh) if keyword]
+    return min((p for p in positions if p >= 0), default=len(lowered))
+
+
 def _starts_a_period(text: str, start: int, end: int) -> bool:
     before, after = text[:start].rstrip(), text[end:].lstrip()
-    return (
+    return in_a_span_of_years(text, start) or (
         before.endswith(PERIOD_START_WORDS)
         or before.endswith(PERIOD_START_PREFIXES_ZH)
         or after.startswith(PERIOD_START_SUFFIXES_ZH)
@@ -190,13 +198,18 @@ class ActionAnswerStatistic(KnowledgeAction):
         # A follow-up that opens with "and"/"那" asks one thing, about the previous answer,
         # unless it joins two itself ("thanks! and how many notarizations and appraisals").
         text = latest_text(tracker)
-        asks_two = not years and (not _FOLLOW_UP_OPENING.search(text)
-                                  or bool(_JOINED.search(_FOLLOW_UP_OPENING.sub("", text, count=1))))
-        second = await self._second_topic(tracker, topic, language) if asks_two else None
+        # Two years asked compare one topic ("2019年和2020年的律师人数"); one year may be asked of
+        # two ("how many legal aid cases last year and how many hotline calls").
+        asks_two = len(years) < 2 and (not _FOLLOW_UP_OPENING.search(text)
+                                       or bool(_JOINED.search(_FOLLOW_UP_OPENING.sub("", text, count=1))))
+        second = await self._second_topic(tracker, topic, years, language) if asks_two else None
         if second is not None:
-            second_topic, second_lines = second
-            lines += second_lines
-            answered.append(intent_of("stat", second_topic))
+            second_topic, second_indicators, second_lines = second
+            if matched and first_mention(second_indicators, text) < first_mention(matched, text):
+                # Answered in the order asked: the first named is the question, the other its "also".
+                lines, answered = second_lines + lines, [intent_of("stat", second_topic), *answered]
+            else:
+                lines, answered = lines + second_lines, [*answered, intent_of("stat", second_topic)]
         dispatcher.utter_message(text="\n\n".join(lines), buttons=buttons)
         # The latest figures or the series get charts; an answer for a year, a date or a total
         # is one figure and gets none.
@@ -222,9 +235,10 @@ class ActionAnswerStatistic(KnowledgeAction):
         return previous if named else topic
 
     async def _second_topic(
-        self, tracker: Tracker, topic: Text, language: Text
-    ) -> tuple[Text, list[Text]] | None:
-        """The figures of a second topic the same message asks about, if it asks two things."""
+        self, tracker: Tracker, topic: Text, years: list[int], language: Text
+    ) -> tuple[Text, list[Any], list[Text]] | None:
+        """The figures of a second topic the same message asks about, if it asks two things:
+        for the year asked when it has them, else the latest."""
         text = latest_text(tracker)
         if not _JOINED.search(text):
             return None
@@ -241,7 +255,8 @@ class ActionAnswerStatistic(KnowledgeAction):
                                              language=language)
                     for indicator in matched[:1]
                 }
-                return other, self._latest_figures(histories, language)
+                for_years = [format_statistic(s) for h in histories.values() for s in h if refers_to(s, years)]
+                return other, matched[:1], for_years or self._latest_figures(histories, language)
         return None
 
     @staticmethod

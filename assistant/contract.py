@@ -95,6 +95,9 @@ ELIGIBILITY_RESULT_SLOT = "eligibility_result"
 # a short question after it ("那我现在去哪", "how do i start") is about applying.
 ELIGIBILITY_OUTCOME_ANSWER = "eligibility:"
 AFTER_ELIGIBILITY_OUTCOME = "faq_legal_aid_apply"
+# FAQ answers the pre-check may follow in the same turn, when the person tells their own case
+# ("my brother got arrested, does he get a free lawyer"); after them, "where do I go" is how to apply.
+ANSWERS_FOLLOWED_BY_CHECK = ("faq_legal_aid_criminal",)
 # A general eligibility question may rightly be answered by starting the pre-check (the guided
 # answer to the same question), so the evaluation accepts it for faq_legal_aid_eligibility.
 ALSO_ANSWERED_BY = {

@@ -9,12 +9,12 @@ Pure standard library.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import date
 
 from assistant.contract import (
     AFTER_ELIGIBILITY_OUTCOME,
+    ANSWERS_FOLLOWED_BY_CHECK,
     CHECK_ELIGIBILITY_INTENT,
     ELIGIBILITY_OUTCOME_ANSWER,
     FAQ_INTENT_PREFIX,
@@ -24,12 +24,32 @@ from assistant.contract import (
     SERVICE_OF_STATISTIC,
     SERVICES_OF_AN_ASPECT,
     STAT_INTENT_PREFIX,
+    SWITCH_LANGUAGE_INTENT,
     UNKNOWN_STATISTIC_INTENT,
 )
 from assistant.choices import chosen_button, payload_intent
-from assistant.language import count_scripts, to_simplified
+from assistant.language import count_scripts, requested_language, to_simplified
 from assistant.periods import read_period
 from assistant.places import named_place
+from assistant.question_words import (
+    ASKS_ABOUT_A_COST,
+    ASKS_ABOUT_THE_FIGURE,
+    ASKS_ABOUT_THE_ROUTE,
+    ASKS_A_CONTACT,
+    ASKS_A_PRICE,
+    ASKS_FOR_FIGURES,
+    ASKS_FOR_THE_CHECK,
+    ASKS_HOW,
+    ASKS_HOW_LONG,
+    ASKS_IF_LEGAL_AID_FOR_ME,
+    ASKS_THE_SAME,
+    FOLLOW_UP_WORDS,
+    NAMES_A_SERVICE,
+    NAMES_LEGAL_AID,
+    REFERS_BACK,
+    SERVICE_NUMBER,
+    YES_OR_NO,
+)
 
 # A follow-up is short: longer messages carry their own topic.
 MAX_FOLLOW_UP_HAN = 16
@@ -43,16 +63,14 @@ MAX_LONG_FOLLOW_UP_WORDS = 16
 MIN_SIBLING_STATISTIC = 0.1
 # The classifier this unsure of a short message has not found a topic of its own in it.
 UNSURE_BELOW = 0.5
+# After a problem's routes, a question this sure of a service is about that service ("要不要先去公证处").
+CONFIDENT_ELSEWHERE = 0.8
 # An "out of scope" this unsure, with a follow-up word, is most likely about the last answer.
 OUT_OF_SCOPE_UNSURE_BELOW = 0.8
 FALLBACK_INTENT = "nlu_fallback"
 # A question this short that names no service says too little to guess which it is about.
 MAX_VAGUE_WORDS = 6
 MAX_VAGUE_HAN = 8
-_NAMES_A_SERVICE = re.compile(
-    r"法律援助|法援|援助|调解|公证|仲裁|鉴定|律师|12348|热线|法网|法院|劳动|工资|欠薪|离婚|"
-    r"\b(legal aid|mediat\w*|notar\w*|arbitrat\w*|apprais\w*|lawyers?|hotline|court|labou?r|wages?|divorce)\b",
-    re.IGNORECASE)
 # The pre-check's generic questions, which a classifier reads as being about legal aid even
 # after an answer on another service ("does it cost anything" after people's mediation).
 LEGAL_AID_ASPECTS = ("faq_legal_aid_cost", "faq_legal_aid_apply", "faq_legal_aid_documents",
@@ -75,63 +93,16 @@ MIN_TWO_FIGURES = 0.2
 MIN_RANKED_STATISTIC = 0.1
 # Buttons chosen by typing are followed for the intents the knowledge router answers.
 ANSWERED_FROM_KNOWLEDGE = (FAQ_INTENT_PREFIX, STAT_INTENT_PREFIX, PROBLEM_INTENT_PREFIX)
-_NAMES_LEGAL_AID = re.compile(r"法律援助|法援|legal aid", re.IGNORECASE)
-# Words that point back at the last answer, or ask one more thing about it.
-_FOLLOW_UP_WORDS = re.compile(
-    r"这|那|它|其|他们|她们|呢|吗|嘛|么|多久|多长|多少|贵|费|免费|收钱|交钱|哪|怎么|咋|能不能|可以|要不要|"
-    r"需要|还|先|然后|过了|期限|时效|加急|多快|几天|什么时候|谁|起诉|告|啥"
-    r"|\b(it|its|they|them|their|this|that|there|those|these|he|she|him|her|do i|can i|should i|how long|"
-    r"how much|how fast|where|when|who|what if|and if|but if|if (?:he|she|they|the other)|what else|"
-    r"free|cost|costs|fee|fees|pay|time limit|deadline|"
-    r"apply|file|sue|first|then|else|since when|so|also|too|do they|does it|is it|are they)\b"
-    r"|^(?:is|are|does|do|will|can) the\b",
-    re.IGNORECASE,
-)
-# Words that ask for a figure; without one, a short follow-up to a service is not about figures.
-_ASKS_FOR_FIGURES = re.compile(
-    r"多少|(?<!哪)几个|几家|几名|几件|数据|数字|比例|百分|(?<!效)率|统计|人次|人数|数量|总数|规模|变化|趋势|增长|增加|减少|历年|\d"
-    r"|\b(how many|how much|number|numbers|figure|figures|percent|percentage|rate|statistics|stats|count|"
-    r"total|per year|a year|changed?|trend|grown|growth|increased?|decreased?|over the years)\b",
-    re.IGNORECASE,
-)
-# "老人要赡养费 可以申请法援吗", "can legal aid help me with this": a problem told with the
-# question whether legal aid is open to the person asks for the pre-check, not the routes.
-_ASKS_IF_LEGAL_AID_FOR_ME = re.compile(
-    r"(能|可以|能不能|可不可以|够不够|符不符合|有没有|申请得?了?).{0,4}(法律援助|法援)|(法律援助|法援).{0,6}(吗|么|不|没有)"
-    r"|\b(can|could|will|would|do|does|am|is)\b.{0,40}\b(legal aid|free lawyer)\b"
-    r".{0,20}\b(help|cover|me|us|him|her|this)\b"
-    r"|\b(can|could|may) (i|we|he|she|they|my \w+) (get|have|apply for|receive) (a )?(free )?"
-    r"(legal aid|legal-aid|free lawyer)\b"
-    r"|\b(do i|do we|does he|does she|would i|would we) qualify\b|\b(am i|are we|is he|is she) eligible\b",
-    re.IGNORECASE,
-)
-# "多少钱", "how much does it cost": a price, not a figure.
-_ASKS_A_PRICE = re.compile(
-    r"多少钱|几块|几百|收费|收\s*\d+|\d+\s*(?:块|元)|交钱|去哪交|付钱"
-    r"|\bhow much (?:does|is|do|will|would)\b|\bcost|\d+\s*(?:yuan|rmb|kuai)\b|\bpay\b|\bfees?\b|\bcharges?\b",
-    re.IGNORECASE)
-# A question answered yes or no ("都有律师辩护吗", "is it open at night") asks for no figure.
-_YES_OR_NO = re.compile(r"吗|是否|是不是|有没有|能不能|可不可以|^(?:is|are|do|does|did|can|could|will|has|have)\b",
-                        re.IGNORECASE)
-_SERVICE_NUMBER = re.compile(r"(?<!\d)1\d{4}(?!\d)")
-_ASKS_A_CONTACT = re.compile(r"网址|电话|号码|地址|联系方式|网站|\b(?:phone|website|address|url|number to call)\b",
-                             re.IGNORECASE)
 # The answer on what a service costs ("法律援助一个案子收300块是吧 去哪交" is no question for figures).
 PRICE_OF = {"stat_legal_aid": "faq_legal_aid_cost"}
-# "你们那个法律援助自测怎么弄", "legal aid self test": the pre-check by name.
-_ASKS_FOR_THE_CHECK = re.compile(
-    r"(?:法律援助|法援).{0,6}(?:自测|自查|测试|测一测|测一下)|(?:自测|自查|测一下|测测).{0,6}(?:法律援助|法援)"
-    r"|\b(?:legal aid|eligibility) (?:self[- ]?test|self[- ]?check|quiz|test|checker)\b", re.IGNORECASE)
-# Words that ask how to use a service rather than for its figures.
-_ASKS_HOW = re.compile(
-    r"怎么|咋|如何|哪里|哪儿|去哪|在哪|联系|电话|找谁|找他|找她|申请|流程|手续|材料|要带|多久来|上门|收费|要钱"
-    r"|\b(how do|how can|how to|where|contact|phone|call|reach|apply|process|visit|find one|find them|start|next)\b",
-    re.IGNORECASE,
-)
-# "…呢", "and …?", "what about …": the same question again, about something else.
-_ASKS_THE_SAME = re.compile(r"呢[?？]?$|^(?:那|还有)|^(and|what about|how about)\b", re.IGNORECASE)
-# After the pre-check's outcome, "how fast do they assign someone" asks how long a decision takes.
-_ASKS_HOW_LONG = re.compile(r"多久|多长时间|几天|多快|\bhow (?:long|fast|soon|quickly)\b", re.IGNORECASE)
+# An "out of scope" this unsure, for a message naming a service, yields to a question about it
+# ranked this high behind it ("what exactly is 12348").
+OUT_OF_SCOPE_DOUBT = 0.5
+MIN_IN_SCOPE_RUNNER_UP = 0.15
+# After figures, "and for migrant workers", "what about rural residents", "鉴定人呢" this short
+# name one more figure of the same topic (the statistics action finds which).
+MAX_BARE_FIGURE_FOLLOW_UP_WORDS = 5
+MAX_BARE_FIGURE_FOLLOW_UP_HAN = 8
 DECISION_TIME_INTENT = "faq_legal_aid_decision_time"
 # "how do i start" is a request for the help menu, except right after the pre-check's outcome.
 HELP_INTENT = "help"
@@ -170,7 +141,7 @@ def _unsure_story_problem(text: str, intent: str, ranking: Sequence[dict]) -> st
 def _two_figures_asked(text: str, intent: str, ranking: Sequence[dict]) -> str | None:
     """"全国现在有多少律师 村居法律顾问又有多少": the classifier, torn between two figures, was
     asked for both. The first is answered; the statistics action adds the second."""
-    if intent != FALLBACK_INTENT or not _ASKS_FOR_FIGURES.search(text):
+    if intent != FALLBACK_INTENT or not ASKS_FOR_FIGURES.search(text):
         return None
     candidates = [c for c in ranking if c.get("name") != FALLBACK_INTENT][:2]
     if len(candidates) == 2 and all(str(c.get("name") or "").startswith(STAT_INTENT_PREFIX)
@@ -202,20 +173,20 @@ def _across_figures_and_service(text: str, intent: str, unsure: bool, topic: str
     if not topic.startswith(STAT_INTENT_PREFIX):
         return None
     questions = SERVICE_OF_STATISTIC.get(topic, ())
-    if intent in questions and not _ASKS_FOR_FIGURES.search(text):
+    if intent in questions and not ASKS_FOR_FIGURES.search(text):
         return intent  # "can i call on a sunday" after the hotline's figures: its hours
-    asks_for_figures = _ASKS_FOR_FIGURES.search(text) or named_place(text) or not read_period(
+    asks_for_figures = ASKS_FOR_FIGURES.search(text) or named_place(text) or not read_period(
         text, this_year=date.today().year).is_empty
     # "what do they actually do", "is the award final or can i appeal", "鉴定费能减免吗": a
     # question with no figure in it, which the classifier could not place (or read as a
     # generic legal-aid question), asks about the service whose figures were just given.
-    misread_aspect = intent in LEGAL_AID_ASPECTS and not _NAMES_LEGAL_AID.search(text)
+    misread_aspect = intent in LEGAL_AID_ASPECTS and not NAMES_LEGAL_AID.search(text)
     if questions and not asks_for_figures and (
-            (unsure or misread_aspect) or (intent.startswith(STAT_INTENT_PREFIX) and _ASKS_HOW.search(text))):
+            (unsure or misread_aspect) or (intent.startswith(STAT_INTENT_PREFIX) and ASKS_HOW.search(text))):
         ranked = [str(c.get("name")) for c in ranking if c.get("name") in questions]
         return ranked[0] if ranked else questions[0]
     statistic = _statistic_of(intent)
-    if statistic is not None and _ASKS_THE_SAME.search(text) and not _ASKS_HOW.search(text):
+    if statistic is not None and ASKS_THE_SAME.search(text) and not ASKS_HOW.search(text):
         return PERIOD_FOLLOWUP_INTENT if statistic == topic else statistic
     return None
 
@@ -226,9 +197,9 @@ def _figures_of_a_service(text: str, intent: str, ranking: Sequence[dict]) -> st
     classifier ranks those figures too."""
     statistic = _statistic_of(intent)
     # "12348热线能干什么": a hotline's number is no figure asked for; nor a price or an address.
-    text = _SERVICE_NUMBER.sub(" ", text)
-    if statistic is None or not _ASKS_FOR_FIGURES.search(text) or _ASKS_A_PRICE.search(text) or (
-            _ASKS_A_CONTACT.search(text)):
+    text = SERVICE_NUMBER.sub(" ", text)
+    if statistic is None or not ASKS_FOR_FIGURES.search(text) or ASKS_A_PRICE.search(text) or (
+            ASKS_A_CONTACT.search(text)):
         return None
     ranked = next((c for c in ranking[:3] if c.get("name") == statistic), None)
     if ranked is None or (ranked.get("confidence") or 0.0) < MIN_SIBLING_STATISTIC:
@@ -240,12 +211,61 @@ def _service_of_unasked_figures(text: str, intent: str, ranking: Sequence[dict])
     """The service a yes-or-no question about it asks of ("现在所有刑事案件都有律师辩护吗"), when
     the classifier read it as its figures but asks for none and ranks the service too."""
     questions = SERVICE_OF_STATISTIC.get(intent, ())
-    text = _SERVICE_NUMBER.sub(" ", text)
-    if not questions or _ASKS_FOR_FIGURES.search(text) or not _YES_OR_NO.search(text):
+    text = SERVICE_NUMBER.sub(" ", text)
+    if not questions or ASKS_FOR_FIGURES.search(text) or not YES_OR_NO.search(text):
         return None
     ranked = [c for c in ranking[:3] if c.get("name") in questions
               and (c.get("confidence") or 0.0) >= MIN_SIBLING_STATISTIC]
     return str(ranked[0]["name"]) if ranked else None
+
+
+def _in_scope_runner_up(text: str, intent: str, confidence: float, ranking: Sequence[dict]) -> str | None:
+    """"what exactly is 12348": an unsure "out of scope" for a message that names a service,
+    with that service's question ranked close behind, is that question; so is a language named
+    in a question about a service ("要不要翻成英文") without asking for that language."""
+    # "出国用的公证书 要不要翻成英文" names a language without asking to switch to it.
+    names_a_language = intent == SWITCH_LANGUAGE_INTENT and requested_language(text) is None
+    if not names_a_language and (
+            intent != OUT_OF_SCOPE_INTENT or confidence >= OUT_OF_SCOPE_DOUBT or not NAMES_A_SERVICE.search(text)):
+        return None
+    for candidate in ranking[1:3]:
+        name = str(candidate.get("name") or "")
+        if name.startswith((FAQ_INTENT_PREFIX, STAT_INTENT_PREFIX)) and (
+                candidate.get("confidence") or 0.0) >= MIN_IN_SCOPE_RUNNER_UP:
+            return name
+    return None
+
+
+def _asks_more_of_the_figures(text: str, intent: str, confidence: float, topic: str) -> bool:
+    """Right after figures, whether a message asks about them or for one more of the same topic:
+    "as of when", "这是一年的还是累计的", "and for migrant workers", "鉴定人呢", "调解员有几个",
+    "how many cases have they handled". A confident question of its own ("how many lawyers
+    are there", "公证处呢", "and how do i apply") is left to the rest of the reading."""
+    if ASKS_ABOUT_THE_FIGURE.search(text):
+        return True
+    if ASKS_HOW.search(text) or ASKS_A_PRICE.search(text) or ASKS_ABOUT_A_COST.search(text):
+        return False
+    other_figures = intent.startswith(STAT_INTENT_PREFIX) and intent != topic
+    if other_figures and confidence < UNSURE_BELOW and REFERS_BACK.search(text) and ASKS_FOR_FIGURES.search(text):
+        return True  # "how many cases have they handled": theirs, not legal aid's
+    han, words = count_scripts(text)
+    if han > MAX_BARE_FIGURE_FOLLOW_UP_HAN or words > MAX_BARE_FIGURE_FOLLOW_UP_WORDS:
+        return False
+    # Another service's figures ("and arbitration cases?", "公证处呢"), however unsure, are read
+    # by _across_figures_and_service.
+    if other_figures or _statistic_of(intent) is not None:
+        return False
+    return bool(ASKS_THE_SAME.search(text)) or (confidence < UNSURE_BELOW and bool(ASKS_FOR_FIGURES.search(text)))
+
+
+def _asks_about_the_route(text: str, intent: str, confidence: float) -> bool:
+    """After the routes for a problem, whether a message asks what they answer ("what should i
+    keep as evidence", "is there a deadline", "要是拖了好几年还能告吗"), not a new question of its
+    own: a confident other problem, or legal aid by name."""
+    if not ASKS_ABOUT_THE_ROUTE.search(text) or NAMES_LEGAL_AID.search(text):
+        return False
+    return not (intent.startswith(PROBLEM_INTENT_PREFIX) and confidence >= UNSURE_BELOW) and not (
+        intent.startswith((FAQ_INTENT_PREFIX, STAT_INTENT_PREFIX)) and confidence >= CONFIDENT_ELSEWHERE)
 
 
 def _is_a_vague_first_question(text: str, intent: str, topic: str | None, previous_answer: object) -> bool:
@@ -259,7 +279,7 @@ def _is_a_vague_first_question(text: str, intent: str, topic: str | None, previo
             text.lstrip().startswith("/")):
         return False
     han, words = count_scripts(text)
-    return han <= MAX_VAGUE_HAN and words <= MAX_VAGUE_WORDS and not _NAMES_A_SERVICE.search(text)
+    return han <= MAX_VAGUE_HAN and words <= MAX_VAGUE_WORDS and not NAMES_A_SERVICE.search(text)
 
 
 def previous_topic(previous_answer: object) -> str | None:
@@ -284,10 +304,11 @@ def intent_in_context(text: str, intent: str, confidence: float, previous_answer
     topic = previous_topic(previous_answer)
     # Converted once: every reading below is of the Simplified text.
     simplified = to_simplified(text)
+    intent = _in_scope_runner_up(simplified, intent, confidence, ranking) or intent
     if _is_a_vague_first_question(simplified, intent, topic, previous_answer):
         return FALLBACK_INTENT  # "Which service do you mean?"
     if ((intent.startswith(PROBLEM_INTENT_PREFIX) or intent == FALLBACK_INTENT)
-            and _ASKS_IF_LEGAL_AID_FOR_ME.search(simplified)):
+            and ASKS_IF_LEGAL_AID_FOR_ME.search(simplified)):
         return CHECK_ELIGIBILITY_INTENT
     story_problem = _unsure_story_problem(text, intent, ranking) or _two_figures_asked(
         simplified, intent, ranking)
@@ -303,15 +324,15 @@ def intent_in_context(text: str, intent: str, confidence: float, previous_answer
                or _service_of_unasked_figures(simplified, intent, ranking))
     if figures is not None:
         return figures
-    if intent.startswith(STAT_INTENT_PREFIX) and _ASKS_A_PRICE.search(simplified):
+    if intent.startswith(STAT_INTENT_PREFIX) and ASKS_A_PRICE.search(simplified):
         service = PRICE_OF.get(intent) or next(iter(SERVICE_OF_STATISTIC.get(intent, ())), None)
         if service is not None:
             return service
-    if _ASKS_FOR_THE_CHECK.search(simplified) and is_short(text):
+    if ASKS_FOR_THE_CHECK.search(simplified) and is_short(text):
         return CHECK_ELIGIBILITY_INTENT
     # After the routes for a problem, or opened as a continuation ("and if the other guy…"), a
     # follow-up may be a full sentence.
-    continues = topic is not None and (topic.startswith(PROBLEM_INTENT_PREFIX) or _ASKS_THE_SAME.search(text))
+    continues = topic is not None and (topic.startswith(PROBLEM_INTENT_PREFIX) or ASKS_THE_SAME.search(text))
     if not text or not (is_short(text) or (continues and _is_a_long_follow_up_length(text))):
         return intent
     # Words choose a button only when the classifier found no topic of its own in them
@@ -327,15 +348,21 @@ def intent_in_context(text: str, intent: str, confidence: float, previous_answer
         return chosen
     # "and in Shanghai?", "back in march 2021?" after figures: the same figures there, then.
     after_figures = topic is not None and topic.startswith(STAT_INTENT_PREFIX)
-    points_back = _FOLLOW_UP_WORDS.search(simplified) or (after_figures and (
+    if after_figures and _asks_more_of_the_figures(simplified, intent, confidence, topic or ""):
+        return PERIOD_FOLLOWUP_INTENT
+    points_back = FOLLOW_UP_WORDS.search(simplified) or (after_figures and (
         named_place(simplified) or not read_period(simplified, this_year=date.today().year).is_empty))
     # "那我现在去哪", "how do i start" after the pre-check's outcome: how to apply.
-    after_check = isinstance(previous_answer, str) and previous_answer.startswith(ELIGIBILITY_OUTCOME_ANSWER)
-    if after_check and _ASKS_HOW_LONG.search(simplified) and (confidence < UNSURE_BELOW or intent == FALLBACK_INTENT):
+    after_check = isinstance(previous_answer, str) and (
+        previous_answer.startswith(ELIGIBILITY_OUTCOME_ANSWER) or previous_answer in ANSWERS_FOLLOWED_BY_CHECK)
+    if after_check and ASKS_HOW_LONG.search(simplified) and (confidence < UNSURE_BELOW or intent == FALLBACK_INTENT):
         return DECISION_TIME_INTENT
-    if after_check and _ASKS_HOW.search(simplified) and (confidence < UNSURE_BELOW or intent in (
+    if after_check and ASKS_HOW.search(simplified) and (confidence < UNSURE_BELOW or intent in (
             FALLBACK_INTENT, OUT_OF_SCOPE_INTENT, CHECK_ELIGIBILITY_INTENT, HELP_INTENT)):
         return AFTER_ELIGIBILITY_OUTCOME
+    if topic is not None and topic.startswith(PROBLEM_INTENT_PREFIX) and _asks_about_the_route(
+            simplified, intent, confidence):
+        return topic
     if topic is None or not points_back:
         return intent
     # An unsure figures intent is left to the statistics action, which reads a follow-up
@@ -347,11 +374,11 @@ def intent_in_context(text: str, intent: str, confidence: float, previous_answer
     if across is not None:
         return across
     misread_aspect = (intent in LEGAL_AID_ASPECTS and not topic.startswith(LEGAL_AID_TOPICS)
-                      and not _NAMES_LEGAL_AID.search(simplified))
+                      and not NAMES_LEGAL_AID.search(simplified))
     # "is there an app" after the answer on the China Legal Service Network is not a request
     # for its figures: no figure is given unless one is asked for (issue #20).
     figures_unasked = (intent.startswith(STAT_INTENT_PREFIX) and topic.startswith(FAQ_INTENT_PREFIX)
-                       and not _ASKS_FOR_FIGURES.search(simplified))
+                       and not ASKS_FOR_FIGURES.search(simplified))
     if not (unsure or misread_aspect or figures_unasked):
         return intent
     return PERIOD_FOLLOWUP_INTENT if topic.startswith(STAT_INTENT_PREFIX) else topic

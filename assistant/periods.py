@@ -21,10 +21,14 @@ _FIVE_YEAR_PLANS_EN = {"12th five-year plan": (2011, 2015), "13th five-year plan
                        "14th five-year plan": (2021, 2025)}
 
 _YEAR = r"((?:19|20)\d{2})"
+_SPAN_OF_YEARS = re.compile(
+    rf"{_YEAR}\s*年?\s*(?:-|–|—|~|～|至|到|\bto\b|\bthrough\b|\buntil\b)\s*{_YEAR}", re.IGNORECASE)
 _SINCE = [
     re.compile(rf"\b(?:since|from)\s+(?:the\s+(?:start|beginning)\s+of\s+)?{_YEAR}\b", re.IGNORECASE),
     re.compile(rf"(?:自|从|自从){_YEAR}\s*年?"),
     re.compile(rf"{_YEAR}\s*年?\s*(?:以来|来|起|至今|开始|到现在)"),
+    # A span of years counts from its first ("the whole 2016-2020 period", "2016年至2020年").
+    _SPAN_OF_YEARS,
 ]
 _SINCE_NAMED = re.compile(r"(党的)?(十八大|十九大|二十大)\s*(以来|之后|后|来)")
 _SINCE_NAMED_EN = re.compile(r"\bsince\s+the\s+(18th|19th|20th)\s+(party\s+)?congress\b", re.IGNORECASE)
@@ -113,6 +117,12 @@ def read_period(text: str, this_year: int) -> AskedPeriod:
         years=unique_years if until is None else (),
         until=until,
     )
+
+
+def in_a_span_of_years(text: str, start: int) -> bool:
+    """Whether the year at `start` is one end of a span ("2016-2020", "2016年至2020年"): a
+    total over the span is asked, not that year's figure."""
+    return any(match.start() <= start < match.end() for match in _SPAN_OF_YEARS.finditer(text))
 
 
 def _since(text: str) -> int | None:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 
-# Words that deny what follows ("不是", "没有被", "并不太", "is not a", "isn't really"). Not a
+# Words that deny what follows ("不是", "没有被", "并不太", "is not a", "isn't really", "no
+# disability", "nothing like life in prison"). Not a
 # bare 没/没有: "没有工资" says the wages are missing, not that the matter is not wages.
 _DENIED_ZH = re.compile(r"(?:不是|并非|不属于|不算|没有被|没被|未被|不太|不怎么|不很|不)$")
 _DENIED_EN = re.compile(
     r"(?<![a-z])(?:not|never|isn't|isnt|aren't|arent|wasn't|wasnt|don't|dont|doesn't|doesnt|didn't|didnt|"
-    r"no longer)\s+(?:a\s+|an\s+|really\s+|very\s+|that\s+|so\s+|in\s+)?$"
+    r"no longer|no|nothing like|without)\s+(?:a\s+|an\s+|really\s+|very\s+|that\s+|so\s+|in\s+)?$"
 )
 # 一…十七: option numbers ("第三个") and ages under 18 ("十五岁") written in Chinese.
 CHINESE_NUMBERS = {word: n for n, word in enumerate(
@@ -29,8 +30,9 @@ ADULT_AGE = 18
 UNDER_AGE_WORDS = " under 18 未满18 "
 
 
-# Before a verb of violence a bare 没 does deny it: "他倒是没打我 就是不管我".
-_DENIABLE_VERBS_ZH = ("打", "骂", "虐待", "遗弃", "动手")
+# Before a verb of violence or a condition a bare 没 does deny it: "他倒是没打我 就是不管我",
+# "25了 没残疾".
+_DENIABLE_VERBS_ZH = ("打", "骂", "虐待", "遗弃", "动手", "残疾", "精神病", "智力残疾")
 _NOT_DONE_ZH = re.compile(r"没有?(?:再|怎么)?$")
 
 

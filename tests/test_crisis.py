@@ -30,6 +30,9 @@ CRISES = [
     ("he is hurting my daughter", "child_harm"),
     ("ＳＯＳ", "danger_now"),
     ("help me!!!", "danger_now"),
+    ("help me please", "danger_now"),
+    ("im so scared", "danger_now"),
+    ("帮帮我", "danger_now"),
     # Told without the usual words (issue #20, the third blind set).
     ("my uncle keeps coming into my room at night and says nobody will believe me. im 12", "child_harm"),
     ("催债的发微信说知道我女儿在哪个幼儿园 不然后果自负", "danger_now"),
@@ -50,6 +53,8 @@ ORDINARY = [
     "my client was charged with assault, can he get a duty lawyer",
     "这是我的救命钱 被骗了怎么办",
     "help me apply for legal aid",
+    "help me please with my divorce papers",
+    "i am scared of losing my job if i sue",
     "help",
     "my son and daughter in law kicked me out of the flat I bought for them",
     "催收天天打我通讯录里的电话 能举报吗",
@@ -113,6 +118,22 @@ async def test_a_crisis_only_the_classifier_saw_gets_the_help_of_the_problem_it_
     # Nothing ranked: danger and despair, as before.
     dispatcher.messages.clear()
     events = await run(ActionCrisisHelp(), dispatcher, make_tracker(intent="crisis", text="i cant go on"))
+    assert SlotSet("last_answer", "crisis:danger_now,self_harm") in events
+
+
+async def test_a_crisis_only_the_classifier_saw_in_a_story_also_gets_the_routes_of_the_problem_ranked(
+        knowledge_base, dispatcher):
+    ranking = [{"name": "crisis", "confidence": 0.55}, {"name": "problem_foreign_related", "confidence": 0.13}]
+    tracker = make_tracker(intent="crisis", confidence=0.55, ranking=ranking,
+                           text="im a teacher from abroad, the school ended my contract and is holding my passport")
+    events = await run(ActionCrisisHelp(), dispatcher, tracker)
+    assert "110" in dispatcher.messages[0]["text"]
+    assert SlotSet("last_answer", "crisis:danger_now,self_harm;problem_foreign_related") in events
+    # A problem ranked too low is not taken for the story's.
+    dispatcher.messages.clear()
+    ranking = [{"name": "crisis", "confidence": 0.9}, {"name": "problem_housing", "confidence": 0.02}]
+    events = await run(ActionCrisisHelp(), dispatcher, make_tracker(
+        intent="crisis", confidence=0.9, ranking=ranking, text="whats the point of anything anymore"))
     assert SlotSet("last_answer", "crisis:danger_now,self_harm") in events
 
 

@@ -58,6 +58,24 @@ def test_a_typed_choice_picks_a_button(text, expected):
      "faq_peoples_mediation"),
     # "How has it changed" asks for figures, even right after a FAQ answer.
     ("全国律师人数这几年是怎么变化的", "stat_lawyers", 0.3, "faq_peoples_mediation", "stat_lawyers"),
+    # After figures: one more of the same topic, or a question about the figure just given.
+    ("鉴定人呢", "ask_period_followup", 0.498, "stat_judicial_appraisal", "ask_period_followup"),
+    ("and offices?", "nlu_fallback", 0.2, "stat_notarization", "ask_period_followup"),
+    ("调解员有几个", "faq_peoples_mediation", 0.455, "stat_lawyer_mediation", "ask_period_followup"),
+    ("and for migrant workers", "faq_wage_arrears", 0.553, "stat_legal_aid", "ask_period_followup"),
+    ("how many cases have they handled", "stat_legal_aid", 0.465, "stat_lawyer_mediation", "ask_period_followup"),
+    ("as of when", "faq_legal_aid_what", 0.27, "stat_notarization", "ask_period_followup"),
+    ("这是一年的还是累计的", "meta_up_to_date", 0.64, "stat_arbitration", "ask_period_followup"),
+    ("and is it free", "nlu_fallback", 0.2, "stat_lawyer_mediation", "faq_lawyer_mediation"),
+    ("how many lawyers are there", "stat_lawyers", 0.9, "stat_notarization", "stat_lawyers"),
+    # After the routes for a problem: what to keep, how long, where to complain are about it.
+    ("what should i keep as evidence", "out_of_scope", 0.42, "problem_dismissal", "problem_dismissal"),
+    ("who do i complain to", "faq_legal_aid_complaint", 0.72, "problem_consumer", "problem_consumer"),
+    ("要是拖了好几年还能告吗", "nlu_fallback", 0.2, "problem_inheritance", "problem_inheritance"),
+    ("要不要先去公证处", "faq_notarization", 0.74, "problem_inheritance", "faq_notarization"),
+    ("can legal aid help me sue him", "faq_legal_aid_matters", 0.6, "problem_consumer", "faq_legal_aid_matters"),
+    # A slipped character still names the service: not a vague first question.
+    ("法律缓助怎么申请", "faq_legal_aid_apply", 0.96, None, "faq_legal_aid_apply"),
     # Not a follow-up: confident, long, off-topic without a word pointing back, or no previous topic.
     ("how do I get a document notarized", "faq_notarization", 0.9, "faq_peoples_mediation", "faq_notarization"),
     ("what's the weather", "out_of_scope", 0.95, "faq_notarization", "out_of_scope"),
@@ -67,6 +85,21 @@ def test_a_typed_choice_picks_a_button(text, expected):
 ])
 def test_a_short_follow_up_is_read_against_the_previous_answer(text, intent, confidence, previous, expected):
     assert intent_in_context(text, intent, confidence, previous) == expected
+
+
+def test_an_unsure_out_of_scope_naming_a_service_yields_to_the_service_ranked_next():
+    ranking = [{"name": "out_of_scope", "confidence": 0.35}, {"name": "faq_hotline_12348", "confidence": 0.3}]
+    assert intent_in_context("what exactly is 12348", "out_of_scope", 0.35, None, (), ranking) == "faq_hotline_12348"
+    weather = [{"name": "out_of_scope", "confidence": 0.35}, {"name": "faq_hotline_hours", "confidence": 0.3}]
+    assert intent_in_context("whats the weather tomorrow", "out_of_scope", 0.35, None, (), weather) == "out_of_scope"
+    # A language named in a question about a service, without asking for that language.
+    named = [{"name": "switch_language", "confidence": 0.25}, {"name": "faq_notarization", "confidence": 0.21}]
+    assert intent_in_context("出国用的公证书 要不要翻成英文", "switch_language", 0.25, None, (), named) == "faq_notarization"
+    assert intent_in_context("请用英文回答", "switch_language", 0.25, None, (), named) == "switch_language"
+    # The hotline's number is a contact, not a figure.
+    hotline = [{"name": "faq_hotline_12348", "confidence": 0.6}, {"name": "stat_hotline_calls", "confidence": 0.17}]
+    assert intent_in_context("whats the legal hotline number again", "faq_hotline_12348", 0.6, None, (),
+                             hotline) == "faq_hotline_12348"
 
 
 def test_a_place_is_named():

@@ -35,6 +35,13 @@ def table(read_eligibility_table) -> EligibilityTable:
     ("我被取保候审了 自己请不起律师", None, {"elig_matter": "criminal_suspect", "elig_means": "hardship"}),
     ("i got stabbed stopping a guy robbing an old lady and he wont pay my hospital bills", "elig_matter",
      {"elig_matter": "injury", "elig_special": "bravery"}),
+    # "no"/"nothing like" deny what follows; the bare "no" still answers the question asked.
+    ("no hes 35, no disability, its some fraud thing, nothing like life in prison", "elig_defence",
+     {"elig_defence": "none"}),
+    ("my income is fine tbh, i make about 9000 a month", "elig_means", {"elig_means": "no_hardship"}),
+    ("i earn minimum wage and raise 2 kids by myself", "elig_means", {"elig_matter": "wages", "elig_means": "hardship"}),
+    ("its a work injury not wages. i came from guizhou to work in the city", "elig_means",
+     {"elig_matter": "injury", "elig_means": "migrant"}),
 ])
 def test_answers_in_own_words(table: EligibilityTable, text, asked, expected):
     assert table.match_answers(text, asked) == expected
@@ -121,3 +128,20 @@ def test_a_question_inside_the_check_is_answered_and_the_turn_counts_as_its_answ
     client = RasaClient(rasa_url, rasa_api_secret)
     assert client.slot_set_in_last_turn(sender, "last_answer") == "faq_legal_aid_cost"
     assert client.slot_set_in_last_turn(sender, "requested_slot") == "elig_matter"
+
+
+def test_a_relative_arrested_gets_the_answer_then_the_check_for_them(talk, rasa_url, rasa_api_secret):
+    from scripts.evaluate import RasaClient
+
+    sender = "arrested-brother"
+    reply = reply_text(talk("my brother got arrested last night, does he get a free lawyer", sender=sender))
+    assert "Art. 24" in reply and "Does any of these apply to the suspect or defendant?" in reply, reply
+    assert "Back to your legal-aid check" not in reply, reply
+    client = RasaClient(rasa_url, rasa_api_secret)
+    assert client.slot_set_in_last_turn(sender, "last_answer") == "faq_legal_aid_criminal"
+    assert client.slot_set_in_last_turn(sender, "requested_slot") == "elig_defence"
+    reply = reply_text(talk("hes deaf", sender=sender))
+    assert "Result:" in reply and "Blind, deaf or mute" in reply, reply
+    # A general question about the rule gets the rule, and no check.
+    reply = reply_text(talk("can criminal suspects get legal aid", sender="general-criminal"))
+    assert "Art. 24" in reply and "Does any of these apply" not in reply, reply

@@ -1,0 +1,90 @@
+"""The words that say what a short message asks (issue #21): for figures, a price, a contact,
+how to use a service, the same question again, the figure just given... Read by
+assistant/follow_up.py against the previous answer. Pure standard library.
+"""
+from __future__ import annotations
+
+import re
+
+NAMES_A_SERVICE = re.compile(
+    # 法律.助 / 法律援.: one slipped character ("法律缓助", "法律援住") still names legal aid.
+    r"法律援助|法律.助|法律援.|法援|援助|调解|公证|仲裁|鉴定|律师|12348|热线|法网|法院|劳动|工资|欠薪|离婚|"
+    r"\b(legal aid|mediat\w*|notar\w*|arbitrat\w*|apprais\w*|lawyers?|hotline|court|labou?r|wages?|divorce)\b",
+    re.IGNORECASE)
+NAMES_LEGAL_AID = re.compile(r"法律援助|法援|legal aid", re.IGNORECASE)
+# Words that point back at the last answer, or ask one more thing about it.
+FOLLOW_UP_WORDS = re.compile(
+    r"这|那|它|其|他们|她们|呢|吗|嘛|么|多久|多长|多少|贵|费|免费|收钱|交钱|哪|怎么|咋|能不能|可以|要不要|"
+    r"需要|还|先|然后|过了|期限|时效|加急|多快|几天|什么时候|谁|起诉|告|啥"
+    r"|\b(it|its|they|them|their|this|that|there|those|these|he|she|him|her|do i|can i|should i|how long|"
+    r"how much|how fast|where|when|who|what if|and if|but if|if (?:he|she|they|the other)|what else|"
+    r"free|cost|costs|fee|fees|pay|time limit|deadline|"
+    r"apply|file|sue|first|then|else|since when|so|also|too|do they|does it|is it|are they)\b"
+    r"|^(?:is|are|does|do|will|can) the\b",
+    re.IGNORECASE,
+)
+# Words that ask for a figure; without one, a short follow-up to a service is not about figures.
+ASKS_FOR_FIGURES = re.compile(
+    r"多少|(?<!哪)几个|几家|几名|几件|数据|数字|比例|百分|(?<!效)率|统计|人次|人数|数量|总数|规模|变化|趋势|增长|增加|减少|历年|\d"
+    r"|\b(how many|how much|number|numbers|figure|figures|percent|percentage|rate|statistics|stats|count|"
+    r"total|per year|a year|changed?|trend|grown|growth|increased?|decreased?|over the years)\b",
+    re.IGNORECASE,
+)
+# "老人要赡养费 可以申请法援吗", "can legal aid help me with this": a problem told with the
+# question whether legal aid is open to the person asks for the pre-check, not the routes.
+ASKS_IF_LEGAL_AID_FOR_ME = re.compile(
+    r"(能|可以|能不能|可不可以|够不够|符不符合|有没有|申请得?了?).{0,4}(法律援助|法援)|(法律援助|法援).{0,6}(吗|么|不|没有)"
+    r"|\b(can|could|will|would|do|does|am|is)\b.{0,40}\b(legal aid|free lawyer)\b"
+    r".{0,20}\b(help|cover|me|us|him|her|this)\b"
+    r"|\b(can|could|may) (i|we|he|she|they|my \w+) (get|have|apply for|receive) (a )?(free )?"
+    r"(legal aid|legal-aid|free lawyer)\b"
+    r"|\b(do i|do we|does he|does she|would i|would we) qualify\b|\b(am i|are we|is he|is she) eligible\b",
+    re.IGNORECASE,
+)
+# "多少钱", "how much does it cost": a price, not a figure.
+ASKS_A_PRICE = re.compile(
+    r"多少钱|几块|几百|收费|收\s*\d+|\d+\s*(?:块|元)|交钱|去哪交|付钱"
+    r"|\bhow much (?:does|is|do|will|would)\b|\bcost|\d+\s*(?:yuan|rmb|kuai)\b|\bpay\b|\bfees?\b|\bcharges?\b",
+    re.IGNORECASE)
+# A question answered yes or no ("都有律师辩护吗", "is it open at night") asks for no figure.
+YES_OR_NO = re.compile(r"吗|是否|是不是|有没有|能不能|可不可以|^(?:is|are|do|does|did|can|could|will|has|have)\b",
+                        re.IGNORECASE)
+SERVICE_NUMBER = re.compile(r"(?<!\d)1\d{4}(?!\d)")
+ASKS_A_CONTACT = re.compile(r"网址|电话|号码|地址|联系方式|网站|\b(?:phone|website|address|url|number to call|"
+                            r"(?:hotline|phone|telephone|contact|their|its) number|number again)\b",
+                             re.IGNORECASE)
+# "你们那个法律援助自测怎么弄", "legal aid self test": the pre-check by name.
+ASKS_FOR_THE_CHECK = re.compile(
+    r"(?:法律援助|法援).{0,6}(?:自测|自查|测试|测一测|测一下)|(?:自测|自查|测一下|测测).{0,6}(?:法律援助|法援)"
+    r"|\b(?:legal aid|eligibility) (?:self[- ]?test|self[- ]?check|quiz|test|checker)\b", re.IGNORECASE)
+# Words that ask how to use a service rather than for its figures.
+ASKS_HOW = re.compile(
+    r"怎么|咋|如何|哪里|哪儿|去哪|在哪|联系|电话|找谁|找他|找她|申请|流程|手续|材料|要带|多久来|上门|收费|要钱"
+    r"|\b(how do|how can|how to|where|contact|phone|call|reach|apply|process|visit|find one|find them|start|next)\b",
+    re.IGNORECASE,
+)
+# "…呢", "and …?", "what about …": the same question again, about something else.
+ASKS_THE_SAME = re.compile(r"呢[?？]?$|^(?:那|还有)|^(and|what about|how about)\b", re.IGNORECASE)
+# "is it free", "贵不贵": a question on what the service costs, not for one more figure.
+ASKS_ABOUT_A_COST = re.compile(r"免费|贵|便宜|\b(free|expensive|cheap)\b", re.IGNORECASE)
+# "as of when", "这是一年的还是累计的", "is that per year": a question about the figure just given
+# (its date, period or scope), which the same figures, with their date and scope, answer.
+ASKS_ABOUT_THE_FIGURE = re.compile(
+    r"哪年的|哪一年的|什么时候的|几年的|啥时候的|最新的吗|一年的还是|累计的?吗|是累计|还是累计|每年的?吗|是一年|截至哪|截止到?哪"
+    r"|\b(as of when|since when|from when|when (?:is|was) (?:that|this|it) from|how old is (?:that|this)|"
+    r"is (?:that|this|it) (?:per year|a year|annual|yearly|cumulative|in total|total|the latest|current|up to date)|"
+    r"(?:per|a) year or (?:in )?total|total or (?:per|a) year|which year)\b",
+    re.IGNORECASE)
+# "how many cases have THEY handled" after the figures of lawyer mediation: their figures.
+REFERS_BACK = re.compile(r"他们|它们|它|其|这些|那些|\b(they|them|their|it|its|those|these)\b", re.IGNORECASE)
+# After the pre-check's outcome, "how fast do they assign someone" asks how long a decision takes.
+ASKS_HOW_LONG = re.compile(r"多久|多长时间|几天|多快|\bhow (?:long|fast|soon|quickly)\b", re.IGNORECASE)
+# After the routes for a problem: what to keep, how long there is, where to complain, what next.
+# The routes answer all of these, so they are about that problem, however the classifier reads them.
+ASKS_ABOUT_THE_ROUTE = re.compile(
+    r"证据|留什么|保存|删|时效|期限|多久|来得及|还能告|还能起诉|过期|下一步|然后呢|接下来|找谁|去哪|投诉|举报|告他|起诉|"
+    r"犯法吗|犯罪吗|算犯罪|能要回|要回来|追回"
+    r"|\b(evidence|proof|keep|delete|deadline|time limit|how long|too late|what now|next step|who (?:do|can|should) i|"
+    r"where (?:do|can|should) i|complain|sue|report (?:him|her|them|it)|a crime|get (?:it|my money) back|"
+    r"challenge it)\b",
+    re.IGNORECASE)
