@@ -27,6 +27,7 @@ export TRACKER_DB_PASSWORD ?=
 export REDIS_HOST ?= 127.0.0.1
 export REDIS_PORT ?= 6379
 export REDIS_DB ?= 1
+export REDIS_KEY_PREFIX ?= legalservices
 MODEL := models/current.tar.gz
 # Local state (ignored by git): conversations, the bot's inbox, generated local secrets.
 STATE := state

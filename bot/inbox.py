@@ -35,7 +35,9 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    inspect,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import Engine, make_url
@@ -72,6 +74,10 @@ updates = Table(
     Column("finished_at", Float, nullable=True),
     # A short, log-safe reason (no user text) for `failed` rows.
     Column("failure", String(200), nullable=True),
+    # Several receivers on one PostgreSQL inbox (bot/shared_inbox.py): who handles the update,
+    # and until when that claim holds unless renewed. Unused by a single SQLite receiver.
+    Column("claimed_by", String(64), nullable=True),
+    Column("claimed_until", Float, nullable=True),
 )
 
 chats = Table(
@@ -113,7 +119,21 @@ def make_inbox_engine(url: str) -> Engine:
     if backend == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     metadata.create_all(engine)
+    _add_missing_columns(engine)
     return engine
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """Add the columns a newer version added to an inbox created before it (nullable ones)."""
+    existing = {column["name"] for column in inspect(engine).get_columns(updates.name)}
+    with engine.begin() as connection:
+        for column in updates.columns:
+            if column.name not in existing:
+                kind = column.type.compile(dialect=engine.dialect)
+                # Names and types come from the Table above, never from input.
+                connection.execute(text(
+                    f"ALTER TABLE {updates.name} ADD COLUMN {column.name} {kind}"  # nosec B608
+                ))
 
 
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
@@ -208,7 +228,8 @@ class Inbox:
                 update(updates).where(
                     updates.c.update_id == row["update_id"], updates.c.state != PENDING,
                     updates.c.received_at < self._clock() - REDELIVERY_WINDOW_SECONDS,
-                ).values(**row, reply=None, failure=None, finished_at=None)
+                ).values(**row, reply=None, failure=None, finished_at=None,
+                          claimed_by=None, claimed_until=None)
             ).rowcount
         return bool(replaced)
 

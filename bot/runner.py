@@ -32,6 +32,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.delivery import run_in_thread, seconds_of
 from bot.handlers import chat_key_of
+from bot.shared_inbox import RENEW_INTERVAL_SECONDS
 from bot.state import BotData
 
 logger = logging.getLogger(__name__)
@@ -46,6 +47,10 @@ UNREADABLE_AFTER_FAILURES = 3
 REQUEUE_INTERVAL_SECONDS = 60.0
 MAX_POLL_BACKOFF_SECONDS = 30.0
 PURGE_INTERVAL_SECONDS = 3600.0
+# A shared inbox (bot/shared_inbox.py): updates one receiver handles at once (the rest are left
+# to the others), and how often it looks for updates to claim when nothing happened here.
+MAX_CLAIMED_UPDATES = 64
+CLAIM_POLL_SECONDS = 0.5
 # Telegram's updates are a few KB; anything far larger is not from Telegram.
 MAX_WEBHOOK_BODY_BYTES = 1024 * 1024
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # nosec B105  # a header name
@@ -63,15 +68,20 @@ class Intake:
         """Store `update` (raises if the store fails); queue it if new; return True if new."""
         key = chat_key_of(self.data.settings, update)
         if await self.data.deliveries.receive(update.update_id, key, update.to_dict()):
-            await self.application.update_queue.put(update)
+            if not self.data.deliveries.shared:  # a shared inbox's updates are claimed first
+                await self.application.update_queue.put(update)
             return True
         logger.info("Update %s was delivered again; it is stored already.", update.update_id)
         return False
 
     async def requeue_pending(self) -> int:
-        """Queue the inbox's unfinished updates that nothing here is handling, oldest first."""
+        """Queue the inbox's unfinished updates that nothing here is handling, oldest first
+        (in a shared inbox: those this receiver could claim)."""
         deliveries = self.data.deliveries
-        pending = await deliveries.orphans()
+        if deliveries.shared:
+            pending = await deliveries.claim(MAX_CLAIMED_UPDATES)
+        else:
+            pending = await deliveries.orphans()
         for update_id, payload in pending:
             try:
                 update = Update.de_json(payload, self.application.bot)
@@ -82,7 +92,7 @@ class Intake:
                 continue
             deliveries.requeue(update_id)
             await self.application.update_queue.put(update)
-        if pending:
+        if pending and not deliveries.shared:
             logger.info("Queued %d unfinished update(s) from the inbox (oldest %s).",
                         len(pending), pending[0][0])
         return len(pending)
@@ -232,6 +242,28 @@ async def _requeue_periodically(intake: Intake, stop: asyncio.Event) -> None:
             logger.warning("Re-queueing unfinished updates failed (%s).", type(error).__name__)
 
 
+async def _claim_continuously(intake: Intake, stop: asyncio.Event) -> None:
+    """Claim a shared inbox's updates whenever one was stored or finished here, and every
+    CLAIM_POLL_SECONDS (those of other receivers, lapsed claims); renew this receiver's claims."""
+    deliveries = intake.data.deliveries
+    loop = asyncio.get_running_loop()
+    renewed_at = loop.time()
+    while not stop.is_set():
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(deliveries.changed.wait(), CLAIM_POLL_SECONDS)
+        deliveries.changed.clear()
+        if stop.is_set():
+            return
+        try:
+            if loop.time() - renewed_at >= RENEW_INTERVAL_SECONDS:
+                renewed_at = loop.time()
+                await deliveries.renew()
+            await intake.requeue_pending()
+        except Exception as error:  # noqa: BLE001 (the database; tried again on the next round)
+            logger.warning("Claiming updates failed (%s).", type(error).__name__)
+            await _wait(stop, CLAIM_POLL_SECONDS)
+
+
 async def _purge_periodically(data: BotData, stop: asyncio.Event) -> None:
     retention = data.settings.inbox_retention_seconds
     # A chat's language is kept exactly as long as Rasa keeps its conversation.
@@ -265,7 +297,8 @@ async def running(application: Application) -> AsyncIterator[asyncio.Event]:
         services.stop = stop
         await intake.requeue_pending()
         background = [asyncio.create_task(_purge_periodically(services, stop)),
-                      asyncio.create_task(_requeue_periodically(intake, stop))]
+                      asyncio.create_task(_claim_continuously(intake, stop) if services.deliveries.shared
+                                          else _requeue_periodically(intake, stop))]
         try:
             if settings.use_webhook:
                 # Settings.from_env refuses a webhook URL without a secret.
