@@ -208,17 +208,24 @@ class Inbox:
 
     def receive(self, update_id: int, chat_key: str | None, payload: dict[str, Any]) -> bool:
         """Store a new update as pending; return False if it was stored before (redelivery)."""
-        row = {
-            "update_id": update_id, "chat_key": chat_key, "state": PENDING,
-            "payload": json.dumps(minimise_update(payload), ensure_ascii=False),
-            "parts_sent": 0, "attempts": 0, "received_at": self._clock(),
-        }
+        return self.receive_many([(update_id, chat_key, payload)])[0]
+
+    def receive_many(self, items: list[tuple[int, str | None, dict[str, Any]]]) -> list[bool]:
+        """Store new updates (id, chat key, JSON) as pending, in one transaction when none was
+        stored before; return for each whether it is new (False: a redelivery)."""
+        now = self._clock()
+        rows = [{"update_id": update_id, "chat_key": chat_key, "state": PENDING,
+                 "payload": json.dumps(minimise_update(payload), ensure_ascii=False),
+                 "parts_sent": 0, "attempts": 0, "received_at": now}
+                for update_id, chat_key, payload in items]
         try:
             with self.engine.begin() as connection:
-                connection.execute(insert(updates).values(**row))
+                connection.execute(insert(updates), rows)
+            return [True] * len(rows)
         except IntegrityError:
-            return self._reuse_finished(row)
-        return True
+            if len(rows) > 1:  # some were stored before: one at a time
+                return [self.receive(*item) for item in items]
+            return [self._reuse_finished(rows[0])]
 
     def _reuse_finished(self, row: dict[str, Any]) -> bool:
         """Store `row` over a finished row of the same id received before the redelivery

@@ -22,6 +22,10 @@ class NoInbox:
         """Accept every update as new."""
         return True
 
+    def receive_many(self, items: list[tuple[int, str | None, dict[str, Any]]]) -> list[bool]:
+        """Accept every update as new."""
+        return [True] * len(items)
+
     def record_unreadable(self, update_id: int) -> None:
         """Keep nothing."""
 

@@ -66,13 +66,22 @@ class Intake:
 
     async def accept(self, update: Update) -> bool:
         """Store `update` (raises if the store fails); queue it if new; return True if new."""
-        key = chat_key_of(self.data.settings, update)
-        if await self.data.deliveries.receive(update.update_id, key, update.to_dict()):
-            if not self.data.deliveries.shared:  # a shared inbox's updates are claimed first
+        return (await self.accept_many([update]))[0]
+
+    async def accept_many(self, batch: list[Update]) -> list[bool]:
+        """Store a batch of updates in one transaction (raises if the store fails), then queue
+        the new ones in order; return for each whether it was new. One commit per batch: a chat
+        sending a thousand messages is taken in within a few commits, not a thousand, so the
+        other chats' messages behind it in Telegram's queue are not held up."""
+        deliveries = self.data.deliveries
+        new = await deliveries.receive_many(
+            [(u.update_id, chat_key_of(self.data.settings, u), u.to_dict()) for u in batch])
+        for update, is_new in zip(batch, new, strict=True):
+            if not is_new:
+                logger.info("Update %s was delivered again; it is stored already.", update.update_id)
+            elif not deliveries.shared:  # a shared inbox's updates are claimed first
                 await self.application.update_queue.put(update)
-            return True
-        logger.info("Update %s was delivered again; it is stored already.", update.update_id)
-        return False
+        return new
 
     async def requeue_pending(self) -> int:
         """Queue the inbox's unfinished updates that nothing here is handling, oldest first
@@ -144,9 +153,9 @@ async def poll(intake: Intake, stop: asyncio.Event) -> None:
                 return
             # An empty answer to a call with an offset has confirmed the batch before it.
             offset = None
-            for update in updates:
-                await intake.accept(update)
-                offset = update.update_id + 1
+            if updates:
+                await intake.accept_many(list(updates))
+                offset = updates[-1].update_id + 1
             failures = 0
         except (Conflict, InvalidToken):
             raise

@@ -47,22 +47,28 @@ class Deliveries:
     async def receive(self, update_id: int, chat_key: str | None, payload: dict[str, Any]) -> bool:
         """Store the update (raises if the store fails); return True if it is new and now in
         flight (in a shared inbox: new, and to be claimed)."""
+        return (await self.receive_many([(update_id, chat_key, payload)]))[0]
+
+    async def receive_many(self, items: list[tuple[int, str | None, dict[str, Any]]]) -> list[bool]:
+        """Store updates (id, chat key, JSON) in one transaction (raises if the store fails);
+        return for each whether it is new and now in flight (shared inbox: to be claimed)."""
         if self.shared:
-            stored = await run_in_thread(self._inbox.receive, update_id, chat_key, payload)
+            stored = await run_in_thread(self._inbox.receive_many, items)
             self.changed.set()
-            return bool(stored)
-        was_in_flight = update_id in self._in_flight
-        # In flight before the commit: the periodic re-queue must not see it pending and free.
-        self._in_flight.add(update_id)
+            return list(stored)
+        ids = [update_id for update_id, _, _ in items]
+        held = {update_id for update_id in ids if update_id in self._in_flight}
+        # In flight before the commit: the periodic re-queue must not see them pending and free.
+        self._in_flight.update(ids)
         try:
-            stored = await run_in_thread(self._inbox.receive, update_id, chat_key, payload)
+            stored = await run_in_thread(self._inbox.receive_many, items)
         except BaseException:
-            if not was_in_flight:
-                self._in_flight.discard(update_id)
+            self._in_flight.difference_update(set(ids) - held)
             raise
-        if not stored and not was_in_flight:
-            self._in_flight.discard(update_id)
-        return bool(stored)
+        for update_id, new in zip(ids, stored, strict=True):
+            if not new and update_id not in held:
+                self._in_flight.discard(update_id)
+        return list(stored)
 
     async def orphans(self) -> list[tuple[int, dict[str, Any]]]:
         """Return the pending stored updates nothing here handles, oldest first."""
