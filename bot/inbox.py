@@ -267,8 +267,8 @@ class Inbox:
         pending (unknown, or finished already: it must not be handled again)."""
         with self.engine.begin() as connection:
             started = connection.execute(
-                update(updates).where(updates.c.update_id == update_id, updates.c.state == PENDING)
-                .values(attempts=updates.c.attempts + 1)
+                update(updates).where(updates.c.update_id == update_id, updates.c.state == PENDING,
+                                      *self._held_here()).values(attempts=updates.c.attempts + 1)
             ).rowcount
             if not started:
                 return 0
@@ -276,6 +276,10 @@ class Inbox:
                 select(updates.c.attempts).where(updates.c.update_id == update_id)
             ).scalar()
         return int(attempts or 0)
+
+    def _held_here(self) -> list[Any]:
+        """Conditions on a row for this process to handle it (none: one receiver has them all)."""
+        return []
 
     def stored_reply(self, update_id: int) -> StoredReply | None:
         """Return the reply stored for an update, or None if none was stored yet."""

@@ -25,7 +25,7 @@ import socket
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.engine import Engine, make_url
 
 from bot.inbox import PENDING, Inbox, make_inbox_engine, updates
@@ -117,21 +117,9 @@ class SharedInbox(Inbox):
             ).rowcount
         return int(renewed or 0)
 
-    def start_attempt(self, update_id: int) -> int:
-        """Count one more start, only while this receiver's claim holds (0 otherwise)."""
-        with self.engine.begin() as connection:
-            started = connection.execute(
-                update(updates).where(and_(
-                    updates.c.update_id == update_id, updates.c.state == PENDING,
-                    updates.c.claimed_by == self.receiver, updates.c.claimed_until >= self._clock(),
-                )).values(attempts=updates.c.attempts + 1)
-            ).rowcount
-            if not started:
-                return 0
-            attempts = connection.execute(
-                select(updates.c.attempts).where(updates.c.update_id == update_id)
-            ).scalar()
-        return int(attempts or 0)
+    def _held_here(self) -> list[Any]:
+        """Only while this receiver's claim holds: another receiver may have taken it over."""
+        return [updates.c.claimed_by == self.receiver, updates.c.claimed_until >= self._clock()]
 
 
 def open_durable_inbox(url: str) -> LocalInbox | SharedInbox | Inbox:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -116,7 +117,10 @@ class Cluster:
             (self.run / f"tmp-{kind}").mkdir(parents=True, exist_ok=True)
         conf = self.run / "nginx.conf"
         conf.write_text(nginx_config(self.ports, self.run, WEBHOOK_PATH.rsplit("/", 1)[0] + "/"))
-        command = ["nginx", "-p", str(self.run), "-c", str(conf), "-g", "daemon off;"]
+        nginx = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+        if nginx is None:
+            raise RuntimeError("nginx is not installed: apt-get update && apt-get install -y nginx")
+        command = [nginx, "-p", str(self.run), "-c", str(conf), "-g", "daemon off;"]
         self.nginx = _spawn("nginx", command, dict(os.environ), self._log("nginx"))
         _wait_for_port(self.nginx, self.ports.rasa, 30)
 

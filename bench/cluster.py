@@ -1,0 +1,146 @@
+"""Capacity of the multi-replica deployment (scripts/cluster.py): turns/s and memory with 1, 2 and 3
+Rasa replicas behind nginx, for the README's capacity model. Writes bench/CLUSTER.md.
+
+    python -m bench.cluster [--seconds 40] [--conversations 16]
+
+The cluster runs as `make cluster-up` runs it (PostgreSQL tracker store and knowledge base, the
+Redis lock store, two action servers), on temporary databases, without Telegram receivers. The
+load is closed-loop conversations on the bot channel through nginx, each naming its conversation
+in the header nginx hashes on. Replicas are started one after another into the same cluster, and
+each level is measured once they all answer.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import os
+import secrets
+import time
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+from tempfile import TemporaryDirectory
+
+import aiohttp
+from sqlalchemy.engine import make_url
+
+from bench.__main__ import FULL, build_texts
+from bench.environment import command_line, cpu_model
+from bench.load import Summary
+from bench.memory import status_kib
+from bot.rasa_client import BOT_CHANNEL_PATH, CONVERSATION_HEADER
+from knowledge.loader import load_into_url
+from scripts.cluster import Cluster, ClusterSettings
+from scripts.model_store import PROJECT_ROOT, ensure_model
+from testkit.support import temporary_postgres_database
+
+OUTPUT = PROJECT_ROOT / "bench" / "CLUSTER.md"
+
+
+async def closed_loop(url: str, secret: str, texts: list[str], conversations: int,
+                      seconds: float) -> tuple[int, int, list[float], float]:
+    """Run `conversations` closed-loop conversations for `seconds`; return turns, lost, latencies, wall s."""
+    latencies: list[float] = []
+    lost = 0
+    started = time.monotonic()
+    stop_at = started + seconds
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session:
+
+        async def conversation(number: int) -> None:
+            nonlocal lost
+            sender = hashlib.sha256(f"{uuid.uuid4()}".encode()).hexdigest()
+            index = 0
+            while time.monotonic() < stop_at:
+                began = time.perf_counter()
+                body = {"sender": sender, "message": texts[(number * 7 + index) % len(texts)],
+                        "message_id": f"bench-{number}-{index}"}
+                headers = {"Authorization": f"Bearer {secret}", CONVERSATION_HEADER: sender}
+                try:
+                    async with session.post(url + BOT_CHANNEL_PATH, json=body, headers=headers) as response:
+                        reply = await response.json() if response.status == 200 else []
+                except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
+                    reply = []
+                latencies.append(time.perf_counter() - began)
+                lost += not reply
+                index += 1
+
+        await asyncio.gather(*(conversation(n) for n in range(conversations)))
+    return len(latencies), lost, latencies, time.monotonic() - started
+
+
+def measure(cluster: Cluster, texts: list[str], conversations: int, seconds: float) -> dict[str, float]:
+    secret = cluster.settings.environment["RASA_CHANNEL_SECRET"]
+    asyncio.run(closed_loop(cluster.rasa_url, secret, texts, conversations, 5))  # warm-up
+    turns, lost, latencies, wall = asyncio.run(
+        closed_loop(cluster.rasa_url, secret, texts, conversations, seconds))
+    summary = Summary.of(latencies)
+    rss = [status_kib(s.process.pid, "VmRSS") / 1024 for s in cluster.rasa if s is not None]
+    return {"replicas": len(rss), "turns_per_second": turns / wall, "p50": summary.p50, "p95": summary.p95,
+            "lost": lost, "turns": turns, "rss_mib": max(rss)}
+
+
+def run(seconds: float, conversations: int) -> list[dict[str, float]]:
+    model = ensure_model(PROJECT_ROOT)
+    texts = build_texts(FULL)["mix"]
+    results = []
+    with temporary_postgres_database("bench_kb") as kb, temporary_postgres_database("bench_tracker") as tracker, \
+            TemporaryDirectory() as directory:
+        load_into_url(kb)
+        parsed = make_url(tracker)
+        settings = ClusterSettings(
+            model=model, run_directory=Path(directory), kb_url=kb, inbox_url="", bot_receivers=0,
+            tracker_db={"TRACKER_DB_HOST": parsed.host or "", "TRACKER_DB_PORT": str(parsed.port),
+                        "TRACKER_DB_NAME": parsed.database or "", "TRACKER_DB_USER": parsed.username or "",
+                        "TRACKER_DB_PASSWORD": ""},
+            redis_key_prefix=f"bench{uuid.uuid4().hex[:8]}", redis_db="2",
+            environment={name: secrets.token_urlsafe(32)
+                         for name in ("RASA_CHANNEL_SECRET", "RASA_PRIVACY_TOKEN", "SENDER_ID_SECRET")})
+        cluster = Cluster(settings)
+        try:
+            cluster.start_nginx()
+            for index in range(len(cluster.actions)):
+                cluster.start_actions(index)
+            for index in range(len(cluster.rasa)):
+                cluster.start_rasa(index)
+                results.append(measure(cluster, texts, conversations, seconds))
+                print(results[-1], flush=True)
+        finally:
+            cluster.stop()
+    return results
+
+
+def write(results: list[dict[str, float]], conversations: int, seconds: float) -> None:
+    cores = os.cpu_count() or 1
+    lines = [
+        "# Capacity of the cluster: Rasa replicas behind nginx", "",
+        "Generated by `python -m bench.cluster`; do not edit by hand.", "",
+        f"- **Date:** {datetime.now(timezone.utc).isoformat(timespec='seconds')}",
+        f"- **Machine:** {cpu_model()}, {cores} cores, shared with other work",
+        f"- **Command:** `{command_line(['python', '-m', 'bench.cluster'])}`",
+        f"- **Load:** {conversations} closed-loop conversations on the bot channel through nginx, "
+        f"{seconds:.0f} s per level after a 5 s warm-up; English held-out questions; PostgreSQL tracker "
+        "store and knowledge base, Redis lock store, 2 action servers, the load generator on the same machine",
+        "", "| Rasa replicas | turns/s | turns/s per core | p50 | p95 | lost | RSS per replica |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for row in results:
+        lines.append(f"| {row['replicas']:.0f} | {row['turns_per_second']:.1f} | "
+                     f"{row['turns_per_second'] / cores:.1f} | {row['p50'] * 1000:.0f} ms | "
+                     f"{row['p95'] * 1000:.0f} ms | {row['lost']:.0f} of {row['turns']:.0f} | "
+                     f"{row['rss_mib']:.0f} MiB |")
+    OUTPUT.write_text("\n".join(lines) + "\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.cluster")
+    parser.add_argument("--seconds", type=float, default=40)
+    parser.add_argument("--conversations", type=int, default=16)
+    options = parser.parse_args()
+    results = run(options.seconds, options.conversations)
+    write(results, options.conversations, options.seconds)
+    print(OUTPUT.read_text())
+
+
+if __name__ == "__main__":
+    main()
