@@ -67,6 +67,15 @@ def stored_user_texts(tracker_url: str, senders: list[str]) -> dict[str, list[st
     return stored
 
 
+def restarted_updates(inbox_url: str) -> int:
+    """Return how many updates were started more than once (taken over after the kill)."""
+    engine = create_engine(inbox_url, future=True)
+    with engine.connect() as connection:
+        count = connection.execute(text("SELECT count(*) FROM inbox_updates WHERE attempts > 1")).scalar()
+    engine.dispose()
+    return int(count or 0)
+
+
 async def wait_until(condition: Callable[[], bool], timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -125,6 +134,9 @@ async def test_cluster_loses_nothing_when_a_replica_and_a_receiver_are_killed(
                             if c.params.get("chat_id") == chat] for chat in CHATS}
             senders = [sender_id(settings.environment["SENDER_ID_SECRET"].encode(), chat) for chat in CHATS]
             stored = stored_user_texts(tracker, senders)
+            taken_over = restarted_updates(inbox_url)
+            replica_port = f"127.0.0.1:{cluster.ports.rasa_replicas[1]}"
+            rerouted = sum(replica_port in line for line in (tmp_path / "nginx-error.log").read_text().splitlines())
             rasa_logs = [path.read_text(errors="replace") for path in tmp_path.glob("rasa1-*.log")]
 
     assert (report.done, report.failed, report.pending) == (total, 0, 0)
@@ -139,8 +151,10 @@ async def test_cluster_loses_nothing_when_a_replica_and_a_receiver_are_killed(
           f"{total} messages in {workload_seconds:.0f} s ({total / workload_seconds:.1f}/s) with "
           f"rasa1 and bots0 SIGKILLed and restarted; chats differing: {len(lost_or_reordered)}, "
           f"conversations out of order or not stored once: {len(out_of_order)}, fallbacks: {fallbacks}, "
-          f"parts re-sent in the documented window: {resent}")
+          f"parts re-sent in the documented window: {resent}; updates started again after the "
+          f"receiver's kill: {taken_over}; requests nginx could not complete on rasa1: {rerouted}")
     assert not lost_or_reordered and not out_of_order and fallbacks == 0
     assert len(reference) >= len(QUESTIONS)
     assert all(a != b for a, b in zip(reference, reference[1:], strict=False))  # a repeat is visible
     assert resent <= len(CHATS)  # at most one part per chat for the one receiver kill
+    assert taken_over >= 1 and rerouted >= 1  # both kills hit work in flight
