@@ -253,10 +253,8 @@ async def _requeue_periodically(intake: Intake, stop: asyncio.Event) -> None:
 
 async def _claim_continuously(intake: Intake, stop: asyncio.Event) -> None:
     """Claim a shared inbox's updates whenever one was stored or finished here, and every
-    CLAIM_POLL_SECONDS (those of other receivers, lapsed claims); renew this receiver's claims."""
+    CLAIM_POLL_SECONDS (those of other receivers, lapsed claims)."""
     deliveries = intake.data.deliveries
-    loop = asyncio.get_running_loop()
-    renewed_at = loop.time()
     while not stop.is_set():
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(deliveries.changed.wait(), CLAIM_POLL_SECONDS)
@@ -264,13 +262,21 @@ async def _claim_continuously(intake: Intake, stop: asyncio.Event) -> None:
         if stop.is_set():
             return
         try:
-            if loop.time() - renewed_at >= RENEW_INTERVAL_SECONDS:
-                renewed_at = loop.time()
-                await deliveries.renew()
             await intake.requeue_pending()
         except Exception as error:  # noqa: BLE001 (the database; tried again on the next round)
             logger.warning("Claiming updates failed (%s).", type(error).__name__)
             await _wait(stop, CLAIM_POLL_SECONDS)
+
+
+async def _renew_claims(data: BotData) -> None:
+    """Keep this receiver's claims alive until cancelled, which is after its last update finished
+    (also while it drains its queue on shutdown: a lapsed claim would be handled twice)."""
+    while True:
+        await asyncio.sleep(RENEW_INTERVAL_SECONDS)
+        try:
+            await data.deliveries.renew()
+        except Exception as error:  # noqa: BLE001 (the database; tried again at the next interval)
+            logger.warning("Renewing claims failed (%s).", type(error).__name__)
 
 
 async def _purge_periodically(data: BotData, stop: asyncio.Event) -> None:
@@ -305,6 +311,7 @@ async def running(application: Application) -> AsyncIterator[asyncio.Event]:
         await application.start()
         services.stop = stop
         await intake.requeue_pending()
+        renewing = asyncio.create_task(_renew_claims(services)) if services.deliveries.shared else None
         background = [asyncio.create_task(_purge_periodically(services, stop)),
                       asyncio.create_task(_claim_continuously(intake, stop) if services.deliveries.shared
                                           else _requeue_periodically(intake, stop))]
@@ -332,6 +339,9 @@ async def running(application: Application) -> AsyncIterator[asyncio.Event]:
                 await runner.cleanup()  # no new updates, then finish the queued ones
             await asyncio.gather(*background, return_exceptions=True)
             await application.stop()
+            if renewing is not None:
+                renewing.cancel()
+                await asyncio.gather(renewing, return_exceptions=True)
             if application.post_shutdown is not None:
                 await application.post_shutdown(application)
 

@@ -36,7 +36,8 @@ class Deliveries:
         # Ids whose handling hit an inbox error in the current attempt: left pending.
         self._retry: set[int] = set()
         # A shared inbox (bot/shared_inbox.py): updates are handled once claimed, not when received.
-        self.shared = isinstance(inbox, SharedInbox)
+        self._shared_inbox = inbox if isinstance(inbox, SharedInbox) else None
+        self.shared = self._shared_inbox is not None
         # Set when an update was stored or finished here: there may be one to claim.
         self.changed = asyncio.Event()
 
@@ -78,15 +79,17 @@ class Deliveries:
     async def claim(self, limit: int) -> list[tuple[int, dict[str, Any]]]:
         """Claim stored updates of a shared inbox (up to `limit` in flight here); they are in
         flight from now on."""
-        assert isinstance(self._inbox, SharedInbox)
-        claimed = await run_in_thread(self._inbox.claim, limit - len(self._in_flight))
+        if self._shared_inbox is None:
+            return []
+        claimed = await run_in_thread(self._shared_inbox.claim, limit - len(self._in_flight))
         self._in_flight.update(update_id for update_id, _ in claimed)
         return claimed
 
     async def renew(self) -> int:
         """Extend the claims on the updates in flight here (a shared inbox); return how many."""
-        assert isinstance(self._inbox, SharedInbox)
-        return int(await run_in_thread(self._inbox.renew, sorted(self._in_flight)))
+        if self._shared_inbox is None:
+            return 0
+        return int(await run_in_thread(self._shared_inbox.renew, sorted(self._in_flight)))
 
     def requeue(self, update_id: int) -> None:
         """Note that an orphaned update was queued again."""

@@ -114,7 +114,7 @@ class Cluster:
     def start_nginx(self) -> None:
         """Write nginx.conf and run nginx in the foreground as a child process."""
         for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
-            (self.run / f"tmp-{kind}").mkdir(parents=True, exist_ok=True)
+            (self.run / f"{kind}-temp").mkdir(parents=True, exist_ok=True)
         conf = self.run / "nginx.conf"
         conf.write_text(nginx_config(self.ports, self.run, WEBHOOK_PATH.rsplit("/", 1)[0] + "/"))
         nginx = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
@@ -161,7 +161,8 @@ class Cluster:
     def kill(self, group: str, index: int) -> None:
         """SIGKILL a member (`rasa`, `actions` or `bots`) and wait for it to die."""
         service = getattr(self, group)[index]
-        assert service is not None
+        if service is None:
+            raise ValueError(f"{group}[{index}] is not running")
         service.process.kill()
         service.process.wait(timeout=15)
         service.stop()  # closes its log

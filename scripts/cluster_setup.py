@@ -27,7 +27,7 @@ def ensure_database(url: str) -> None:
                                         {"name": parsed.database}).first()
             if not exists:
                 # The name comes from the operator's own configuration, quoted as an identifier.
-                connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))  # nosec B608
+                connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
     finally:
         admin.dispose()
 

@@ -63,7 +63,7 @@ def nginx_config(ports: Ports, run_directory: Path, webhook_path: str = "/telegr
     """Return nginx.conf for the cluster; its pid file and temporary files go to `run_directory`."""
     run = run_directory.resolve()
     header = "$http_" + CONVERSATION_HEADER.lower().replace("-", "_")
-    temp_paths = "".join(f"    {kind}_temp_path {run}/tmp-{kind};\n"
+    temp_paths = "".join(f"    {kind}_temp_path {run}/{kind}-temp;\n"
                          for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
     receivers = (f"    upstream bot_receivers {{\n{_servers(ports.bot_receivers)}    }}\n"
                  f"    server {{\n        listen 127.0.0.1:{ports.webhook};\n"

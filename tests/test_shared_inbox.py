@@ -2,6 +2,10 @@
 across receivers and never hand one update to two; a SQLite inbox refuses a second receiver."""
 from __future__ import annotations
 
+import os
+import secrets
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +18,7 @@ from bot.shared_inbox import InboxInUse, LocalInbox, SharedInbox, open_durable_i
 from testkit.support import temporary_postgres_database
 
 LEASE = 15.0
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -121,3 +126,22 @@ def test_postgresql_inbox_is_shared_and_old_inboxes_get_the_claim_columns() -> N
         assert inbox.receive(7, "x", {"update_id": 7}) and ids(inbox.claim(5)) == [7]
         inbox.close()
         engine.dispose()
+
+
+def test_a_second_bot_process_on_a_sqlite_inbox_exits_2_saying_why(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'inbox.db'}"
+    first = open_durable_inbox(url)  # the running receiver
+    environment = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "RASA_", "INBOX_", "SENDER_"))},
+        "TELEGRAM_TOKEN": "123456789:TEST-second-receiver", "INBOX_DATABASE_URL": url,
+        **{name: secrets.token_urlsafe(32) for name in ("SENDER_ID_SECRET", "RASA_CHANNEL_SECRET",
+                                                         "RASA_PRIVACY_TOKEN")},
+    }
+    try:
+        result = subprocess.run([sys.executable, "-m", "bot"], cwd=PROJECT_ROOT, env=environment,
+                                capture_output=True, text=True, timeout=60)
+    finally:
+        first.close()
+    assert result.returncode == 2, result.stderr
+    assert "in use by another bot process" in result.stderr and "PostgreSQL" in result.stderr
+    assert "Traceback" not in result.stderr
