@@ -25,7 +25,6 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 
 import aiohttp
-from sqlalchemy.engine import make_url
 
 from bench.__main__ import FULL, build_texts
 from bench.environment import cpu_model
@@ -33,7 +32,7 @@ from bench.load import Summary
 from bench.memory import process_tree, status_kib
 from bot.rasa_client import BOT_CHANNEL_PATH, CONVERSATION_HEADER
 from knowledge.loader import load_into_url
-from scripts.cluster import Cluster, ClusterSettings
+from scripts.cluster import Cluster, ClusterSettings, tracker_variables
 from scripts.model_store import PROJECT_ROOT, ensure_model
 from testkit.support import temporary_postgres_database
 
@@ -114,12 +113,9 @@ def run(seconds: float, conversations: int) -> list[dict[str, float]]:
     with temporary_postgres_database("bench_kb") as kb, temporary_postgres_database("bench_tracker") as tracker, \
             TemporaryDirectory() as directory:
         load_into_url(kb)
-        parsed = make_url(tracker)
         settings = ClusterSettings(
             model=model, run_directory=Path(directory), kb_url=kb, inbox_url="", bot_receivers=0,
-            tracker_db={"TRACKER_DB_HOST": parsed.host or "", "TRACKER_DB_PORT": str(parsed.port),
-                        "TRACKER_DB_NAME": parsed.database or "", "TRACKER_DB_USER": parsed.username or "",
-                        "TRACKER_DB_PASSWORD": ""},  # nosec B105  # trust auth: no password
+            tracker_db=tracker_variables(tracker),
             redis_key_prefix=f"bench{uuid.uuid4().hex[:8]}", redis_db="2",
             environment={name: secrets.token_urlsafe(32)
                          for name in ("RASA_CHANNEL_SECRET", "RASA_PRIVACY_TOKEN", "SENDER_ID_SECRET")})

@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from sqlalchemy.engine import make_url
+
 from scripts.model_store import PROJECT_ROOT, rasa_environment
 from scripts.nginx_conf import Ports, nginx_config
 from scripts.services import Service, free_port, start_action_server, start_rasa_server
@@ -64,6 +66,14 @@ class ClusterSettings:
     actions_port: int = 0
     webhook_port: int = 0
     redis_db: str = "1"
+
+
+def tracker_variables(url: str) -> dict[str, str]:
+    """Return the TRACKER_DB_* variables of deploy/endpoints.yml for a PostgreSQL URL."""
+    parsed = make_url(url)
+    return {"TRACKER_DB_HOST": parsed.host or "127.0.0.1", "TRACKER_DB_PORT": str(parsed.port or 5432),
+            "TRACKER_DB_NAME": parsed.database or "", "TRACKER_DB_USER": parsed.username or "",
+            "TRACKER_DB_PASSWORD": parsed.password or ""}
 
 
 class Cluster:

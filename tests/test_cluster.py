@@ -19,14 +19,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from bot.formatting import clean_user_text
 from bot.inbox import Inbox, make_inbox_engine
 from bot.rasa_client import sender_id
 from bot.texts import say
 from knowledge.loader import load_into_url
-from scripts.cluster import Cluster, ClusterSettings
+from scripts.cluster import Cluster, ClusterSettings, tracker_variables
 from testkit.fake_telegram import FakeTelegram
 from testkit.support import temporary_postgres_database
 from testkit.workload import CHATS, QUESTIONS, drop_resent_parts
@@ -35,12 +34,9 @@ WEBHOOK_SECRET = "cluster-test-webhook-secret"
 
 
 def cluster_settings(directory: Path, model: Path, telegram: FakeTelegram, urls: dict[str, str]) -> ClusterSettings:
-    tracker = make_url(urls["tracker"])
     return ClusterSettings(
         model=model, run_directory=directory, kb_url=urls["kb"], inbox_url=urls["inbox"],
-        tracker_db={"TRACKER_DB_HOST": tracker.host or "127.0.0.1", "TRACKER_DB_PORT": str(tracker.port),
-                    "TRACKER_DB_NAME": tracker.database or "", "TRACKER_DB_USER": tracker.username or "",
-                    "TRACKER_DB_PASSWORD": ""},
+        tracker_db=tracker_variables(urls["tracker"]),
         redis_key_prefix=f"cluster{uuid.uuid4().hex[:8]}", redis_db="2",
         environment={
             "RASA_CHANNEL_SECRET": secrets.token_urlsafe(32), "RASA_PRIVACY_TOKEN": secrets.token_urlsafe(32),
