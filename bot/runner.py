@@ -98,6 +98,7 @@ class Intake:
                 logger.error("Stored update %s cannot be read (%s); marked failed.",
                              update_id, type(error).__name__)
                 await deliveries.fail(update_id, "unreadable stored update")
+                deliveries.release(update_id)  # claimed (shared inbox): no longer handled here
                 continue
             deliveries.requeue(update_id)
             await self.application.update_queue.put(update)
