@@ -27,6 +27,7 @@ export TRACKER_DB_PASSWORD ?=
 export REDIS_HOST ?= 127.0.0.1
 export REDIS_PORT ?= 6379
 export REDIS_DB ?= 1
+export REDIS_KEY_PREFIX ?= legalservices
 MODEL := models/current.tar.gz
 # Local state (ignored by git): conversations, the bot's inbox, generated local secrets.
 STATE := state
@@ -35,7 +36,7 @@ SECRETS := $(STATE)/secrets.env
 # Sources the local secrets (created on first use; variables already set win).
 WITH_SECRETS = $(PY) -m scripts.local_secrets >/dev/null && . $(SECRETS)
 
-.PHONY: help setup venv load-kb model train shell actions run validate lint test telegram inbox retrain evaluate unanswered bench
+.PHONY: help setup venv load-kb model train shell actions run validate lint test telegram inbox retrain evaluate unanswered bench cluster-up cluster-down
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -95,6 +96,12 @@ test: $(STAMP) ## lint, the whole test suite (needs PostgreSQL and Redis running
 	$(MAKE) --no-print-directory lint
 	$(PY) -m pytest
 	$(MAKE) --no-print-directory validate
+
+cluster-up: setup ## nginx + 3 Rasa replicas + 2 action servers (+ 2 Telegram receivers with TELEGRAM_TOKEN), PostgreSQL + Redis (README "Several replicas")
+	@mkdir -p $(STATE); $(WITH_SECRETS); $(PY) -m scripts.cluster up $${CLUSTER_OPTIONS:-}
+
+cluster-down: $(STAMP) ## stop what cluster-up started
+	$(PY) -m scripts.cluster down
 
 telegram: $(STAMP) ## run the Telegram front end (needs TELEGRAM_TOKEN; `make run` in another terminal)
 	@$(WITH_SECRETS); $(PY) -m bot

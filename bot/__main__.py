@@ -21,6 +21,7 @@ from bot.app import build_application
 from bot.config import DEFAULT_STATE_DIRECTORY, ConfigError, Settings
 from bot.inbox import Inbox, make_inbox_engine
 from bot.redaction import REDACTION_FILTER
+from bot.shared_inbox import InboxInUse
 from bot.runner import serve
 
 logger = logging.getLogger("bot")
@@ -70,7 +71,11 @@ def main(arguments: list[str]) -> int:
 
 
 async def _run(settings: Settings) -> int:
-    application = build_application(settings)
+    try:
+        application = build_application(settings)
+    except InboxInUse as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
+        return 2
     # Check the token ourselves (getMe) so a rejected token is one clear line, not a traceback.
     try:
         await application.bot.initialize()

@@ -35,7 +35,9 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    inspect,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import Engine, make_url
@@ -72,6 +74,10 @@ updates = Table(
     Column("finished_at", Float, nullable=True),
     # A short, log-safe reason (no user text) for `failed` rows.
     Column("failure", String(200), nullable=True),
+    # Several receivers on one PostgreSQL inbox (bot/shared_inbox.py): who handles the update,
+    # and until when that claim holds unless renewed. Unused by a single SQLite receiver.
+    Column("claimed_by", String(64), nullable=True),
+    Column("claimed_until", Float, nullable=True),
 )
 
 chats = Table(
@@ -113,7 +119,21 @@ def make_inbox_engine(url: str) -> Engine:
     if backend == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     metadata.create_all(engine)
+    _add_missing_columns(engine)
     return engine
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """Add the columns a newer version added to an inbox created before it (nullable ones)."""
+    existing = {column["name"] for column in inspect(engine).get_columns(updates.name)}
+    with engine.begin() as connection:
+        for column in updates.columns:
+            if column.name not in existing:
+                kind = column.type.compile(dialect=engine.dialect)
+                # Names and types come from the Table above, never from input.
+                connection.execute(text(
+                    f"ALTER TABLE {updates.name} ADD COLUMN {column.name} {kind}"
+                ))
 
 
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
@@ -188,17 +208,24 @@ class Inbox:
 
     def receive(self, update_id: int, chat_key: str | None, payload: dict[str, Any]) -> bool:
         """Store a new update as pending; return False if it was stored before (redelivery)."""
-        row = {
-            "update_id": update_id, "chat_key": chat_key, "state": PENDING,
-            "payload": json.dumps(minimise_update(payload), ensure_ascii=False),
-            "parts_sent": 0, "attempts": 0, "received_at": self._clock(),
-        }
+        return self.receive_many([(update_id, chat_key, payload)])[0]
+
+    def receive_many(self, items: list[tuple[int, str | None, dict[str, Any]]]) -> list[bool]:
+        """Store new updates (id, chat key, JSON) as pending, in one transaction when none was
+        stored before; return for each whether it is new (False: a redelivery)."""
+        now = self._clock()
+        rows = [{"update_id": update_id, "chat_key": chat_key, "state": PENDING,
+                 "payload": json.dumps(minimise_update(payload), ensure_ascii=False),
+                 "parts_sent": 0, "attempts": 0, "received_at": now}
+                for update_id, chat_key, payload in items]
         try:
             with self.engine.begin() as connection:
-                connection.execute(insert(updates).values(**row))
+                connection.execute(insert(updates), rows)
+            return [True] * len(rows)
         except IntegrityError:
-            return self._reuse_finished(row)
-        return True
+            if len(rows) > 1:  # some were stored before: one at a time
+                return [self.receive(*item) for item in items]
+            return [self._reuse_finished(rows[0])]
 
     def _reuse_finished(self, row: dict[str, Any]) -> bool:
         """Store `row` over a finished row of the same id received before the redelivery
@@ -208,7 +235,8 @@ class Inbox:
                 update(updates).where(
                     updates.c.update_id == row["update_id"], updates.c.state != PENDING,
                     updates.c.received_at < self._clock() - REDELIVERY_WINDOW_SECONDS,
-                ).values(**row, reply=None, failure=None, finished_at=None)
+                ).values(**row, reply=None, failure=None, finished_at=None,
+                          claimed_by=None, claimed_until=None)
             ).rowcount
         return bool(replaced)
 
@@ -239,8 +267,8 @@ class Inbox:
         pending (unknown, or finished already: it must not be handled again)."""
         with self.engine.begin() as connection:
             started = connection.execute(
-                update(updates).where(updates.c.update_id == update_id, updates.c.state == PENDING)
-                .values(attempts=updates.c.attempts + 1)
+                update(updates).where(updates.c.update_id == update_id, updates.c.state == PENDING,
+                                      *self._held_here()).values(attempts=updates.c.attempts + 1)
             ).rowcount
             if not started:
                 return 0
@@ -248,6 +276,10 @@ class Inbox:
                 select(updates.c.attempts).where(updates.c.update_id == update_id)
             ).scalar()
         return int(attempts or 0)
+
+    def _held_here(self) -> list[Any]:
+        """Conditions on a row for this process to handle it (none: one receiver has them all)."""
+        return []
 
     def stored_reply(self, update_id: int) -> StoredReply | None:
         """Return the reply stored for an update, or None if none was stored yet."""

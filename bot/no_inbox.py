@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.inbox import Inbox, InboxReport, StoredReply, make_inbox_engine
+from bot.inbox import Inbox, InboxReport, StoredReply
+from bot.shared_inbox import open_durable_inbox
 
 # INBOX_DATABASE_URL=none: no inbox at all (NoInbox), only so `make bench` can measure its cost.
 NO_INBOX = "none"
@@ -20,6 +21,10 @@ class NoInbox:
     def receive(self, update_id: int, chat_key: str | None, payload: dict[str, Any]) -> bool:
         """Accept every update as new."""
         return True
+
+    def receive_many(self, items: list[tuple[int, str | None, dict[str, Any]]]) -> list[bool]:
+        """Accept every update as new."""
+        return [True] * len(items)
 
     def record_unreadable(self, update_id: int) -> None:
         """Keep nothing."""
@@ -72,5 +77,6 @@ class NoInbox:
 
 
 def open_inbox(url: str) -> Inbox | NoInbox:
-    """Return the inbox for INBOX_DATABASE_URL (`none`: no inbox, for benchmarks)."""
-    return NoInbox() if url == NO_INBOX else Inbox(make_inbox_engine(url))
+    """Return the inbox a receiver serves for INBOX_DATABASE_URL (`none`: no inbox, for
+    benchmarks; bot/shared_inbox.py: one receiver per SQLite file, several on PostgreSQL)."""
+    return NoInbox() if url == NO_INBOX else open_durable_inbox(url)

@@ -26,6 +26,10 @@ from bot.formatting import Button
 logger = logging.getLogger(__name__)
 
 BOT_CHANNEL_PATH = "/webhooks/bot/webhook"
+# Names the conversation (its pseudonym) outside the JSON body, so that a load balancer in front
+# of several Rasa replicas sends all of a conversation's requests to one of them
+# (scripts/nginx_conf.py hashes on it).
+CONVERSATION_HEADER = "X-Conversation-Id"
 PRIVACY_PATH = "/webhooks/privacy/conversations/{sender}"
 
 
@@ -165,7 +169,7 @@ class RasaClient:
         response = await self._request(
             "POST", BOT_CHANNEL_PATH, resend_safe=True,
             json=body,
-            headers={"Authorization": f"Bearer {self._channel_secret}"},
+            headers={"Authorization": f"Bearer {self._channel_secret}", CONVERSATION_HEADER: sender},
         )
         if response.status_code != 200:
             raise RasaError(f"HTTP {response.status_code}")
@@ -178,7 +182,7 @@ class RasaClient:
     async def forget(self, sender: str) -> int:
         """Erase the conversation of `sender` in Rasa; return how many items went (its events
         and its rows of the unanswered report)."""
-        headers = {"Authorization": f"Bearer {self._privacy_token}"}
+        headers = {"Authorization": f"Bearer {self._privacy_token}", CONVERSATION_HEADER: sender}
         response = await self._request(
             "DELETE", PRIVACY_PATH.format(sender=sender), resend_safe=True, headers=headers
         )

@@ -32,6 +32,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.delivery import run_in_thread, seconds_of
 from bot.handlers import chat_key_of
+from bot.shared_inbox import RENEW_INTERVAL_SECONDS
 from bot.state import BotData
 
 logger = logging.getLogger(__name__)
@@ -46,6 +47,10 @@ UNREADABLE_AFTER_FAILURES = 3
 REQUEUE_INTERVAL_SECONDS = 60.0
 MAX_POLL_BACKOFF_SECONDS = 30.0
 PURGE_INTERVAL_SECONDS = 3600.0
+# A shared inbox (bot/shared_inbox.py): updates one receiver handles at once (the rest are left
+# to the others), and how often it looks for updates to claim when nothing happened here.
+MAX_CLAIMED_UPDATES = 64
+CLAIM_POLL_SECONDS = 0.5
 # Telegram's updates are a few KB; anything far larger is not from Telegram.
 MAX_WEBHOOK_BODY_BYTES = 1024 * 1024
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # nosec B105  # a header name
@@ -61,17 +66,31 @@ class Intake:
 
     async def accept(self, update: Update) -> bool:
         """Store `update` (raises if the store fails); queue it if new; return True if new."""
-        key = chat_key_of(self.data.settings, update)
-        if await self.data.deliveries.receive(update.update_id, key, update.to_dict()):
-            await self.application.update_queue.put(update)
-            return True
-        logger.info("Update %s was delivered again; it is stored already.", update.update_id)
-        return False
+        return (await self.accept_many([update]))[0]
+
+    async def accept_many(self, batch: list[Update]) -> list[bool]:
+        """Store a batch of updates in one transaction (raises if the store fails), then queue
+        the new ones in order; return for each whether it was new. One commit per batch: a chat
+        sending a thousand messages is taken in within a few commits, not a thousand, so the
+        other chats' messages behind it in Telegram's queue are not held up."""
+        deliveries = self.data.deliveries
+        new = await deliveries.receive_many(
+            [(u.update_id, chat_key_of(self.data.settings, u), u.to_dict()) for u in batch])
+        for update, is_new in zip(batch, new, strict=True):
+            if not is_new:
+                logger.info("Update %s was delivered again; it is stored already.", update.update_id)
+            elif not deliveries.shared:  # a shared inbox's updates are claimed first
+                await self.application.update_queue.put(update)
+        return new
 
     async def requeue_pending(self) -> int:
-        """Queue the inbox's unfinished updates that nothing here is handling, oldest first."""
+        """Queue the inbox's unfinished updates that nothing here is handling, oldest first
+        (in a shared inbox: those this receiver could claim)."""
         deliveries = self.data.deliveries
-        pending = await deliveries.orphans()
+        if deliveries.shared:
+            pending = await deliveries.claim(MAX_CLAIMED_UPDATES)
+        else:
+            pending = await deliveries.orphans()
         for update_id, payload in pending:
             try:
                 update = Update.de_json(payload, self.application.bot)
@@ -79,10 +98,11 @@ class Intake:
                 logger.error("Stored update %s cannot be read (%s); marked failed.",
                              update_id, type(error).__name__)
                 await deliveries.fail(update_id, "unreadable stored update")
+                deliveries.release(update_id)  # claimed (shared inbox): no longer handled here
                 continue
             deliveries.requeue(update_id)
             await self.application.update_queue.put(update)
-        if pending:
+        if pending and not deliveries.shared:
             logger.info("Queued %d unfinished update(s) from the inbox (oldest %s).",
                         len(pending), pending[0][0])
         return len(pending)
@@ -134,9 +154,9 @@ async def poll(intake: Intake, stop: asyncio.Event) -> None:
                 return
             # An empty answer to a call with an offset has confirmed the batch before it.
             offset = None
-            for update in updates:
-                await intake.accept(update)
-                offset = update.update_id + 1
+            if updates:
+                await intake.accept_many(list(updates))
+                offset = updates[-1].update_id + 1
             failures = 0
         except (Conflict, InvalidToken):
             raise
@@ -232,6 +252,34 @@ async def _requeue_periodically(intake: Intake, stop: asyncio.Event) -> None:
             logger.warning("Re-queueing unfinished updates failed (%s).", type(error).__name__)
 
 
+async def _claim_continuously(intake: Intake, stop: asyncio.Event) -> None:
+    """Claim a shared inbox's updates whenever one was stored or finished here, and every
+    CLAIM_POLL_SECONDS (those of other receivers, lapsed claims)."""
+    deliveries = intake.data.deliveries
+    while not stop.is_set():
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(deliveries.changed.wait(), CLAIM_POLL_SECONDS)
+        deliveries.changed.clear()
+        if stop.is_set():
+            return
+        try:
+            await intake.requeue_pending()
+        except Exception as error:  # noqa: BLE001 (the database; tried again on the next round)
+            logger.warning("Claiming updates failed (%s).", type(error).__name__)
+            await _wait(stop, CLAIM_POLL_SECONDS)
+
+
+async def _renew_claims(data: BotData) -> None:
+    """Keep this receiver's claims alive until cancelled, which is after its last update finished
+    (also while it drains its queue on shutdown: a lapsed claim would be handled twice)."""
+    while True:
+        await asyncio.sleep(RENEW_INTERVAL_SECONDS)
+        try:
+            await data.deliveries.renew()
+        except Exception as error:  # noqa: BLE001 (the database; tried again at the next interval)
+            logger.warning("Renewing claims failed (%s).", type(error).__name__)
+
+
 async def _purge_periodically(data: BotData, stop: asyncio.Event) -> None:
     retention = data.settings.inbox_retention_seconds
     # A chat's language is kept exactly as long as Rasa keeps its conversation.
@@ -264,8 +312,10 @@ async def running(application: Application) -> AsyncIterator[asyncio.Event]:
         await application.start()
         services.stop = stop
         await intake.requeue_pending()
+        renewing = asyncio.create_task(_renew_claims(services)) if services.deliveries.shared else None
         background = [asyncio.create_task(_purge_periodically(services, stop)),
-                      asyncio.create_task(_requeue_periodically(intake, stop))]
+                      asyncio.create_task(_claim_continuously(intake, stop) if services.deliveries.shared
+                                          else _requeue_periodically(intake, stop))]
         try:
             if settings.use_webhook:
                 # Settings.from_env refuses a webhook URL without a secret.
@@ -290,6 +340,9 @@ async def running(application: Application) -> AsyncIterator[asyncio.Event]:
                 await runner.cleanup()  # no new updates, then finish the queued ones
             await asyncio.gather(*background, return_exceptions=True)
             await application.stop()
+            if renewing is not None:
+                renewing.cancel()
+                await asyncio.gather(renewing, return_exceptions=True)
             if application.post_shutdown is not None:
                 await application.post_shutdown(application)
 

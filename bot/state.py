@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.delivery import run_in_thread
 from bot.inbox import MAX_PROCESSING_ATTEMPTS, Inbox
 from bot.no_inbox import NoInbox
+from bot.shared_inbox import SharedInbox
 from bot.rasa_client import RasaClient
 
 logger = logging.getLogger(__name__)
@@ -34,30 +35,61 @@ class Deliveries:
         self._in_flight: set[int] = set()
         # Ids whose handling hit an inbox error in the current attempt: left pending.
         self._retry: set[int] = set()
+        # A shared inbox (bot/shared_inbox.py): updates are handled once claimed, not when received.
+        self._shared_inbox = inbox if isinstance(inbox, SharedInbox) else None
+        self.shared = self._shared_inbox is not None
+        # Set when an update was stored or finished here: there may be one to claim.
+        self.changed = asyncio.Event()
 
     def in_flight(self, update_id: int) -> bool:
         """Return whether the update is queued or being handled in this process."""
         return update_id in self._in_flight
 
     async def receive(self, update_id: int, chat_key: str | None, payload: dict[str, Any]) -> bool:
-        """Store the update (raises if the store fails); return True if it is new and now in flight."""
-        was_in_flight = update_id in self._in_flight
-        # In flight before the commit: the periodic re-queue must not see it pending and free.
-        self._in_flight.add(update_id)
+        """Store the update (raises if the store fails); return True if it is new and now in
+        flight (in a shared inbox: new, and to be claimed)."""
+        return (await self.receive_many([(update_id, chat_key, payload)]))[0]
+
+    async def receive_many(self, items: list[tuple[int, str | None, dict[str, Any]]]) -> list[bool]:
+        """Store updates (id, chat key, JSON) in one transaction (raises if the store fails);
+        return for each whether it is new and now in flight (shared inbox: to be claimed)."""
+        if self.shared:
+            stored = await run_in_thread(self._inbox.receive_many, items)
+            self.changed.set()
+            return list(stored)
+        ids = [update_id for update_id, _, _ in items]
+        held = {update_id for update_id in ids if update_id in self._in_flight}
+        # In flight before the commit: the periodic re-queue must not see them pending and free.
+        self._in_flight.update(ids)
         try:
-            stored = await run_in_thread(self._inbox.receive, update_id, chat_key, payload)
+            stored = await run_in_thread(self._inbox.receive_many, items)
         except BaseException:
-            if not was_in_flight:
-                self._in_flight.discard(update_id)
+            self._in_flight.difference_update(set(ids) - held)
             raise
-        if not stored and not was_in_flight:
-            self._in_flight.discard(update_id)
-        return bool(stored)
+        for update_id, new in zip(ids, stored, strict=True):
+            if not new and update_id not in held:
+                self._in_flight.discard(update_id)
+        return list(stored)
 
     async def orphans(self) -> list[tuple[int, dict[str, Any]]]:
         """Return the pending stored updates nothing here handles, oldest first."""
         return [(update_id, payload) for update_id, payload in await run_in_thread(self._inbox.pending)
                 if update_id not in self._in_flight]
+
+    async def claim(self, limit: int) -> list[tuple[int, dict[str, Any]]]:
+        """Claim stored updates of a shared inbox (up to `limit` in flight here); they are in
+        flight from now on."""
+        if self._shared_inbox is None:
+            return []
+        claimed = await run_in_thread(self._shared_inbox.claim, limit - len(self._in_flight))
+        self._in_flight.update(update_id for update_id, _ in claimed)
+        return claimed
+
+    async def renew(self) -> int:
+        """Extend the claims on the updates in flight here (a shared inbox); return how many."""
+        if self._shared_inbox is None:
+            return 0
+        return int(await run_in_thread(self._shared_inbox.renew, sorted(self._in_flight)))
 
     def requeue(self, update_id: int) -> None:
         """Note that an orphaned update was queued again."""
@@ -116,6 +148,7 @@ class Deliveries:
         """Forget the update here (its handling ended or was abandoned)."""
         self._retry.discard(update_id)
         self._in_flight.discard(update_id)
+        self.changed.set()  # the chat's next update may be claimed now
 
 
 class BotData:

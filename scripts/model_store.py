@@ -43,6 +43,7 @@ SERVING_ONLY_GLOBS = (
     "rasa_addons/privacy_retention.py",
     "rasa_addons/tracker_store.py",  # the tracker store of endpoints.yml
     "rasa_addons/tracker_window.py",
+    "rasa_addons/lock_store.py",  # the lock store of deploy/endpoints.yml
     "rasa_addons/turn_limits.py",
     "rasa_addons/keep_alive.py",
     "rasa_addons/action_payload.py",

@@ -32,33 +32,9 @@ from bot.texts import say
 from scripts.services import Service, free_port, start_rasa_server, write_endpoints
 from testkit.fake_telegram import FakeTelegram
 from testkit.support import temporary_postgres_database
+from testkit.workload import CHATS, QUESTIONS, drop_resent_parts
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-CHATS = [1000 + n for n in range(32)]
-# Twenty questions with different answers (so a repeated reply is visible), English and
-# Chinese, with a follow-up that only makes sense after the question before it.
-QUESTIONS = [
-    "hello",
-    "how do I apply for legal aid?",
-    "what is the 12348 hotline?",
-    "is people's mediation free?",
-    "how many lawyers are there in China?",
-    "and in 2020?",
-    "what does a notary do?",
-    "法律援助要收费吗？",
-    "什么是人民调解？",
-    "what is judicial appraisal?",
-    "how does labour arbitration work?",
-    "what is a duty lawyer?",
-    "公证处能办什么？",
-    "what is a village legal adviser?",
-    "can I get a free lawyer in a criminal case?",
-    "劳动仲裁怎么申请？",
-    "what is the China Legal Service Network?",
-    "how long does legal aid take?",
-    "what is lawyer mediation?",
-    "thank you",
-]
 KILLS = 5
 WEBHOOK_SECRET = "crash-test-webhook-secret"
 
@@ -239,20 +215,7 @@ async def run_workload(rasa: CrashRasa, directory: Path, inbox_url: str, *, webh
 
 def collapse_resent_parts(run: Run) -> dict[int, list[str]]:
     """Drop each part that was sent again right after a kill (the documented window); count them."""
-    collapsed: dict[int, list[str]] = {}
-    for chat, texts in run.texts.items():
-        times = run.sends[chat]
-        kept: list[str] = []
-        for index, part in enumerate(texts):
-            resent = (
-                index > 0 and part == texts[index - 1]
-                and any(times[index - 1] < kill < times[index] for kill in run.kills)
-            )
-            if resent:
-                run.resent_parts += 1
-            else:
-                kept.append(part)
-        collapsed[chat] = kept
+    collapsed, run.resent_parts = drop_resent_parts(run.texts, run.sends, run.kills)
     return collapsed
 
 

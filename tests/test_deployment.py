@@ -26,6 +26,8 @@ from testkit.support import post_json, reply_text, temporary_postgres_database
 
 # The tracker store of deploy/endpoints.yml (and endpoints.yml).
 DEPLOYED_STORE = "rasa_addons.tracker_store.DurableSQLTrackerStore"
+# The lock store of deploy/endpoints.yml: Rasa's Redis store with leased tickets.
+DEPLOYED_LOCK_STORE = "rasa_addons.lock_store.LeasedRedisLockStore"
 API_SECRET = secrets.token_urlsafe(32)
 DEPLOY_CREDENTIALS = PROJECT_ROOT / "deploy" / "credentials.yml"
 
@@ -99,7 +101,7 @@ def deployment(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) ->
             tracker_store={"type": DEPLOYED_STORE, "dialect": "postgresql", "url": tracker.host,
                            "port": tracker.port, "db": tracker.database,
                            "username": tracker.username, "password": ""},
-            lock_store={"type": "redis", "url": "127.0.0.1", "port": 6379, "db": 2,
+            lock_store={"type": DEPLOYED_LOCK_STORE, "url": "127.0.0.1", "port": 6379, "db": 2,
                         "key_prefix": f"test{uuid.uuid4().hex[:8]}"},
         )
         actions = start_action_server(directory / "actions.log", environment={"KB_DATABASE_URL": kb_url})
@@ -108,7 +110,7 @@ def deployment(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) ->
             tracker_store={"type": DEPLOYED_STORE, "dialect": "postgresql", "url": tracker.host,
                            "port": tracker.port, "db": tracker.database,
                            "username": tracker.username, "password": ""},
-            lock_store={"type": "redis", "url": "127.0.0.1", "port": 6379, "db": 2,
+            lock_store={"type": DEPLOYED_LOCK_STORE, "url": "127.0.0.1", "port": 6379, "db": 2,
                         "key_prefix": f"test{uuid.uuid4().hex[:8]}"},
         )
         rasa = start_rasa_server(trained_model, endpoints, directory / "rasa.log", api_secret=API_SECRET,
