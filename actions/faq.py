@@ -18,6 +18,7 @@ from assistant.contract import (
     problem_kind_of,
     topic_of,
 )
+from assistant.last_answer import LastAnswer, answer_of
 from knowledge import repository, routes
 
 # FAQ topics whose answer offers a next step as a button: topic -> (intent, button text key).
@@ -58,7 +59,7 @@ class ActionAnswerFaq(KnowledgeAction):
             dispatcher.utter_message(
                 text=say(language, "no_answer_yet"), buttons=[referral_button(language)]
             )
-            return [SlotSet(LAST_ANSWER_SLOT, f"missing:{intent}")]
+            return [SlotSet(LAST_ANSWER_SLOT, LastAnswer("missing", intents=(intent,)).to_slot())]
         source = format_source(
             answer.source_title, answer.source_date, answer.source_url, language=language
         )
@@ -79,4 +80,4 @@ class ActionAnswerFaq(KnowledgeAction):
             buttons.append({"title": f"{say(language, 'problem_routes_button')}: {route.title}",
                             "payload": f"/{PROBLEM_INTENT_PREFIX}{route.key}"})
         dispatcher.utter_message(text="\n\n".join(parts), buttons=buttons or None)
-        return [SlotSet(LAST_ANSWER_SLOT, intent)]
+        return [SlotSet(LAST_ANSWER_SLOT, answer_of(intent).to_slot())]

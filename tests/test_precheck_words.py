@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.language import is_mostly_chinese
+from assistant.last_answer import answer_of
 from knowledge.eligibility import EligibilityTable
 from testkit.support import reply_text
 
@@ -119,5 +120,5 @@ def test_a_question_inside_the_check_is_answered_and_the_turn_counts_as_its_answ
     reply = reply_text(talk("申请要交钱吗", sender=sender))
     assert "不收取任何费用" in reply and "您要办理的是哪一类事情" in reply, reply
     client = RasaClient(rasa_url, rasa_api_secret)
-    assert client.slot_set_in_last_turn(sender, "last_answer") == "faq_legal_aid_cost"
+    assert client.slot_set_in_last_turn(sender, "last_answer") == answer_of("faq_legal_aid_cost").to_slot()
     assert client.slot_set_in_last_turn(sender, "requested_slot") == "elig_matter"
