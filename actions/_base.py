@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.knowledge_access import KnowledgeUnavailable
 from actions.texts import say
 from assistant.contract import LANGUAGE_SLOT, LAST_ANSWER_SLOT, language_or_default
+from assistant.last_answer import LastAnswer
 from assistant.follow_up import intent_in_context
 
 
@@ -38,7 +39,7 @@ class KnowledgeAction(Action, abc.ABC):
             return await self.answer(dispatcher, tracker)
         except KnowledgeUnavailable:
             dispatcher.utter_message(text=say(conversation_language(tracker), "knowledge_unavailable"))
-            return [SlotSet(LAST_ANSWER_SLOT, "knowledge_unavailable")]
+            return [SlotSet(LAST_ANSWER_SLOT, LastAnswer("knowledge_unavailable").to_slot())]
 
 
 def latest_intent(tracker: Tracker) -> Text:

@@ -17,6 +17,7 @@ from assistant.contract import (
     problem_kind_of,
     topic_of,
 )
+from assistant.last_answer import LastAnswer
 from knowledge import repository, routes
 
 MAX_CANDIDATES = 3
@@ -60,11 +61,11 @@ class ActionClarify(KnowledgeAction):
         handoff = referral_button(language)
         if not buttons:
             dispatcher.utter_message(text=say(language, "not_understood"), buttons=[handoff])
-            return [SlotSet(LAST_ANSWER_SLOT, "not_understood")]
+            return [SlotSet(LAST_ANSWER_SLOT, LastAnswer("not_understood").to_slot())]
         if handoff["payload"] not in {b["payload"] for b in buttons}:
             buttons.append(handoff)
         dispatcher.utter_message(text=say(language, "did_you_mean"), buttons=buttons)
-        return [SlotSet(LAST_ANSWER_SLOT, "clarify")]
+        return [SlotSet(LAST_ANSWER_SLOT, LastAnswer("clarify").to_slot())]
 
     @staticmethod
     async def _title(intent: Text, language: Text) -> Text | None:

@@ -22,8 +22,10 @@ from assistant.contract import (
     CRISIS_ENTITY,
     CRISIS_SITUATIONS,
     LAST_ANSWER_SLOT,
+    PROBLEM_INTENT_PREFIX,
     problem_kind_of,
 )
+from assistant.last_answer import LastAnswer
 from knowledge import routes
 
 # The classifier alone (no pattern) names no situation: cover danger and despair, unless a kind
@@ -86,7 +88,6 @@ class ActionCrisisHelp(Action):
         kind = problem_told_in_crisis(tracker)
         if COVERED_BY_CRISIS_HELP.get(kind or "") in situations:
             kind = None
-        label = "crisis:" + ",".join(situations)
         try:
             helps = await ask(routes.list_crisis_help, situations=situations, language=language)
             route = await ask(routes.get_problem_route, kind=kind, language=language) if kind else None
@@ -108,6 +109,7 @@ class ActionCrisisHelp(Action):
             dispatcher.utter_message(text="\n".join(
                 [say(language, "crisis_your_problem", title=route.title), format_routes(route, language)]
             ))
-            label += f";problem_{route.key}"
         # A crisis turn ends a running pre-check: its next question would talk over the help.
-        return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None), SlotSet(LAST_ANSWER_SLOT, label)]
+        return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None), SlotSet(LAST_ANSWER_SLOT, LastAnswer(
+            "crisis", intents=(f"{PROBLEM_INTENT_PREFIX}{route.key}",) if route is not None else (),
+            situations=tuple(situations)).to_slot())]

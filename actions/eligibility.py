@@ -27,16 +27,16 @@ from assistant.contract import (
     ELIGIBILITY_FORM,
     ELIGIBILITY_MATTER_QUESTION,
     ELIGIBILITY_NO_OPTION,
-    ELIGIBILITY_OUTCOME_ANSWER,
     ELIGIBILITY_RESULT_SLOT,
     LAST_ANSWER_SLOT,
     OUT_OF_SCOPE_INTENT,
     STOP_CHECK_INTENT,
+    eligibility_button_payload,
     is_leaving_word,
     problem_kind_of,
 )
+from assistant.last_answer import LastAnswer, answer_of
 from knowledge.eligibility import EligibilityTable, get_eligibility_table, is_option_number
-from knowledge.eligibility_checks import button_payload
 from knowledge.routes import get_problem_route
 
 # An unrelated question this sure of its intent is answered, and the check resumed after it;
@@ -134,7 +134,8 @@ async def _matter_of_problem(tracker: Tracker, language: str, in_check: bool = F
     answer routed, if either does."""
     kind = _told_problem_kind(tracker)
     if kind is None and not in_check:
-        kind = problem_kind_of(str(tracker.get_slot(LAST_ANSWER_SLOT) or ""))
+        previous = LastAnswer.from_slot(tracker.get_slot(LAST_ANSWER_SLOT))
+        kind = problem_kind_of(previous.intent or "") if previous and previous.kind == "answer" else None
     if kind is None:
         return None
     try:
@@ -166,7 +167,7 @@ class ValidateEligibilityForm(Action):
         table = await table_or_apology(dispatcher, language)
         if table is None:
             return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None),
-                    SlotSet(LAST_ANSWER_SLOT, "knowledge_unavailable")]
+                    SlotSet(LAST_ANSWER_SLOT, LastAnswer("knowledge_unavailable").to_slot())]
         answers = current_answers(tracker, domain)
         asked = tracker.get_slot(REQUESTED_SLOT) if tracker.active_loop.get("name") == ELIGIBILITY_FORM else None
         new: dict[str, str] = {}
@@ -226,7 +227,8 @@ class ValidateEligibilityForm(Action):
         if step.rule is not None:
             events.append(SlotSet(ELIGIBILITY_RESULT_SLOT, step.rule.key))
         # Resuming, the turn's answer stays the one to the question asked in between.
-        answered = (tracker.get_slot(LAST_ANSWER_SLOT) if answered_in_between else None) or CHECK_ELIGIBILITY_INTENT
+        answered = (tracker.get_slot(LAST_ANSWER_SLOT) if answered_in_between else None) or answer_of(
+            CHECK_ELIGIBILITY_INTENT).to_slot()
         return events + [SlotSet(LAST_ANSWER_SLOT, answered)]
 
 
@@ -247,19 +249,19 @@ class AskEligibilityQuestion(Action, abc.ABC):
         language = conversation_language(tracker)
         table = await table_or_apology(dispatcher, language)
         if table is None:
-            return [SlotSet(LAST_ANSWER_SLOT, "knowledge_unavailable")]
+            return [SlotSet(LAST_ANSWER_SLOT, LastAnswer("knowledge_unavailable").to_slot())]
         question = table.question(self.question_key)
-        buttons = [{"title": option.title, "payload": button_payload(question.key, option.value)}
+        buttons = [{"title": option.title, "payload": eligibility_button_payload(question.key, option.value)}
                    for option in question.options]
         buttons.append({"title": say(language, "check_stop_button"), "payload": f"/{STOP_CHECK_INTENT}"})
         text = question.prompt
-        answered = CHECK_ELIGIBILITY_INTENT
+        answered = answer_of(CHECK_ELIGIBILITY_INTENT).to_slot()
         if _interrupted_since_last_message(tracker):
             if not _check_started_this_turn(tracker):
                 text = say(language, "check_resume") + ("" if language == "zh" else " ") + text
             # The turn's answer is the one given before the question ("要交钱吗" in between, or
             # the answer that led into the check): follow-ups and the evaluation read it.
-            answered = tracker.get_slot(LAST_ANSWER_SLOT) or CHECK_ELIGIBILITY_INTENT
+            answered = tracker.get_slot(LAST_ANSWER_SLOT) or answered
         dispatcher.utter_message(text=text, buttons=buttons)
         return [SlotSet(LAST_ANSWER_SLOT, answered)]
 
@@ -297,11 +299,11 @@ class ActionEligibilityOutcome(Action):
         answers = current_answers(tracker, domain)
         table = await table_or_apology(dispatcher, language)
         if table is None:
-            return _reset(domain) + [SlotSet(LAST_ANSWER_SLOT, "knowledge_unavailable")]
+            return _reset(domain) + [SlotSet(LAST_ANSWER_SLOT, LastAnswer("knowledge_unavailable").to_slot())]
         rule = table.next_step(answers).rule
         if rule is None:
             # The check ended without an outcome (it already said why).
-            return _reset(domain) + [SlotSet(LAST_ANSWER_SLOT, f"{ELIGIBILITY_OUTCOME_ANSWER}none")]
+            return _reset(domain) + [SlotSet(LAST_ANSWER_SLOT, LastAnswer("eligibility", rule="none").to_slot())]
         used = [table.option(q, answers[q]).title for q, _ in rule.conditions if q in answers]
         guidance = table.guidance_for(answers.get(ELIGIBILITY_MATTER_QUESTION))
         source = format_source(rule.source_title, rule.source_date, rule.source_url, language=language)
@@ -323,7 +325,7 @@ class ActionEligibilityOutcome(Action):
             referral_button(language),
         ]
         dispatcher.utter_message(text="\n\n".join(parts), buttons=buttons)
-        answered = f"{ELIGIBILITY_OUTCOME_ANSWER}{rule.key}"
+        answered = LastAnswer("eligibility", rule=rule.key).to_slot()
         if _check_started_this_turn(tracker) and _interrupted_since_last_message(tracker):
             # The check followed the answer to the question asked ("my son was arrested, can he
             # get legal aid?"): the turn stays that answer, with the outcome as its next step.
@@ -343,7 +345,7 @@ class ActionStopEligibilityCheck(Action):
         language = conversation_language(tracker)
         running = tracker.active_loop.get("name") == ELIGIBILITY_FORM
         dispatcher.utter_message(text=say(language, "check_stopped" if running else "check_not_running"))
-        return [ActiveLoop(None), *_reset(domain), SlotSet(LAST_ANSWER_SLOT, STOP_CHECK_INTENT)]
+        return [ActiveLoop(None), *_reset(domain), SlotSet(LAST_ANSWER_SLOT, answer_of(STOP_CHECK_INTENT).to_slot())]
 
 
 __all__ = ["ActionEligibilityOutcome", "ActionStopEligibilityCheck", "AskDefence", "AskMatter",

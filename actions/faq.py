@@ -21,6 +21,7 @@ from assistant.contract import (
     problem_kind_of,
     topic_of,
 )
+from assistant.last_answer import LastAnswer, answer_of
 from knowledge import repository, routes
 
 # FAQ topics whose answer offers a next step as a button: topic -> (intent, button text key).
@@ -69,7 +70,7 @@ class ActionAnswerFaq(KnowledgeAction):
             dispatcher.utter_message(
                 text=say(language, "no_answer_yet"), buttons=[referral_button(language)]
             )
-            return [SlotSet(LAST_ANSWER_SLOT, f"missing:{intent}")]
+            return [SlotSet(LAST_ANSWER_SLOT, LastAnswer("missing", intents=(intent,)).to_slot())]
         source = format_source(
             answer.source_title, answer.source_date, answer.source_url, language=language
         )
@@ -90,7 +91,7 @@ class ActionAnswerFaq(KnowledgeAction):
             buttons.append({"title": f"{say(language, 'problem_routes_button')}: {route.title}",
                             "payload": f"/{PROBLEM_INTENT_PREFIX}{route.key}"})
         dispatcher.utter_message(text="\n\n".join(parts), buttons=buttons or None)
-        events: list[dict[Text, Any]] = [SlotSet(LAST_ANSWER_SLOT, intent)]
+        events: list[dict[Text, Any]] = [SlotSet(LAST_ANSWER_SLOT, answer_of(intent).to_slot())]
         if (intent in ANSWERS_FOLLOWED_BY_CHECK and not tracker.active_loop.get("name")
                 and _OWN_CRIMINAL_CASE.search(latest_text(tracker))):
             events.append(FollowupAction(ELIGIBILITY_FORM))

@@ -12,6 +12,7 @@ from actions.formatting import format_date, format_source
 from actions.knowledge_access import ask
 from actions.texts import referral_button, say
 from assistant.contract import CHECK_ELIGIBILITY_INTENT, LAST_ANSWER_SLOT, problem_kind_of
+from assistant.last_answer import LastAnswer, answer_of
 from knowledge import routes
 from knowledge.views import ProblemRouteView
 
@@ -58,10 +59,10 @@ class ActionRouteProblem(KnowledgeAction):
         if route is None:
             dispatcher.utter_message(text=say(language, "problem_unknown"),
                                      buttons=[referral_button(language)])
-            return [SlotSet(LAST_ANSWER_SLOT, f"missing:{intent}")]
+            return [SlotSet(LAST_ANSWER_SLOT, LastAnswer("missing", intents=(intent,)).to_slot())]
         buttons = [
             {"title": say(language, "check_offer_button"), "payload": f"/{CHECK_ELIGIBILITY_INTENT}"},
             referral_button(language),
         ]
         dispatcher.utter_message(text=format_problem_answer(route, language), buttons=buttons)
-        return [SlotSet(LAST_ANSWER_SLOT, intent)]
+        return [SlotSet(LAST_ANSWER_SLOT, answer_of(intent).to_slot())]

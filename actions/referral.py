@@ -11,6 +11,7 @@ from actions._base import KnowledgeAction, conversation_language
 from actions.knowledge_access import KnowledgeUnavailable, ask
 from actions.texts import say
 from assistant.contract import LAST_ANSWER_SLOT
+from assistant.last_answer import LastAnswer
 from knowledge import repository
 
 CARD_ORDER = ("hotline", "website", "office", "wechat")
@@ -53,4 +54,4 @@ class ActionReferralCard(KnowledgeAction):
         # Said even when the knowledge base is down: a way to a human must never fail.
         text = format_referral_card(services, language) if services else say(language, "hotline_only_card")
         dispatcher.utter_message(text=text)
-        return [SlotSet(LAST_ANSWER_SLOT, "referral")]
+        return [SlotSet(LAST_ANSWER_SLOT, LastAnswer("referral").to_slot())]

@@ -41,6 +41,7 @@ from assistant.contract import (
     is_statistic_intent,
     topic_of,
 )
+from assistant.last_answer import LastAnswer, answer_of
 from knowledge import repository
 
 MAX_EARLIER_FIGURES = 3
@@ -135,6 +136,13 @@ def topic_buttons(topics: list[Any], limit: int = 13) -> list[dict[Text, Text]]:
     ]
 
 
+async def topic_title(topic: Text, language: Text) -> Text:
+    """The statistics topic's title in the language; a topic without one in the knowledge base
+    is named generically in the language, never by its key (an English word to a Chinese user)."""
+    topic_view = await ask(repository.get_topic, key=topic, kind="stat", language=language)
+    return topic_view.title if topic_view else say(language, "untitled_figures")
+
+
 class ActionAnswerStatistic(KnowledgeAction):
     """Reply with dated, sourced figures for the topic or indicator asked about."""
 
@@ -220,7 +228,7 @@ class ActionAnswerStatistic(KnowledgeAction):
         return [
             SlotSet(STAT_TOPIC_SLOT, topic),
             SlotSet(STAT_INDICATOR_SLOT, indicator_keys[0] if len(indicator_keys) == 1 else None),
-            SlotSet(LAST_ANSWER_SLOT, ",".join(answered)),
+            SlotSet(LAST_ANSWER_SLOT, answer_of(*answered).to_slot()),
         ]
 
     @staticmethod
@@ -287,7 +295,7 @@ class ActionAnswerStatistic(KnowledgeAction):
                     history = await ask(repository.get_indicator_history, indicator=indicator.key,
                                         language=language)
                     found[indicator.key] = figures_for_period(history, period)
-        title = await self._topic_title(topic, language)
+        title = await topic_title(topic, language)
         if any(found.values()) and period.series and not (period.since or period.until):
             series = [format_statistic(s) for figures in found.values() for s in figures]
             return [say(language, "series_intro", title=title), *series]
@@ -318,15 +326,11 @@ class ActionAnswerStatistic(KnowledgeAction):
             lines += [format_statistic(s) for s in history if refers_to(s, years)]
         return lines
 
-    async def _topic_title(self, topic: Text, language: Text) -> Text:
-        topic_view = await ask(repository.get_topic, key=topic, kind="stat", language=language)
-        return topic_view.title if topic_view else topic.replace("_", " ")
-
     async def _no_figure_for(
         self, topic: Text, years: list[int], language: Text
     ) -> tuple[Text, list[dict[Text, Text]]]:
         available = await ask(repository.list_statistic_years, topic=topic)
-        title = await self._topic_title(topic, language)
+        title = await topic_title(topic, language)
         asked = say(language, "years_joiner").join(str(year) for year in years)
         preamble = say(language, "no_figure_for_year", title=title, years=asked)
         if available:
@@ -341,7 +345,7 @@ class ActionAnswerStatistic(KnowledgeAction):
     async def _confirm_topic(
         self, dispatcher: CollectingDispatcher, topic: Text, language: Text
     ) -> list[dict[Text, Any]]:
-        title = await self._topic_title(topic, language)
+        title = await topic_title(topic, language)
         dispatcher.utter_message(
             text=say(language, "confirm_statistic_topic", title=title),
             buttons=[
@@ -349,7 +353,7 @@ class ActionAnswerStatistic(KnowledgeAction):
                 referral_button(language),
             ],
         )
-        return [SlotSet(LAST_ANSWER_SLOT, "clarify")]
+        return [SlotSet(LAST_ANSWER_SLOT, LastAnswer("clarify").to_slot())]
 
     async def _offer_topics(
         self, dispatcher: CollectingDispatcher, intent: Text, language: Text
@@ -357,4 +361,4 @@ class ActionAnswerStatistic(KnowledgeAction):
         topics = await ask(repository.list_topics, kind="stat", language=language)
         key = "which_figures" if intent == PERIOD_FOLLOWUP_INTENT else "figures_not_held"
         dispatcher.utter_message(text=say(language, key), buttons=topic_buttons(topics))
-        return [SlotSet(LAST_ANSWER_SLOT, f"unknown_statistic:{intent}")]
+        return [SlotSet(LAST_ANSWER_SLOT, LastAnswer("unknown_statistic", intents=(intent,)).to_slot())]

@@ -69,6 +69,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "intent_title:bot_challenge": "Are you a bot?",
         f"intent_title:{UNKNOWN_STATISTIC_INTENT}": "Which figures do you have?",
         "date_unknown": "date unknown",
+        # A statistics topic without a title in the knowledge base.
+        "untitled_figures": "this topic",
         # Charts of a statistic's figures (actions/charts.py).
         "chart_x_label": "Year",
         "chart_y_label": "Number of {unit}",
@@ -190,6 +192,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "intent_title:bot_challenge": "你是机器人吗？",
         f"intent_title:{UNKNOWN_STATISTIC_INTENT}": "有哪些数据？",
         "date_unknown": "日期不详",
+        "untitled_figures": "该项数据",
         "chart_x_label": "年份",
         "chart_y_label": "单位：{unit}",
         "chart_y_label_percent": "百分比（%）",

@@ -7,6 +7,7 @@ imports nothing outside the standard library, so every process can use it.
 """
 from __future__ import annotations
 
+import json
 import re
 
 
@@ -89,11 +90,14 @@ ELIGIBILITY_FORM = "eligibility_form"
 ELIGIBILITY_MATTER_QUESTION = "elig_matter"
 # The "none of these" option: an answer only to the question it was asked for.
 ELIGIBILITY_NO_OPTION = "none"
+# Telegram's callback data holds 64 bytes and the bot signs each button with "~" and an
+# 8-character tag (bot/buttons.py): a button's payload may use the rest. make validate
+# refuses a pre-check option whose button would not fit.
+MAX_BUTTON_PAYLOAD_BYTES = 64 - 9
 # The key of the rule behind the last outcome, for follow-up questions.
 ELIGIBILITY_RESULT_SLOT = "eligibility_result"
-# The `last_answer` of the pre-check's outcome starts so ("eligibility:wages_injury_waived");
-# a short question after it ("那我现在去哪", "how do i start") is about applying.
-ELIGIBILITY_OUTCOME_ANSWER = "eligibility:"
+# A short question after the pre-check's outcome ("那我现在去哪", "how do i start") is about
+# applying.
 AFTER_ELIGIBILITY_OUTCOME = "faq_legal_aid_apply"
 # FAQ answers the pre-check may follow in the same turn, when the person tells their own case
 # ("my brother got arrested, does he get a free lawyer"); after them, "where do I go" is how to apply.
@@ -123,8 +127,9 @@ LEAVING_WORDS = frozenset({
     "不查了", "不测了", "取消", "退出", "算了", "停止", "结束", "不用了", "不要了", "停",
 })
 
-# Set by every answering action; its absence after one means the action failed
-# (rasa_addons/knowledge_router.py then apologises on the action's behalf).
+# Set by every answering action (assistant/last_answer.py: what it answered, as a dict); its
+# absence after one means the action failed (rasa_addons/knowledge_router.py then apologises
+# on the action's behalf).
 LAST_ANSWER_SLOT = "last_answer"
 # The statistic topic and indicator of the last figure given, for "and in 2020?".
 STAT_TOPIC_SLOT = "stat_topic"
@@ -235,3 +240,9 @@ def is_statistic_intent(intent: str) -> bool:
 def language_or_default(value: object) -> str:
     """Return a supported language code for a slot value (None or unknown -> default)."""
     return value if isinstance(value, str) and value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def eligibility_button_payload(question: str, value: str) -> str:
+    """The payload of a pre-check option's button: the check's intent with the answer as an
+    entity ("/check_eligibility{"elig_means":"no_hardship"}")."""
+    return f"/{CHECK_ELIGIBILITY_INTENT}" + json.dumps({question: value}, separators=(",", ":"))

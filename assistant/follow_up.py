@@ -16,7 +16,6 @@ from assistant.contract import (
     AFTER_ELIGIBILITY_OUTCOME,
     ANSWERS_FOLLOWED_BY_CHECK,
     CHECK_ELIGIBILITY_INTENT,
-    ELIGIBILITY_OUTCOME_ANSWER,
     FAQ_INTENT_PREFIX,
     OUT_OF_SCOPE_INTENT,
     PERIOD_FOLLOWUP_INTENT,
@@ -29,6 +28,7 @@ from assistant.contract import (
 )
 from assistant.choices import chosen_button, payload_intent
 from assistant.language import count_scripts, requested_language, to_simplified
+from assistant.last_answer import CHOICE_KINDS, LastAnswer
 from assistant.periods import read_period
 from assistant.places import named_place
 from assistant.question_words import (
@@ -78,7 +78,6 @@ LEGAL_AID_ASPECTS = ("faq_legal_aid_cost", "faq_legal_aid_apply", "faq_legal_aid
 LEGAL_AID_TOPICS = ("faq_legal_aid_", "stat_legal_aid")
 # The last answer asked the person to choose ("Did you mean…?", "Which figures?"): option words
 # typed next choose a button even when the classifier reads them as a topic of their own.
-CHOICE_QUESTIONS = ("clarify", "not_understood", "unknown_statistic")
 MIN_TITLE_COVERAGE = 0.5
 # A long story the classifier was unsure of is routed to its likeliest kind of problem when
 # that kind is ranked first, this high, and this far ahead of the next intent.
@@ -268,12 +267,13 @@ def _asks_about_the_route(text: str, intent: str, confidence: float) -> bool:
         intent.startswith((FAQ_INTENT_PREFIX, STAT_INTENT_PREFIX)) and confidence >= CONFIDENT_ELSEWHERE)
 
 
-def _is_a_vague_first_question(text: str, intent: str, topic: str | None, previous_answer: object) -> bool:
+def _is_a_vague_first_question(text: str, intent: str, topic: str | None,
+                               previous_answer: LastAnswer | None) -> bool:
     """"is it free", "how long", "怎么申请啊" with nothing before them to say what "it" is
     (`text` in Simplified characters)."""
     # The pre-check (running or just ended) is about legal aid: "申请要交钱吗" there is not vague.
-    after_check = isinstance(previous_answer, str) and previous_answer.startswith(
-        (ELIGIBILITY_OUTCOME_ANSWER, CHECK_ELIGIBILITY_INTENT))
+    after_check = previous_answer is not None and (previous_answer.kind == "eligibility" or (
+        previous_answer.kind == "answer" and previous_answer.intent == CHECK_ELIGIBILITY_INTENT))
     # A tapped button ("/faq_legal_aid_cost") or a story step without text chose its intent.
     if topic is not None or after_check or intent not in SERVICES_OF_AN_ASPECT or not text.strip() or (
             text.lstrip().startswith("/")):
@@ -282,15 +282,15 @@ def _is_a_vague_first_question(text: str, intent: str, topic: str | None, previo
     return han <= MAX_VAGUE_HAN and words <= MAX_VAGUE_WORDS and not NAMES_A_SERVICE.search(text)
 
 
-def previous_topic(previous_answer: object) -> str | None:
+def previous_topic(previous_answer: LastAnswer | None) -> str | None:
     """The FAQ, statistics or problem intent the previous answer gave (its first, if two)."""
-    if not isinstance(previous_answer, str):
+    if previous_answer is None or previous_answer.kind != "answer":
         return None
-    first = previous_answer.split(",")[0]
+    first = previous_answer.intent or ""
     return first if first.startswith(ANSWERED_FROM_KNOWLEDGE) else None
 
 
-def intent_in_context(text: str, intent: str, confidence: float, previous_answer: object,
+def intent_in_context(text: str, intent: str, confidence: float, last_answer: object,
                       buttons: Sequence[dict] = (), ranking: Sequence[dict] = ()) -> str:
     """The intent a message asks, read against the previous answer and the buttons it offered.
 
@@ -301,6 +301,7 @@ def intent_in_context(text: str, intent: str, confidence: float, previous_answer
     asked with no figures before it ("十八大以来法援一共办了多少案子" as a first message) asks
     for the figures the classifier ranks best (`ranking`: Rasa's intent ranking).
     """
+    previous_answer = LastAnswer.from_slot(last_answer)
     topic = previous_topic(previous_answer)
     # Converted once: every reading below is of the Simplified text.
     simplified = to_simplified(text)
@@ -338,7 +339,7 @@ def intent_in_context(text: str, intent: str, confidence: float, previous_answer
     # Words choose a button only when the classifier found no topic of its own in them
     # ("lawyers" is a topic; "公证" after "did you mean: 公证 / 司法鉴定?" chooses either way).
     button_intents = {payload_intent(button.get("payload")) for button in buttons}
-    asked_to_choose = isinstance(previous_answer, str) and previous_answer.startswith(CHOICE_QUESTIONS)
+    asked_to_choose = previous_answer is not None and previous_answer.kind in CHOICE_KINDS
     unsure_or_among = confidence < UNSURE_BELOW or intent in button_intents
     by_words = asked_to_choose or unsure_or_among
     # Sure of a topic the buttons do not offer, the classifier yields only to most of a title.
@@ -353,8 +354,8 @@ def intent_in_context(text: str, intent: str, confidence: float, previous_answer
     points_back = FOLLOW_UP_WORDS.search(simplified) or (after_figures and (
         named_place(simplified) or not read_period(simplified, this_year=date.today().year).is_empty))
     # "那我现在去哪", "how do i start" after the pre-check's outcome: how to apply.
-    after_check = isinstance(previous_answer, str) and (
-        previous_answer.startswith(ELIGIBILITY_OUTCOME_ANSWER) or previous_answer in ANSWERS_FOLLOWED_BY_CHECK)
+    after_check = previous_answer is not None and (previous_answer.kind == "eligibility" or (
+        previous_answer.kind == "answer" and previous_answer.intent in ANSWERS_FOLLOWED_BY_CHECK))
     if after_check and ASKS_HOW_LONG.search(simplified) and (confidence < UNSURE_BELOW or intent == FALLBACK_INTENT):
         return DECISION_TIME_INTENT
     if after_check and ASKS_HOW.search(simplified) and (confidence < UNSURE_BELOW or intent in (

@@ -20,7 +20,8 @@ from rasa.core.actions.action import RemoteAction
 action = RemoteAction("action_answer_faq", None)
 response = {
     "events": [
-        {"event": "slot", "timestamp": None, "name": "last_answer", "value": "faq_legal_aid_apply"},
+        {"event": "slot", "timestamp": None, "name": "last_answer",
+         "value": {"kind": "answer", "intents": ["faq_legal_aid_apply"]}},
         {"event": "slot", "timestamp": None, "name": "stat_topic", "value": None},
     ],
     "responses": [{"text": "Apply at the legal-aid centre of your county. " * 12, "buttons": [],

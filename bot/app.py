@@ -27,28 +27,13 @@ from bot.no_inbox import NoInbox, open_inbox
 from bot.rasa_client import RasaClient
 from bot.redaction import install_secret_redaction
 from bot.state import CONTEXT_TYPES, Deliveries
+from bot.texts import command_descriptions
 
 logger = logging.getLogger(__name__)
 
-COMMANDS = [
-    BotCommand("start", "About this bot and privacy"),
-    BotCommand("check", "Can I get legal aid? A few questions"),
-    BotCommand("cancel", "Stop the legal-aid check"),
-    BotCommand("help", "Example questions"),
-    BotCommand("hotline", "Talk to a person: 12348 and legal aid"),
-    BotCommand("language", "中文 / English"),
-    BotCommand("forget", "Delete our conversation"),
-]
-# The same menu for Telegram users whose app is set to Chinese.
-COMMANDS_ZH = [
-    BotCommand("start", "关于本助手和隐私说明"),
-    BotCommand("check", "法律援助自查"),
-    BotCommand("cancel", "退出自查"),
-    BotCommand("help", "问题示例"),
-    BotCommand("hotline", "人工服务：12348和法律援助"),
-    BotCommand("language", "中文 / English"),
-    BotCommand("forget", "删除对话记录"),
-]
+# Telegram's command menu, in English and for apps set to Chinese (bot/texts.py describes them).
+COMMANDS = [BotCommand(name, description) for name, description in command_descriptions("en")]
+COMMANDS_ZH = [BotCommand(name, description) for name, description in command_descriptions("zh")]
 # Telegram's 429 "retry after N" is retried by bot.delivery (resuming at the failed part);
 # the rate limiter only spaces requests out.
 RATE_LIMIT_RETRIES = 0

@@ -10,15 +10,34 @@ from __future__ import annotations
 from assistant.contract import DEFAULT_LANGUAGE, language_or_default
 
 WEBSITE = "https://www.12348.gov.cn"
-COMMANDS_EN = (
-    "/check – can I get legal aid? (a few questions)\n"
-    "/help – example questions\n/hotline – talk to a person\n"
-    "/language – 中文 / English\n/forget – delete our conversation"
+# The bot's commands, each described once per language: Telegram's command menu
+# (bot/app.py) and the lists in /start, /help and the unknown-command reply are made from it.
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("start", "About this bot and privacy", "关于本助手和隐私说明"),
+    ("check", "Can I get legal aid? A few questions", "法律援助自查（几个问题）"),
+    ("cancel", "Stop the legal-aid check", "退出自查"),
+    ("help", "Example questions", "问题示例"),
+    ("hotline", "Talk to a person: 12348 and legal aid", "人工服务：12348和法律援助"),
+    ("language", "中文 / English", "中文 / English"),
+    ("forget", "Delete our conversation", "删除对话记录"),
 )
-COMMANDS_ZH = (
-    "/check – 法律援助自查（几个问题）\n/help – 问题示例\n/hotline – 人工服务\n"
-    "/language – 中文 / English\n/forget – 删除对话记录"
-)
+
+
+def command_descriptions(language: str) -> list[tuple[str, str]]:
+    """(command, description) of every command, in the menu's order."""
+    column = 2 if language == "zh" else 1
+    return [(command[0], command[column]) for command in COMMANDS]
+
+
+def command_list(language: str, *names: str) -> str:
+    """The named commands as lines "/name – description", in the order given."""
+    described = dict(command_descriptions(language))
+    return "\n".join(f"/{name} – {described[name]}" for name in names)
+
+
+COMMANDS_EN = command_list("en", "check", "help", "hotline", "language", "forget")
+COMMANDS_ZH = command_list("zh", "check", "help", "hotline", "language", "forget")
+HELP_COMMANDS = ("check", "cancel", "hotline", "language", "forget", "start")
 
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
@@ -39,10 +58,7 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
         "help": (
             "Type a question in your own words, or tap an example below.\n\n"
-            "/check – check whether you may get legal aid (/cancel stops it)\n"
-            "/hotline – 12348 and legal-aid centres (talk to a person)\n"
-            "/language – 中文 / English\n"
-            "/forget – delete our conversation\n/start – about this bot and privacy"
+            + command_list("en", *HELP_COMMANDS)
         ),
         "hotline_card": (
             "Talk to a person:\n\n"
@@ -103,11 +119,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "You can also ask in English.\n\n" + COMMANDS_ZH
         ),
         "help": (
-            "请直接输入您的问题，或点击下面的示例。\n\n"
-            "/check – 法律援助自查（/cancel 退出）\n"
-            "/hotline – 12348和法律援助中心（人工服务）\n"
-            "/language – 中文 / English\n"
-            "/forget – 删除对话记录\n/start – 关于本助手和隐私说明"
+            "请直接输入您的问题，或点击下面的示例。\n\n" + command_list("zh", *HELP_COMMANDS)
         ),
         "hotline_card": (
             "人工服务：\n\n"

@@ -1,14 +1,13 @@
 """Checks of the pre-check's data across its files, run by the loader before anything is stored.
 
-Per-field checks are in knowledge/specs.py; here: references between the files, buttons
-that fit Telegram's 64-byte callback data, one place to apply per matter, and the decision
-table itself: every path of answers reaches a rule, and every rule is reached by one.
+Per-field checks are in knowledge/specs.py; here: references between the files, one place
+to apply per matter, and the decision table itself: every path of answers reaches a rule, and
+every rule is reached by one. (Whether an option's value fits in a button is the front
+ends' contract: scripts/check_training_data.py checks it.)
 """
 from __future__ import annotations
 
-import json
-
-from assistant.contract import CHECK_ELIGIBILITY_INTENT, ELIGIBILITY_MATTER_QUESTION, ELIGIBILITY_NO_OPTION
+from assistant.contract import ELIGIBILITY_MATTER_QUESTION, ELIGIBILITY_NO_OPTION
 from knowledge.eligibility import (
     EligibilityTable,
     OptionView,
@@ -18,15 +17,6 @@ from knowledge.eligibility import (
     split_list,
     walk,
 )
-
-# Telegram's callback data holds 64 bytes; the bot adds "~" and an 8-character tag.
-MAX_PAYLOAD_BYTES = 64 - 9
-
-
-def button_payload(question: str, value: str) -> str:
-    """The payload of an option's button: the check's intent with the answer as an entity."""
-    return f"/{CHECK_ELIGIBILITY_INTENT}" + json.dumps({question: value}, separators=(",", ":"))
-
 
 def eligibility_problems(parsed: dict, sources: set[str], problem) -> list:
     """Return the problems of the eligibility files (`parsed`: table name -> parsed file)."""
@@ -41,10 +31,6 @@ def eligibility_problems(parsed: dict, sources: set[str], problem) -> list:
                                     "(not defined in eligibility_questions.yml)"))
             continue
         values[row["question"]].add(row["value"])
-        payload = button_payload(row["question"], row["value"])
-        if len(payload.encode()) > MAX_PAYLOAD_BYTES:
-            problems.append(problem(options.path, label, f"button payload {payload!r} is longer than "
-                                    f"{MAX_PAYLOAD_BYTES} bytes (Telegram's limit): shorten the value"))
     problems += [problem(questions.path, key, "needs at least two options in eligibility_options.yml")
                  for key, found in sorted(values.items()) if len(found) < 2]
     for label, row in questions.rows:

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from assistant.contract import DEFAULT_LANGUAGE, TOPIC_KIND_OF_PREFIX
+from assistant.contract import DEFAULT_LANGUAGE
 from assistant.language import has_han, to_simplified
 
 from knowledge.models import Answer, Indicator, Service, Source, Statistic, Topic
@@ -83,14 +83,8 @@ def get_topic(
     """Return one topic.
 
     Five keys (e.g. ``arbitration``) exist both as an FAQ and as a statistics
-    topic, so pass ``kind`` or an intent name such as ``stat_arbitration``. With
-    neither, the FAQ topic wins.
+    topic, so pass ``kind``; without it, the FAQ topic wins.
     """
-    if kind is None:
-        for prefix, prefix_kind in TOPIC_KIND_OF_PREFIX.items():
-            if key.startswith(prefix):
-                key, kind = key[len(prefix):], prefix_kind
-                break
     stmt = select(Topic).where(Topic.key == key).order_by(Topic.kind)
     if kind is not None:
         stmt = stmt.where(Topic.kind == kind)

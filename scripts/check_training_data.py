@@ -3,7 +3,7 @@
 `rasa data validate` checks Rasa's files among themselves; these checks cover
 what only this project knows: every faq_/stat_ intent has knowledge-base content
 and every knowledge-base topic has an intent; no example appears twice or under
-two intents.
+two intents; every pre-check option's button fits Telegram's callback data.
 
     python -m scripts.check_training_data      # exit 1 and one line per problem
 """
@@ -16,7 +16,15 @@ from pathlib import Path
 
 import yaml
 
-from assistant.contract import PROBLEM_INTENT_PREFIX, intent_of, is_knowledge_intent, problem_kind_of, topic_of
+from assistant.contract import (
+    MAX_BUTTON_PAYLOAD_BYTES,
+    PROBLEM_INTENT_PREFIX,
+    eligibility_button_payload,
+    intent_of,
+    is_knowledge_intent,
+    problem_kind_of,
+    topic_of,
+)
 from knowledge.loader import Problem
 from scripts.model_store import PROJECT_ROOT
 from scripts.training_data import nlu_examples
@@ -78,6 +86,7 @@ def check(root: Path = PROJECT_ROOT, knowledge_dir: Path | None = None) -> list[
                                     f"add {intent_of(kind, topic)} to domain.yml and data/nlu/"))
 
     findings += _problem_kinds_without_routes_or_intents(knowledge, domain_intents, examples, knowledge_dir, root)
+    findings += buttons_too_long(knowledge, str((knowledge_dir / "eligibility_options.yml").relative_to(root)))
 
     seen: dict[str, tuple[str, str, str]] = {}
     for intent, items in sorted(examples.items()):
@@ -110,6 +119,19 @@ def _problem_kinds_without_routes_or_intents(knowledge, domain_intents: set[str]
                  for kind in sorted(routed - intended)]
     findings += [Finding("data/nlu/", f"{PROBLEM_INTENT_PREFIX}{kind}", "intent has no examples")
                  for kind in sorted(intended) if f"{PROBLEM_INTENT_PREFIX}{kind}" not in examples]
+    return findings
+
+
+def buttons_too_long(knowledge, options_file: str) -> list[Finding]:
+    """The pre-check options whose button payload would not fit, signed, in Telegram's
+    callback data (the knowledge base holds plain values; the buttons are the actions')."""
+    findings = []
+    for row in knowledge.eligibility_options:
+        payload = eligibility_button_payload(row["question_key"], row["value"])
+        if len(payload.encode()) > MAX_BUTTON_PAYLOAD_BYTES:
+            findings.append(Finding(options_file, f"{row['question_key']}/{row['value']}",
+                                    f"button payload {payload!r} is longer than {MAX_BUTTON_PAYLOAD_BYTES} "
+                                    "bytes (Telegram's limit): shorten the value"))
     return findings
 
 

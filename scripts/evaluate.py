@@ -33,9 +33,7 @@ from assistant.contract import (
     ANSWERED_BY_ANY_PROBLEM_ROUTE,
     CHECK_ELIGIBILITY_INTENT,
     CRISIS_ALSO_ANSWERS,
-    ELIGIBILITY_OUTCOME_ANSWER,
     HUMAN_HANDOFF_INTENT,
-    KNOWLEDGE_INTENT_PREFIXES,
     LAST_ANSWER_SLOT,
     MIN_HELDOUT_ACCURACY,
     OUT_OF_SCOPE_INTENT,
@@ -45,6 +43,7 @@ from assistant.contract import (
     UNKNOWN_STATISTIC_INTENT,
     problem_kind_of,
 )
+from assistant.last_answer import LastAnswer
 from assistant.language import is_mostly_chinese
 from scripts.model_store import PROJECT_ROOT, current_model
 from scripts.rasa_api import api_headers
@@ -119,8 +118,8 @@ HELDOUT_SETS = {
 ACCURACY_SETS = {name: s for name, s in HELDOUT_SETS.items() if not s.personal}
 DEVELOPMENT_SETS = [s for s in HELDOUT_SETS.values() if s.development]
 DEFAULT_QUESTIONS = HELDOUT_SETS["questions"].path
-# The `last_answer` of emergency help: "crisis:<situations>[;problem_<kind>]" (actions/crisis.py).
-CRISIS_LABEL = "crisis:"
+# The label of emergency help: "crisis:<situations>[;problem_<kind>]" (LastAnswer.label).
+CRISIS_LABEL = LastAnswer("crisis").label
 # What the reply to each base intent contains (domain.yml responses), in either language.
 BASE_REPLY_MARKERS = {
     "greet": ("Hello", "您好"),
@@ -204,16 +203,18 @@ def parse_crisis_label(answered_as: str) -> tuple[list[str], str] | None:
     return situations.split(","), routed
 
 
-def classify_answer(reply: str, last_answer: str | None) -> str:
-    """Name what the bot answered as, in the vocabulary of the questions' `expect`."""
-    if last_answer:
-        if last_answer.startswith(KNOWLEDGE_INTENT_PREFIXES):
-            return last_answer
-        if last_answer.startswith("unknown_statistic"):
+def classify_answer(reply: str, last_answer: object) -> str:
+    """Name what the bot answered as (`last_answer`: the slot's value), in the vocabulary of
+    the questions' `expect`."""
+    answer = LastAnswer.from_slot(last_answer)
+    if answer is not None:
+        if answer.kind == "unknown_statistic":
             return UNKNOWN_STATISTIC_INTENT
-        if last_answer.startswith(ELIGIBILITY_OUTCOME_ANSWER):
+        if answer.kind == "eligibility":
             return CHECK_ELIGIBILITY_INTENT  # the check started and already had every answer
-        return last_answer  # clarify, referral, not_understood, knowledge_unavailable
+        # faq_/stat_/problem_ topics, check_eligibility, crisis:…, missing:…, clarify, referral,
+        # not_understood, knowledge_unavailable
+        return answer.label
     for intent, markers in BASE_REPLY_MARKERS.items():
         if any(marker in reply for marker in markers):
             return intent

@@ -28,14 +28,18 @@ import yaml
 
 from assistant.contract import (
     CHECK_ELIGIBILITY_INTENT,
-    ELIGIBILITY_OUTCOME_ANSWER,
     LAST_ANSWER_SLOT,
     MIN_CONVERSATION_ACCURACY,
 )
+from assistant.last_answer import LastAnswer
 from scripts.evaluate import HELDOUT_DIR, RasaClient, classify_answer, in_language, is_correct
 
 REQUESTED_SLOT = "requested_slot"  # rasa_sdk.forms.REQUESTED_SLOT, without importing the SDK
 ELIGIBILITY_LABEL = "eligibility"
+# The pre-check's outcome is answered as its label, which names the rule (LastAnswer.label:
+# "eligibility:<rule>"); the rule "none" is a check that ended without an outcome.
+NO_OUTCOME_LABEL = LastAnswer("eligibility", rule="none").label
+OUTCOME_LABEL = NO_OUTCOME_LABEL.removesuffix("none")
 ASK_PREFIX = "ask:"
 # What a bot asking "what do you mean?" is answered as (actions/clarify.py, the fallback, and
 # the statistics answer asking which figures are meant).
@@ -116,12 +120,12 @@ def _label_matches(label: str, answered_as: str, requested: Any, reply: str) -> 
     if label.startswith(ASK_PREFIX):
         return requested == label[len(ASK_PREFIX):]
     if label == ELIGIBILITY_LABEL:
-        return answered_as.startswith(ELIGIBILITY_OUTCOME_ANSWER) and answered_as != f"{ELIGIBILITY_OUTCOME_ANSWER}none"
+        return answered_as.startswith(OUTCOME_LABEL) and answered_as != NO_OUTCOME_LABEL
     if label == CHECK_ELIGIBILITY_INTENT:
-        return answered_as == CHECK_ELIGIBILITY_INTENT or answered_as.startswith(ELIGIBILITY_OUTCOME_ANSWER)
+        return answered_as == CHECK_ELIGIBILITY_INTENT or answered_as.startswith(OUTCOME_LABEL)
     if label == "clarify":
         return answered_as in CLARIFY_ANSWERS
-    if answered_as.startswith(ELIGIBILITY_OUTCOME_ANSWER):
+    if answered_as.startswith(OUTCOME_LABEL):
         answered_as = CHECK_ELIGIBILITY_INTENT  # as the held-out sets read an outcome
     return is_correct({"expect": label}, answered_as, reply)
 
@@ -130,9 +134,10 @@ def _ask(client: RasaClient, sender: str, text: str) -> tuple[str, str, Any]:
     messages = client.send(sender, text)
     reply = "\n".join(m.get("text", "") for m in messages if m.get("text"))
     last_answer = client.slot_set_in_last_turn(sender, LAST_ANSWER_SLOT)
+    answer = LastAnswer.from_slot(last_answer)
     # The pre-check's outcome keeps its rule ("eligibility:<rule>"): the label `eligibility`.
-    is_outcome = isinstance(last_answer, str) and last_answer.startswith(ELIGIBILITY_OUTCOME_ANSWER)
-    answered_as = last_answer if is_outcome else classify_answer(reply, last_answer)
+    is_outcome = answer is not None and answer.kind == "eligibility"
+    answered_as = answer.label if answer is not None and is_outcome else classify_answer(reply, last_answer)
     return reply, answered_as, client.slot_set_in_last_turn(sender, REQUESTED_SLOT)
 
 

@@ -12,6 +12,7 @@ from actions.faq import ActionAnswerFaq
 from actions.formatting import format_number
 from actions.referral import ActionReferralCard
 from actions.statistics import ActionAnswerStatistic
+from assistant.last_answer import LastAnswer, answer_of
 from testkit.trackers import buttons, make_tracker, run, texts, year_entity
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +40,7 @@ async def test_faq_answer_has_source_review_date_and_not_advice_note(knowledge_b
     assert "legal aid" in text.lower()
     assert "Source:" in text and "Last reviewed" in text
     assert "not legal advice" in text
-    assert events == [SlotSet("last_answer", "faq_legal_aid_apply")]
+    assert events == [SlotSet("last_answer", answer_of("faq_legal_aid_apply").to_slot())]
 
 
 async def test_every_faq_intent_in_the_domain_has_an_answer(knowledge_base, dispatcher):
@@ -49,7 +50,7 @@ async def test_every_faq_intent_in_the_domain_has_an_answer(knowledge_base, disp
     for intent in [name for name in intents if name.startswith("faq_")]:
         local = CollectingDispatcher()
         events = await run(ActionAnswerFaq(), local, make_tracker(intent=intent))
-        assert events == [SlotSet("last_answer", intent)], intent
+        assert events == [SlotSet("last_answer", answer_of(intent).to_slot())], intent
 
 
 async def test_statistic_names_qualifier_period_and_source(knowledge_base, dispatcher):
@@ -60,7 +61,7 @@ async def test_statistic_names_qualifier_period_and_source(knowledge_base, dispa
     assert "more than" in text
     assert "State Council Information Office" in text
     assert SlotSet("stat_topic", "lawyers") in events
-    assert SlotSet("last_answer", "stat_lawyers") in events
+    assert SlotSet("last_answer", answer_of("stat_lawyers").to_slot()) in events
 
 
 async def test_statistic_for_a_named_indicator_only(knowledge_base, dispatcher):
@@ -116,7 +117,7 @@ async def test_clarify_offers_the_close_candidates(knowledge_base, dispatcher):
     assert payloads[:2] == ["/faq_lawyer_mediation", "/stat_lawyer_mediation"]
     assert "/human_handoff" in payloads and "/out_of_scope" not in payloads
     assert "Did you mean" in texts(dispatcher)
-    assert events == [SlotSet("last_answer", "clarify")]
+    assert events == [SlotSet("last_answer", LastAnswer("clarify").to_slot())]
 
 
 async def test_clarify_without_candidates_says_what_it_can_do(knowledge_base, dispatcher):
@@ -131,7 +132,7 @@ async def test_referral_card_lists_hotline_website_and_legal_aid_centre(knowledg
     text = texts(dispatcher)
     assert text.index("12348") < text.index("12348.gov.cn")
     assert "legal aid" in text.lower()
-    assert events == [SlotSet("last_answer", "referral")]
+    assert events == [SlotSet("last_answer", LastAnswer("referral").to_slot())]
 
 
 @pytest.mark.parametrize(
@@ -146,7 +147,7 @@ async def test_unreachable_knowledge_base_gets_a_polite_reply(
     events = await run(action, dispatcher, make_tracker(intent=intent, ranking=ranking))
     assert "12348" in texts(dispatcher)
     assert "Knowledge base unavailable" in caplog.text
-    assert events == [SlotSet("last_answer", "knowledge_unavailable")]
+    assert events == [SlotSet("last_answer", LastAnswer("knowledge_unavailable").to_slot())]
 
 
 async def test_referral_card_works_without_the_knowledge_base(unreachable_knowledge_base, dispatcher):
@@ -182,4 +183,4 @@ async def test_unsure_statistic_without_an_indicator_asks_before_giving_figures(
     assert "Did you mean" in texts(dispatcher)
     assert [b["payload"] for b in buttons(dispatcher)][0] == "/stat_legal_aid"
     assert not any(ch.isdigit() for ch in texts(dispatcher).replace("12348", ""))
-    assert events == [SlotSet("last_answer", "clarify")]
+    assert events == [SlotSet("last_answer", LastAnswer("clarify").to_slot())]

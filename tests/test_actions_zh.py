@@ -4,7 +4,7 @@ from __future__ import annotations
 from actions.clarify import ActionClarify
 from actions.faq import ActionAnswerFaq
 from actions.referral import ActionReferralCard
-from actions.statistics import ActionAnswerStatistic
+from actions.statistics import ActionAnswerStatistic, topic_title
 from assistant.language import is_mostly_chinese
 from testkit.trackers import buttons, make_tracker, run, texts, year_entity
 
@@ -77,3 +77,10 @@ async def test_knowledge_base_down_apology_in_chinese(unreachable_knowledge_base
     await run(ActionAnswerFaq(), dispatcher, make_tracker(intent="faq_legal_aid_cost", slots=ZH))
     reply = texts(dispatcher)
     assert "暂时无法使用" in reply and "12348" in reply
+
+
+async def test_a_statistics_topic_without_a_title_is_never_named_by_its_key(knowledge_base):
+    # The key is English ("tibet_lawyers"): a Chinese user gets a Chinese generic title instead.
+    assert await topic_title("lawyers", "zh") == "全国律师数据"
+    assert await topic_title("no_such_topic", "zh") == "该项数据"
+    assert await topic_title("no_such_topic", "en") == "this topic"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import string
 import unicodedata
 from pathlib import Path
 
@@ -116,3 +117,54 @@ def test_the_longest_question_fits_the_bot_channel_body_cap() -> None:
             "message_id": "tg-" + "9" * 12, "metadata": {"chat_language": "zh"}}
     request = httpx.Request("POST", "http://127.0.0.1/webhooks/bot/webhook", json=body)
     assert len(request.content) <= MAX_BODY_BYTES
+
+
+def _placeholders(template: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(template) if field is not None}
+
+
+def _same_in_both_languages(catalogue: dict[str, dict[str, str]]) -> list[str]:
+    """Keys one language lacks, and keys whose placeholders differ between the languages."""
+    en, zh = catalogue["en"], catalogue["zh"]
+    problems = [f"{key}: only in {'en' if key in en else 'zh'}" for key in sorted(set(en) ^ set(zh))]
+    problems += [f"{key}: {sorted(_placeholders(en[key]))} != {sorted(_placeholders(zh[key]))}"
+                 for key in sorted(set(en) & set(zh)) if _placeholders(en[key]) != _placeholders(zh[key])]
+    return problems
+
+
+def _domain_responses_by_language(domain: dict) -> dict[str, dict[str, str]]:
+    """Each response's text per language: the `language: zh` variation, and the default one."""
+    catalogue: dict[str, dict[str, str]] = {"en": {}, "zh": {}}
+    for name, variations in domain["responses"].items():
+        for variation in variations:
+            conditions = variation.get("condition") or []
+            language = next((c["value"] for c in conditions if c.get("name") == "language"), "en")
+            catalogue[language][name] = variation["text"]
+            for number, button in enumerate(variation.get("buttons") or []):
+                catalogue[language][f"{name}/{number}:{button['payload']}"] = button["title"]
+    return catalogue
+
+
+def test_every_text_exists_in_both_languages_with_the_same_placeholders(domain) -> None:
+    """Every user-visible text has an English and a Chinese form that fill in the same values:
+    Rasa's fixed replies (domain.yml), the actions' texts and the bot's own."""
+    import actions.texts
+    import bot.texts
+
+    bot_commands = {language: dict(bot.texts.command_descriptions(language)) for language in ("en", "zh")}
+    catalogues = {
+        "domain.yml": _domain_responses_by_language(domain),
+        "actions/texts.py": actions.texts.TEXTS,
+        "bot/texts.py": bot.texts.TEXTS,
+        "bot/texts.py COMMANDS": bot_commands,
+    }
+    problems = [f"{where}: {problem}" for where, catalogue in catalogues.items()
+                for problem in _same_in_both_languages(catalogue)]
+    assert not problems, problems
+    assert len(bot.texts.HELP_QUESTIONS["en"]) == len(bot.texts.HELP_QUESTIONS["zh"])
+
+
+def test_the_text_check_finds_a_missing_language_and_a_lost_placeholder() -> None:
+    """The check above can fail: a key in one language only, a value the other does not fill."""
+    catalogue = {"en": {"a": "x {title}", "b": "y"}, "zh": {"a": "x"}}
+    assert _same_in_both_languages(catalogue) == ["b: only in en", "a: ['title'] != []"]

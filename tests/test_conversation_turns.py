@@ -6,13 +6,15 @@ from __future__ import annotations
 import pytest
 
 from assistant.language import is_mostly_chinese
+from assistant.last_answer import LastAnswer
 from scripts.evaluate import RasaClient
 
 
 def converse(client: RasaClient, sender: str, text: str) -> tuple[str, str]:
     """Send one message; return the reply text and what the turn answered as (`last_answer`)."""
     reply = "\n".join(message.get("text", "") for message in client.send(sender, text))
-    return reply, client.slot_set_in_last_turn(sender, "last_answer") or ""
+    answer = LastAnswer.from_slot(client.slot_set_in_last_turn(sender, "last_answer"))
+    return reply, answer.label if answer else ""
 
 
 @pytest.fixture

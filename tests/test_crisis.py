@@ -9,6 +9,7 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from actions.crisis import ActionCrisisHelp
 from assistant.crisis import detect_crisis
 from assistant.language import is_mostly_chinese
+from assistant.last_answer import LastAnswer
 from testkit.support import reply_text
 from testkit.trackers import make_tracker, run, texts
 
@@ -71,6 +72,11 @@ ORDINARY = [
 ]
 
 
+def crisis_answer(*situations: str, routed: str | None = None) -> dict:
+    """The `last_answer` of emergency help for the situations (and a problem's routes)."""
+    return LastAnswer("crisis", intents=(routed,) if routed else (), situations=situations).to_slot()
+
+
 @pytest.mark.parametrize(("text", "situation"), CRISES)
 def test_detector_recognises_a_crisis_and_its_situation(text, situation):
     assert situation in detect_crisis(text)
@@ -96,7 +102,7 @@ async def test_crisis_help_puts_numbers_first_then_the_legal_route(knowledge_bas
     text = texts(dispatcher)
     assert "保护令" in text and "第三十二条" in text and "12348" in text and is_mostly_chinese(text)
     assert ActiveLoop(None) in events
-    assert SlotSet("last_answer", "crisis:danger_now,domestic_violence") in events
+    assert SlotSet("last_answer", crisis_answer("danger_now", "domestic_violence")) in events
 
 
 async def test_crisis_help_adds_the_routes_of_the_problem_told(knowledge_base, dispatcher):
@@ -105,7 +111,7 @@ async def test_crisis_help_adds_the_routes_of_the_problem_told(knowledge_base, d
     events = await run(ActionCrisisHelp(), dispatcher, tracker)
     assert "110" in dispatcher.messages[0]["text"]
     assert "arbitration" in texts(dispatcher).lower()
-    assert SlotSet("last_answer", "crisis:danger_now;problem_unpaid_wages") in events
+    assert SlotSet("last_answer", crisis_answer("danger_now", routed="problem_unpaid_wages")) in events
 
 
 async def test_a_crisis_only_the_classifier_saw_gets_the_help_of_the_problem_it_ranks(knowledge_base, dispatcher):
@@ -114,11 +120,11 @@ async def test_a_crisis_only_the_classifier_saw_gets_the_help_of_the_problem_it_
                            confidence=0.7, ranking=ranking)
     events = await run(ActionCrisisHelp(), dispatcher, tracker)
     assert "12338" in texts(dispatcher) and "110" in dispatcher.messages[0]["text"]
-    assert SlotSet("last_answer", "crisis:danger_now,domestic_violence") in events
+    assert SlotSet("last_answer", crisis_answer("danger_now", "domestic_violence")) in events
     # Nothing ranked: danger and despair, as before.
     dispatcher.messages.clear()
     events = await run(ActionCrisisHelp(), dispatcher, make_tracker(intent="crisis", text="i cant go on"))
-    assert SlotSet("last_answer", "crisis:danger_now,self_harm") in events
+    assert SlotSet("last_answer", crisis_answer("danger_now", "self_harm")) in events
 
 
 async def test_a_crisis_only_the_classifier_saw_in_a_story_also_gets_the_routes_of_the_problem_ranked(
@@ -128,13 +134,13 @@ async def test_a_crisis_only_the_classifier_saw_in_a_story_also_gets_the_routes_
                            text="im a teacher from abroad, the school ended my contract and is holding my passport")
     events = await run(ActionCrisisHelp(), dispatcher, tracker)
     assert "110" in dispatcher.messages[0]["text"]
-    assert SlotSet("last_answer", "crisis:danger_now,self_harm;problem_foreign_related") in events
+    assert SlotSet("last_answer", crisis_answer("danger_now", "self_harm", routed="problem_foreign_related")) in events
     # A problem ranked too low is not taken for the story's.
     dispatcher.messages.clear()
     ranking = [{"name": "crisis", "confidence": 0.9}, {"name": "problem_housing", "confidence": 0.02}]
     events = await run(ActionCrisisHelp(), dispatcher, make_tracker(
         intent="crisis", confidence=0.9, ranking=ranking, text="whats the point of anything anymore"))
-    assert SlotSet("last_answer", "crisis:danger_now,self_harm") in events
+    assert SlotSet("last_answer", crisis_answer("danger_now", "self_harm")) in events
 
 
 async def test_crisis_help_without_the_knowledge_base_still_gives_the_numbers(
@@ -143,7 +149,7 @@ async def test_crisis_help_without_the_knowledge_base_still_gives_the_numbers(
     tracker = make_tracker(intent="crisis", text="i want to die")
     events = await run(ActionCrisisHelp(), dispatcher, tracker)
     assert dispatcher.messages[0]["response"] == "utter_crisis_fallback"
-    assert SlotSet("last_answer", "crisis:danger_now,self_harm") in events
+    assert SlotSet("last_answer", crisis_answer("danger_now", "self_harm")) in events
 
 
 @pytest.mark.parametrize(("text", "number", "language"), [
@@ -207,7 +213,8 @@ def test_ordinary_messages_get_no_emergency_help_through_rasa(rasa_url, rasa_api
     client = RasaClient(rasa_url, rasa_api_secret)
     sender = f"ordinary-{abs(hash(text))}"
     client.send(sender, text)
-    assert not (client.slot_set_in_last_turn(sender, "last_answer") or "").startswith("crisis:")
+    answer = LastAnswer.from_slot(client.slot_set_in_last_turn(sender, "last_answer"))
+    assert answer is None or answer.kind != "crisis"
 
 
 def test_a_short_message_needs_a_surer_classifier_to_count_as_a_crisis():

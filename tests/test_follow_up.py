@@ -8,8 +8,19 @@ import pytest
 from assistant.choices import chosen_button
 from assistant.follow_up import intent_in_context
 from assistant.language import detect_language, is_mostly_chinese
+from assistant.last_answer import LastAnswer, answer_of
 from assistant.places import named_place
 from scripts.evaluate import RasaClient
+
+def topic(intent: str) -> dict:
+    """The `last_answer` of an answer on one topic."""
+    return answer_of(intent).to_slot()
+
+
+def outcome(rule: str) -> dict:
+    """The `last_answer` of the pre-check's outcome by `rule`."""
+    return LastAnswer("eligibility", rule=rule).to_slot()
+
 
 BUTTONS = [{"title": "公证", "payload": "/faq_notarization"},
            {"title": "司法鉴定", "payload": "/faq_judicial_appraisal"},
@@ -25,61 +36,61 @@ def test_a_typed_choice_picks_a_button(text, expected):
 
 
 @pytest.mark.parametrize(("text", "intent", "confidence", "previous", "expected"), [
-    ("贵不贵啊", "nlu_fallback", 0.3, "faq_notarization", "faq_notarization"),
-    ("does it cost anything", "faq_legal_aid_cost", 0.9, "faq_peoples_mediation", "faq_peoples_mediation"),
-    ("does legal aid cost anything", "faq_legal_aid_cost", 0.9, "faq_peoples_mediation", "faq_legal_aid_cost"),
-    ("how long do i have", "out_of_scope", 0.6, "problem_traffic_accident", "problem_traffic_accident"),
-    ("上海有多少", "ask_unknown_statistic", 0.7, "stat_legal_aid", "ask_period_followup"),
-    ("back in march 2021?", "out_of_scope", 0.5, "stat_lawyers", "ask_period_followup"),
+    ("贵不贵啊", "nlu_fallback", 0.3, topic("faq_notarization"), "faq_notarization"),
+    ("does it cost anything", "faq_legal_aid_cost", 0.9, topic("faq_peoples_mediation"), "faq_peoples_mediation"),
+    ("does legal aid cost anything", "faq_legal_aid_cost", 0.9, topic("faq_peoples_mediation"), "faq_legal_aid_cost"),
+    ("how long do i have", "out_of_scope", 0.6, topic("problem_traffic_accident"), "problem_traffic_accident"),
+    ("上海有多少", "ask_unknown_statistic", 0.7, topic("stat_legal_aid"), "ask_period_followup"),
+    ("back in march 2021?", "out_of_scope", 0.5, topic("stat_lawyers"), "ask_period_followup"),
     # Between a service's figures and the service itself.
-    ("咋联系他们", "nlu_fallback", 0.2, "stat_village_advisers", "faq_village_legal_adviser"),
-    ("公证处呢", "faq_notarization", 0.7, "stat_lawyers", "stat_notarization"),
+    ("咋联系他们", "nlu_fallback", 0.2, topic("stat_village_advisers"), "faq_village_legal_adviser"),
+    ("公证处呢", "faq_notarization", 0.7, topic("stat_lawyers"), "stat_notarization"),
     # After the pre-check's outcome, how to apply; a problem with "can I get legal aid?", the check.
-    ("那我现在去哪", "nlu_fallback", 0.2, "eligibility:wages_injury_waived", "faq_legal_aid_apply"),
-    ("how do i start", "help", 0.8, "eligibility:civil_no_hardship", "faq_legal_aid_apply"),
+    ("那我现在去哪", "nlu_fallback", 0.2, outcome("wages_injury_waived"), "faq_legal_aid_apply"),
+    ("how do i start", "help", 0.8, outcome("civil_no_hardship"), "faq_legal_aid_apply"),
     ("how do i start", "help", 0.8, None, "help"),
     ("老人要赡养费 可以申请法援吗", "problem_elderly_support", 0.6, None, "check_eligibility"),
     # A first question about one aspect that names no service: which service is meant?
     ("is it free", "faq_legal_aid_cost", 0.9, None, "nlu_fallback"),
-    ("怎么申请啊", "faq_legal_aid_apply", 0.8, "greet", "nlu_fallback"),
+    ("怎么申请啊", "faq_legal_aid_apply", 0.8, LastAnswer("referral").to_slot(), "nlu_fallback"),
     ("is legal aid free", "faq_legal_aid_cost", 0.9, None, "faq_legal_aid_cost"),
-    ("申请要交钱吗", "faq_legal_aid_cost", 0.9, "check_eligibility", "faq_legal_aid_cost"),
+    ("申请要交钱吗", "faq_legal_aid_cost", 0.9, topic("check_eligibility"), "faq_legal_aid_cost"),
     ("法援要花钱吗", "faq_legal_aid_cost", 0.9, None, "faq_legal_aid_cost"),
     # After figures, a question with no figure in it is about the service itself.
-    ("can i call on a sunday", "faq_hotline_hours", 0.58, "stat_hotline_calls", "faq_hotline_hours"),
-    ("what do they actually do", "nlu_fallback", 0.2, "stat_village_advisers", "faq_village_legal_adviser"),
-    ("is the award final or can i appeal", "nlu_fallback", 0.2, "stat_arbitration", "faq_arbitration"),
-    ("鉴定费能减免吗，我家条件不好", "faq_legal_aid_cost", 0.37, "stat_judicial_appraisal", "faq_judicial_appraisal"),
-    ("and 2018", "nlu_fallback", 0.2, "stat_village_advisers", "ask_period_followup"),
+    ("can i call on a sunday", "faq_hotline_hours", 0.58, topic("stat_hotline_calls"), "faq_hotline_hours"),
+    ("what do they actually do", "nlu_fallback", 0.2, topic("stat_village_advisers"), "faq_village_legal_adviser"),
+    ("is the award final or can i appeal", "nlu_fallback", 0.2, topic("stat_arbitration"), "faq_arbitration"),
+    ("鉴定费能减免吗，我家条件不好", "faq_legal_aid_cost", 0.37, topic("stat_judicial_appraisal"), "faq_judicial_appraisal"),
+    ("and 2018", "nlu_fallback", 0.2, topic("stat_village_advisers"), "ask_period_followup"),
     # After the routes for a problem, a follow-up may be a full sentence.
-    ("is there a free way to sort this out without going to court", "nlu_fallback", 0.2, "problem_medical",
+    ("is there a free way to sort this out without going to court", "nlu_fallback", 0.2, topic("problem_medical"),
      "problem_medical"),
-    ("and if the other guy just doesnt do what we agreed", "nlu_fallback", 0.2, "faq_peoples_mediation",
+    ("and if the other guy just doesnt do what we agreed", "nlu_fallback", 0.2, topic("faq_peoples_mediation"),
      "faq_peoples_mediation"),
     # "How has it changed" asks for figures, even right after a FAQ answer.
-    ("全国律师人数这几年是怎么变化的", "stat_lawyers", 0.3, "faq_peoples_mediation", "stat_lawyers"),
+    ("全国律师人数这几年是怎么变化的", "stat_lawyers", 0.3, topic("faq_peoples_mediation"), "stat_lawyers"),
     # After figures: one more of the same topic, or a question about the figure just given.
-    ("鉴定人呢", "ask_period_followup", 0.498, "stat_judicial_appraisal", "ask_period_followup"),
-    ("and offices?", "nlu_fallback", 0.2, "stat_notarization", "ask_period_followup"),
-    ("调解员有几个", "faq_peoples_mediation", 0.455, "stat_lawyer_mediation", "ask_period_followup"),
-    ("and for migrant workers", "faq_wage_arrears", 0.553, "stat_legal_aid", "ask_period_followup"),
-    ("how many cases have they handled", "stat_legal_aid", 0.465, "stat_lawyer_mediation", "ask_period_followup"),
-    ("as of when", "faq_legal_aid_what", 0.27, "stat_notarization", "ask_period_followup"),
-    ("这是一年的还是累计的", "meta_up_to_date", 0.64, "stat_arbitration", "ask_period_followup"),
-    ("and is it free", "nlu_fallback", 0.2, "stat_lawyer_mediation", "faq_lawyer_mediation"),
-    ("how many lawyers are there", "stat_lawyers", 0.9, "stat_notarization", "stat_lawyers"),
+    ("鉴定人呢", "ask_period_followup", 0.498, topic("stat_judicial_appraisal"), "ask_period_followup"),
+    ("and offices?", "nlu_fallback", 0.2, topic("stat_notarization"), "ask_period_followup"),
+    ("调解员有几个", "faq_peoples_mediation", 0.455, topic("stat_lawyer_mediation"), "ask_period_followup"),
+    ("and for migrant workers", "faq_wage_arrears", 0.553, topic("stat_legal_aid"), "ask_period_followup"),
+    ("how many cases have they handled", "stat_legal_aid", 0.465, topic("stat_lawyer_mediation"), "ask_period_followup"),
+    ("as of when", "faq_legal_aid_what", 0.27, topic("stat_notarization"), "ask_period_followup"),
+    ("这是一年的还是累计的", "meta_up_to_date", 0.64, topic("stat_arbitration"), "ask_period_followup"),
+    ("and is it free", "nlu_fallback", 0.2, topic("stat_lawyer_mediation"), "faq_lawyer_mediation"),
+    ("how many lawyers are there", "stat_lawyers", 0.9, topic("stat_notarization"), "stat_lawyers"),
     # After the routes for a problem: what to keep, how long, where to complain are about it.
-    ("what should i keep as evidence", "out_of_scope", 0.42, "problem_dismissal", "problem_dismissal"),
-    ("who do i complain to", "faq_legal_aid_complaint", 0.72, "problem_consumer", "problem_consumer"),
-    ("要是拖了好几年还能告吗", "nlu_fallback", 0.2, "problem_inheritance", "problem_inheritance"),
-    ("要不要先去公证处", "faq_notarization", 0.74, "problem_inheritance", "faq_notarization"),
-    ("can legal aid help me sue him", "faq_legal_aid_matters", 0.6, "problem_consumer", "faq_legal_aid_matters"),
+    ("what should i keep as evidence", "out_of_scope", 0.42, topic("problem_dismissal"), "problem_dismissal"),
+    ("who do i complain to", "faq_legal_aid_complaint", 0.72, topic("problem_consumer"), "problem_consumer"),
+    ("要是拖了好几年还能告吗", "nlu_fallback", 0.2, topic("problem_inheritance"), "problem_inheritance"),
+    ("要不要先去公证处", "faq_notarization", 0.74, topic("problem_inheritance"), "faq_notarization"),
+    ("can legal aid help me sue him", "faq_legal_aid_matters", 0.6, topic("problem_consumer"), "faq_legal_aid_matters"),
     # A slipped character still names the service: not a vague first question.
     ("法律缓助怎么申请", "faq_legal_aid_apply", 0.96, None, "faq_legal_aid_apply"),
     # Not a follow-up: confident, long, off-topic without a word pointing back, or no previous topic.
-    ("how do I get a document notarized", "faq_notarization", 0.9, "faq_peoples_mediation", "faq_notarization"),
-    ("what's the weather", "out_of_scope", 0.95, "faq_notarization", "out_of_scope"),
-    ("贵不贵啊", "nlu_fallback", 0.3, "eligibility:civil_hardship", "nlu_fallback"),
+    ("how do I get a document notarized", "faq_notarization", 0.9, topic("faq_peoples_mediation"), "faq_notarization"),
+    ("what's the weather", "out_of_scope", 0.95, topic("faq_notarization"), "out_of_scope"),
+    ("贵不贵啊", "nlu_fallback", 0.3, outcome("civil_hardship"), "nlu_fallback"),
     ("我想问一下我老公打我我能不能离婚他一直不同意而且房子是他的名字孩子还小", "nlu_fallback", 0.3,
      "faq_notarization", "nlu_fallback"),
 ])
@@ -126,7 +137,8 @@ def client(rasa_url, rasa_api_secret) -> RasaClient:
 
 def converse(client: RasaClient, sender: str, text: str) -> tuple[str, str]:
     reply = "\n".join(message.get("text", "") for message in client.send(sender, text))
-    return reply, client.slot_set_in_last_turn(sender, "last_answer") or ""
+    answer = LastAnswer.from_slot(client.slot_set_in_last_turn(sender, "last_answer"))
+    return reply, answer.label if answer else ""
 
 
 @pytest.mark.parametrize(("sender", "turns"), [
@@ -161,7 +173,7 @@ def test_a_period_asked_without_figures_before_it_asks_for_the_best_ranked_figur
                {"name": "stat_legal_aid", "confidence": 0.4}]
     assert intent_in_context("十八大以来法援一共办了多少案子", "nlu_fallback", 0.2, None, (), ranking) == "stat_legal_aid"
     # After figures, the same words are a follow-up to them (the statistics action reads the topic).
-    assert intent_in_context("那十八大以来呢", "ask_period_followup", 0.6, "stat_lawyers", (), ranking) \
+    assert intent_in_context("那十八大以来呢", "ask_period_followup", 0.6, topic("stat_lawyers"), (), ranking) \
         == "ask_period_followup"
     # Unclear words without a period are not answered with figures.
     assert intent_in_context("numbers?", "nlu_fallback", 0.2, None, (), ranking) == "nlu_fallback"
@@ -169,23 +181,24 @@ def test_a_period_asked_without_figures_before_it_asks_for_the_best_ranked_figur
 
 def test_after_which_figures_the_option_words_choose_even_a_confident_topic():
     buttons = [{"title": "法律援助（数据）", "payload": "/stat_legal_aid"}, {"title": "律师（数据）", "payload": "/stat_lawyers"}]
-    assert intent_in_context("法律援助", "faq_legal_aid_what", 0.9, "unknown_statistic:ask_period_followup",
+    assert intent_in_context("法律援助", "faq_legal_aid_what", 0.9,
+                             LastAnswer("unknown_statistic", intents=("ask_period_followup",)).to_slot(),
                              buttons) == "stat_legal_aid"
-    assert intent_in_context("法律援助", "faq_legal_aid_what", 0.9, "faq_notarization", buttons) == "faq_legal_aid_what"
+    assert intent_in_context("法律援助", "faq_legal_aid_what", 0.9, topic("faq_notarization"), buttons) == "faq_legal_aid_what"
 
 
 def test_a_topic_word_is_not_a_partial_button_title():
     buttons = [{"title": "Lawyers sent to Tibet (figures)", "payload": "/stat_tibet_lawyers"},
                {"title": "Legal aid (figures)", "payload": "/stat_legal_aid"}]
-    assert intent_in_context("lawyers", "stat_lawyers", 0.8, "clarify", buttons) == "stat_lawyers"
-    assert intent_in_context("legal aid", "faq_legal_aid_what", 0.8, "clarify", buttons) == "stat_legal_aid"
+    assert intent_in_context("lawyers", "stat_lawyers", 0.8, LastAnswer("clarify").to_slot(), buttons) == "stat_lawyers"
+    assert intent_in_context("legal aid", "faq_legal_aid_what", 0.8, LastAnswer("clarify").to_slot(), buttons) == "stat_legal_aid"
 
 
 def test_a_follow_up_to_a_service_gets_no_figure_it_did_not_ask_for():
     assert intent_in_context("is there an app", "stat_legal_service_network", 0.8,
-                             "faq_legal_service_network") == "faq_legal_service_network"
+                             topic("faq_legal_service_network")) == "faq_legal_service_network"
     assert intent_in_context("how many people use it", "stat_legal_service_network", 0.8,
-                             "faq_legal_service_network") == "stat_legal_service_network"
+                             topic("faq_legal_service_network")) == "stat_legal_service_network"
 
 
 def test_an_unsure_story_is_routed_to_its_likeliest_problem():
@@ -204,7 +217,7 @@ def test_a_question_about_a_service_that_asks_for_a_figure_gets_the_figures():
                {"name": "stat_criminal_defence", "confidence": 0.37}]
     assert intent_in_context("刑辩全覆盖现在推到多少个县了", "faq_criminal_defence_coverage", 0.59, None,
                              ranking=ranking) == "stat_criminal_defence"
-    assert intent_in_context("辩护率呢", "stat_criminal_defence", 0.85, "faq_criminal_defence_coverage",
+    assert intent_in_context("辩护率呢", "stat_criminal_defence", 0.85, topic("faq_criminal_defence_coverage"),
                              ranking=ranking) == "stat_criminal_defence"
     # A price is not a figure.
     ranking = [{"name": "faq_legal_aid_cost", "confidence": 0.6}, {"name": "stat_legal_aid", "confidence": 0.2}]

@@ -652,11 +652,13 @@ def test_list_topics_sorted_by_key(session):
     assert all(len(t.title) < 40 for t in topics)
 
 
-def test_get_topic_by_kind_or_intent_name(session):
+def test_get_topic_by_key_and_kind(session):
     assert repository.get_topic(session=session, key="legal_aid_apply").title == "How to apply for legal aid"
     assert repository.get_topic(session=session, key="arbitration", kind="stat").title == "Arbitration (figures)"
-    assert repository.get_topic(session=session, key="stat_lawyers").title == "Lawyers in China (figures)"
-    assert repository.get_topic(session=session, key="faq_arbitration").kind == "faq"
+    assert repository.get_topic(session=session, key="lawyers", kind="stat").title == "Lawyers in China (figures)"
+    assert repository.get_topic(session=session, key="arbitration", kind="faq").kind == "faq"
+    # Keys are plain keys: an intent name is not one (the actions turn intents into keys).
+    assert repository.get_topic(session=session, key="stat_lawyers") is None
     assert repository.get_topic(session=session, key="arbitration").kind == "faq"
     assert repository.get_topic(session=session, key="no_such_topic") is None
 

@@ -146,7 +146,7 @@ def test_chinese_views_use_the_chinese_columns(session):
     hotline = repository.get_service(session=session, key="hotline_12348", language="zh")
     assert hotline.name.startswith("12348") and is_mostly_chinese(hotline.offers)
     # English stays the default.
-    assert repository.get_topic(session=session, key="stat_lawyers").title == "Lawyers in China (figures)"
+    assert repository.get_topic(session=session, key="lawyers", kind="stat").title == "Lawyers in China (figures)"
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ import json
 import urllib.request
 
 from assistant.language import is_mostly_chinese
+from assistant.last_answer import answer_of
 from rasa_addons.tracker_window import DEFAULT_TURNS
 from scripts.evaluate import RasaClient
 from scripts.rasa_api import api_headers
@@ -49,7 +50,7 @@ def test_a_long_conversation_keeps_its_rules_follow_ups_pre_check_and_forget(ras
     sent += ["公证怎么办理", "贵不贵啊"]
     client.send(SENDER, "公证怎么办理")
     follow_up = _text(client.send(SENDER, "贵不贵啊"))
-    assert client.slot_set_in_last_turn(SENDER, "last_answer") == "faq_notarization"
+    assert client.slot_set_in_last_turn(SENDER, "last_answer") == answer_of("faq_notarization").to_slot()
     assert is_mostly_chinese(follow_up)
     # The pre-check, its form active over more turns than the window holds.
     steps = ["check my eligibility", _payload("elig_matter", "wages"), "what is legal aid?",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.language import is_mostly_chinese
+from assistant.last_answer import answer_of
 from knowledge.eligibility import EligibilityTable
 from testkit.support import reply_text
 
@@ -126,7 +127,7 @@ def test_a_question_inside_the_check_is_answered_and_the_turn_counts_as_its_answ
     reply = reply_text(talk("申请要交钱吗", sender=sender))
     assert "不收取任何费用" in reply and "您要办理的是哪一类事情" in reply, reply
     client = RasaClient(rasa_url, rasa_api_secret)
-    assert client.slot_set_in_last_turn(sender, "last_answer") == "faq_legal_aid_cost"
+    assert client.slot_set_in_last_turn(sender, "last_answer") == answer_of("faq_legal_aid_cost").to_slot()
     assert client.slot_set_in_last_turn(sender, "requested_slot") == "elig_matter"
 
 
@@ -138,7 +139,7 @@ def test_a_relative_arrested_gets_the_answer_then_the_check_for_them(talk, rasa_
     assert "Art. 24" in reply and "Does any of these apply to the suspect or defendant?" in reply, reply
     assert "Back to your legal-aid check" not in reply, reply
     client = RasaClient(rasa_url, rasa_api_secret)
-    assert client.slot_set_in_last_turn(sender, "last_answer") == "faq_legal_aid_criminal"
+    assert client.slot_set_in_last_turn(sender, "last_answer") == answer_of("faq_legal_aid_criminal").to_slot()
     assert client.slot_set_in_last_turn(sender, "requested_slot") == "elig_defence"
     reply = reply_text(talk("hes deaf", sender=sender))
     assert "Result:" in reply and "Blind, deaf or mute" in reply, reply

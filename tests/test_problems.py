@@ -9,6 +9,7 @@ from rasa_sdk.events import SlotSet
 from actions.problems import ActionRouteProblem
 from assistant.contract import CRISIS_SITUATIONS, PROBLEM_INTENT_PREFIX, problem_kind_of
 from assistant.language import is_mostly_chinese
+from assistant.last_answer import LastAnswer, answer_of
 from assistant.pleasantries import strip_pleasantries
 from knowledge.loader import DataFileError, load_data_dir
 from scripts.model_store import PROJECT_ROOT
@@ -42,7 +43,7 @@ async def test_each_kind_is_answered_with_routes_time_limit_legal_aid_evidence_a
     tracker = make_tracker(intent=intent, slots={"language": language})
     events = await run(ActionRouteProblem(), dispatcher, tracker)
     text = texts(dispatcher)
-    assert events == [SlotSet("last_answer", intent)]
+    assert events == [SlotSet("last_answer", answer_of(intent).to_slot())]
     assert "1. " in text and "2. " in text and "12348" in text and "12348.gov.cn" in text
     if language == "zh":
         assert is_mostly_chinese(text)
@@ -123,6 +124,6 @@ def test_two_things_in_one_message_get_the_question_answered(rasa_url, rasa_api_
     client = RasaClient(rasa_url, rasa_api_secret)
     sender = f"compound-{abs(hash(text))}"
     reply = "\n".join(message.get("text", "") for message in client.send(sender, text))
-    last_answer = client.slot_set_in_last_turn(sender, "last_answer") or ""
-    assert set(last_answer.split(",")) == answered, (last_answer, reply)
+    last_answer = LastAnswer.from_slot(client.slot_set_in_last_turn(sender, "last_answer"))
+    assert last_answer is not None and set(last_answer.intents) == answered, (last_answer, reply)
     assert is_mostly_chinese(reply) == is_mostly_chinese(text)
