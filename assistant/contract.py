@@ -175,7 +175,11 @@ MIN_PERSONAL_ACCURACY = {
     # compound 90.6 % (docs/design-notes.md). A bug it showed (short messages read as crises by
     # the classifier alone) was fixed the same day, and its four missed crises and four false
     # alarms became patterns and `unless` rules: a development set now.
-    "personal_blind3": {"story": 0.83, "crisis": 1.0, "not_crisis": 0.95, "compound": 0.85},
+    "personal_blind3": {"story": 0.85, "crisis": 1.0, "not_crisis": 0.95, "compound": 0.85},
+    # Scored blind once on 5 Dec 2026 (session 10): story 91.4 %, crisis 93.3 %, not_crisis 91.7 %,
+    # compound 93.3 % (docs/design-notes.md); its four missed crises and five false alarms then
+    # became patterns and `unless` rules: a development set now.
+    "personal_blind4": {"story": 0.89, "crisis": 1.0, "not_crisis": 0.95, "compound": 0.90},
 }
 
 # The conversation sets (issue #21): conversations right in every turn, and single questions
@@ -185,7 +189,7 @@ MIN_CONVERSATION_ACCURACY = {"conversations": 0.90, "questions": 0.95}
 # What `make test` holds each set to, below the measured scores (4 Dec 2026, README): floors
 # against regressions until the targets above are reached.
 CONVERSATION_FLOORS = {
-    "conversations_dev": {"conversations": 0.70, "questions": 0.95},
+    "conversations_dev": {"conversations": 0.75, "questions": 0.95},
     # Scored blind once (4 Dec 2026, evening): conversations 20.3 %, questions 65.9 %; a
     # development set since (5 Dec 2026: 37.5 % / 90.2 %).
     "conversations_final": {"conversations": 0.40, "questions": 0.85},
@@ -194,7 +198,10 @@ CONVERSATION_FLOORS = {
     "conversations_blind2": {"conversations": 0.80, "questions": 0.95},
     # Scored blind once (5 Dec 2026, session 9): conversations 46.9 %, questions 95.0 %; then one
     # fix it showed (short messages read as crises): 48.4 % / 95.0 %.
-    "conversations_blind3": {"conversations": 0.45, "questions": 0.90},
+    # Session 10: 68.8 % / 95.0 % after its follow-up and pre-check work.
+    "conversations_blind3": {"conversations": 0.60, "questions": 0.90},
+    # Scored blind once (5 Dec 2026, session 10): conversations 64.1 %, questions 94.9 %.
+    "conversations_blind4": {"conversations": 0.58, "questions": 0.90},
 }
 
 

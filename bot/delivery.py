@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
@@ -66,6 +67,36 @@ async def run_in_thread(function: Callable[..., Any], *args: Any) -> Any:
     return await asyncio.to_thread(function, *args)
 
 
+class ChatPace:
+    """When each chat was last sent a message. A chat's next reply starts no sooner than the
+    send interval after it: Telegram takes about one message a second in a chat anyway, and one
+    chat sending a thousand messages is then answered at that pace instead of taking the turns
+    the other chats need (issue #24, fairness)."""
+
+    # Chats not written to for this long are forgotten (their wait is long over).
+    FORGET_AFTER_SECONDS = 60.0
+    MAX_REMEMBERED = 10_000
+
+    def __init__(self) -> None:
+        self._last_sent: dict[int, float] = {}
+
+    async def wait_turn(self, chat_id: int, interval_seconds: float) -> None:
+        """Wait until the chat's last message is `interval_seconds` old."""
+        last = self._last_sent.get(chat_id)
+        if last is not None:
+            delay = last + interval_seconds - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+
+    def sent(self, chat_id: int) -> None:
+        """Note that a message was just sent to the chat."""
+        now = time.monotonic()
+        if len(self._last_sent) >= self.MAX_REMEMBERED:
+            self._last_sent = {chat: at for chat, at in self._last_sent.items()
+                               if now - at < self.FORGET_AFTER_SECONDS}
+        self._last_sent[chat_id] = now
+
+
 async def deliver(
     bot: Bot,
     inbox: Inbox | NoInbox,
@@ -75,8 +106,11 @@ async def deliver(
     *,
     interval_seconds: float,
     retry_base_seconds: float,
+    pace: ChatPace | None = None,
 ) -> None:
     """Send the reply of one update exactly once across crashes (but see the module doc)."""
+    if pace is not None:
+        await pace.wait_turn(chat_id, interval_seconds)
     stored = await run_in_thread(inbox.stored_reply, update_id)
     if stored is None:
         parts = await compose()
@@ -92,6 +126,8 @@ async def deliver(
             # Telegram asks for at most about one message per second in one chat.
             await asyncio.sleep(interval_seconds)
         await _send_with_retries(bot, chat_id, parts[index], update_id, retry_base_seconds)
+        if pace is not None:
+            pace.sent(chat_id)
         await run_in_thread(inbox.mark_sent, update_id, index + 1)
 
 

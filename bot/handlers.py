@@ -136,7 +136,7 @@ async def _reply(
     await deliver(
         context.bot, services.inbox, update.update_id, chat_of(update), compose,
         interval_seconds=services.settings.send_interval_seconds,
-        retry_base_seconds=services.settings.send_retry_base_seconds,
+        retry_base_seconds=services.settings.send_retry_base_seconds, pace=services.chat_pace,
     )
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
 from bot.config import Settings
-from bot.delivery import run_in_thread
+from bot.delivery import ChatPace, run_in_thread
 from bot.inbox import MAX_PROCESSING_ATTEMPTS, Inbox
 from bot.no_inbox import NoInbox
 from bot.shared_inbox import SharedInbox
@@ -162,6 +162,8 @@ class BotData:
     def __init__(self) -> None:
         # Set by bot.runner while running: setting it stops receiving and shuts down.
         self.stop: asyncio.Event | None = None
+        # Each chat's replies at Telegram's pace, so one chat cannot crowd out the others.
+        self.chat_pace = ChatPace()
         self.fatal_error: str | None = None
 
     def attach(self, settings: Settings, rasa: RasaClient, inbox: Inbox | NoInbox,

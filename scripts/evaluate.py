@@ -114,6 +114,11 @@ HELDOUT_SETS = {
     # development set now.
     "personal_blind3": QuestionSet("personal_blind3", HELDOUT_DIR / "personal_blind3.yml", "both",
                                    personal=True),
+    # Written at the start of session 10 (5 Dec 2026) by another separate author from the brief and
+    # the fact sheets only (320 messages); scored once at its end (docs/design-notes.md), then its
+    # four missed crises and five false alarms became patterns: a development set now.
+    "personal_blind4": QuestionSet("personal_blind4", HELDOUT_DIR / "personal_blind4.yml", "both",
+                                   personal=True),
 }
 ACCURACY_SETS = {name: s for name, s in HELDOUT_SETS.items() if not s.personal}
 DEVELOPMENT_SETS = [s for s in HELDOUT_SETS.values() if s.development]

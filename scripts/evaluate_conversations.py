@@ -67,6 +67,8 @@ CONVERSATION_SETS = {
     # way, was scored once at its end, then one bug it showed was fixed.
     "conversations_blind2": ConversationSet("conversations_blind2", HELDOUT_DIR / "conversations_blind2.yml"),
     "conversations_blind3": ConversationSet("conversations_blind3", HELDOUT_DIR / "conversations_blind3.yml"),
+    # Written at the start of session 10 the same way; scored once at its end, a development set since.
+    "conversations_blind4": ConversationSet("conversations_blind4", HELDOUT_DIR / "conversations_blind4.yml"),
 }
 
 

@@ -245,3 +245,21 @@ def test_detector_recognises_short_and_indirect_crises_found_in_session_9(text, 
 ])
 def test_detector_stays_quiet_on_ordinary_messages_found_in_session_9(text):
     assert not set(detect_crisis(text)) - {"ruled_out"}
+
+
+# Written in my own words after the fourth blind set showed the kinds (session 10).
+@pytest.mark.parametrize(("text", "situation"), [
+    ("活着真的没意思", "self_harm"), ("我要是不在了 家里还能拿到保险赔偿 他们就轻松了", "self_harm"),
+    ("does it hurt to jump from the 15th floor", "self_harm"), ("i cant take this anymore", "self_harm"),
+])
+def test_detector_recognises_indirect_self_harm_found_in_session_10(text, situation):
+    assert situation in detect_crisis(text)
+
+
+@pytest.mark.parametrize("text", [
+    "我是社工 有被家暴的妇女来求助 该转介到哪里", "同学前年自杀了 他欠的网贷家里要还吗",
+    "what is the penalty for carrying a knife on the subway", "lol my mom said shell kill me if i fail. how do i notarize a diploma",
+    "this job is going to kill me, can i quit without notice",
+])
+def test_detector_stays_quiet_on_ordinary_messages_found_in_session_10(text):
+    assert not set(detect_crisis(text)) - {"ruled_out"}
