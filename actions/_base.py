@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge_access import KnowledgeUnavailable
 from actions.texts import say
-from assistant.contract import LANGUAGE_SLOT, LAST_ANSWER_SLOT, language_or_default
+from assistant.contract import LANGUAGE_SLOT, LAST_ANSWER_SLOT, language_or_default, problem_kind_of
 from assistant.last_answer import LastAnswer
 from assistant.follow_up import intent_in_context
 
@@ -78,3 +78,13 @@ def latest_text(tracker: Tracker) -> Text:
 def conversation_language(tracker: Tracker) -> Text:
     """Return the conversation's language ("en" or "zh") from the `language` slot."""
     return language_or_default(tracker.get_slot(LANGUAGE_SLOT))
+
+
+def ranked_problem_kind(tracker: Tracker, min_confidence: float, ranks: int | None = None) -> Text | None:
+    """The kind of problem the classifier ranks highest among its first `ranks` intents (all
+    when None) with at least `min_confidence`, or None."""
+    for candidate in (tracker.latest_message.get("intent_ranking") or [])[:ranks]:
+        kind = problem_kind_of(str(candidate.get("name") or ""))
+        if kind is not None and (candidate.get("confidence") or 0.0) >= min_confidence:
+            return kind
+    return None

@@ -13,7 +13,7 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
-from actions._base import conversation_language, latest_intent
+from actions._base import conversation_language, latest_intent, ranked_problem_kind
 from actions.knowledge_access import KnowledgeUnavailable, ask
 from actions.problems import format_routes
 from actions.texts import say
@@ -48,11 +48,7 @@ def problem_told_in_crisis(tracker: Tracker) -> str | None:
     kind = problem_kind_of(latest_intent(tracker))
     if kind is not None:
         return kind
-    for candidate in (tracker.latest_message.get("intent_ranking") or [])[:RANKS_READ]:
-        kind = problem_kind_of(str(candidate.get("name") or ""))
-        if kind is not None and (candidate.get("confidence") or 0.0) >= MIN_ROUTED_PROBLEM:
-            return kind
-    return None
+    return ranked_problem_kind(tracker, MIN_ROUTED_PROBLEM, RANKS_READ)
 
 
 def crisis_situations(tracker: Tracker) -> tuple[str, ...]:

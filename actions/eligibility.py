@@ -16,7 +16,7 @@ from rasa_sdk.events import ActionExecutionRejected, ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
-from actions._base import conversation_language, latest_text
+from actions._base import conversation_language, latest_text, ranked_problem_kind
 from assistant.language import count_scripts
 from assistant.pleasantries import asks_something
 from actions.formatting import format_articles, format_date, format_source
@@ -121,11 +121,7 @@ def _told_problem_kind(tracker: Tracker) -> str | None:
     han, words = count_scripts(latest_text(tracker))
     if han < MIN_STORY_HAN and words < MIN_STORY_WORDS:
         return None
-    for candidate in (message.get("intent_ranking") or [])[:TOLD_PROBLEM_RANKS]:
-        kind = problem_kind_of(str(candidate.get("name") or ""))
-        if kind is not None and (candidate.get("confidence") or 0.0) >= MIN_TOLD_PROBLEM:
-            return kind
-    return None
+    return ranked_problem_kind(tracker, MIN_TOLD_PROBLEM, TOLD_PROBLEM_RANKS)
 
 
 async def _matter_of_problem(tracker: Tracker, language: str, in_check: bool = False) -> str | None:

@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions._base import KnowledgeAction, conversation_language, latest_intent, latest_text
+from actions._base import KnowledgeAction, conversation_language, latest_intent, latest_text, ranked_problem_kind
 from actions.formatting import format_date, format_source
 from actions.knowledge_access import ask
 from actions.texts import referral_button, say
@@ -18,7 +18,6 @@ from assistant.contract import (
     ELIGIBILITY_FORM,
     LAST_ANSWER_SLOT,
     PROBLEM_INTENT_PREFIX,
-    problem_kind_of,
     topic_of,
 )
 from assistant.last_answer import LastAnswer, answer_of
@@ -42,13 +41,7 @@ _OWN_CRIMINAL_CASE = re.compile(
 
 def problem_also_told(tracker: Tracker) -> str | None:
     """Return the kind of personal problem the classifier also ranks high, or None."""
-    for candidate in tracker.latest_message.get("intent_ranking") or []:
-        name = candidate.get("name") or ""
-        if name.startswith(PROBLEM_INTENT_PREFIX) and (
-            candidate.get("confidence") or 0.0
-        ) >= PROBLEM_OFFER_MIN_CONFIDENCE:
-            return problem_kind_of(name)
-    return None
+    return ranked_problem_kind(tracker, PROBLEM_OFFER_MIN_CONFIDENCE)
 
 
 class ActionAnswerFaq(KnowledgeAction):
