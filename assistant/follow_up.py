@@ -28,14 +28,26 @@ from assistant.contract import (
 )
 from assistant.choices import chosen_button, payload_intent
 from assistant.language import count_scripts, requested_language, to_simplified
+from assistant.figure_follow_ups import (
+    FALLBACK_INTENT,
+    LEGAL_AID_ASPECTS,
+    MAX_VAGUE_HAN,
+    MAX_VAGUE_WORDS,
+    UNSURE_BELOW,
+    across_figures_and_service,
+    asks_more_of_the_figures,
+    best_ranked_statistic,
+    figures_asked_without_a_topic,
+    figures_of_a_service,
+    service_of_unasked_figures,
+    statistic_of,
+    two_figures_asked,
+)
 from assistant.last_answer import CHOICE_KINDS, LastAnswer
 from assistant.periods import read_period
 from assistant.places import named_place
 from assistant.question_words import (
-    ASKS_ABOUT_A_COST,
-    ASKS_ABOUT_THE_FIGURE,
     ASKS_ABOUT_THE_ROUTE,
-    ASKS_A_CONTACT,
     ASKS_A_PRICE,
     ASKS_FOR_FIGURES,
     ASKS_FOR_THE_CHECK,
@@ -46,9 +58,6 @@ from assistant.question_words import (
     FOLLOW_UP_WORDS,
     NAMES_A_SERVICE,
     NAMES_LEGAL_AID,
-    REFERS_BACK,
-    SERVICE_NUMBER,
-    YES_OR_NO,
 )
 
 # A follow-up is short: longer messages carry their own topic.
@@ -58,23 +67,10 @@ MAX_FOLLOW_UP_WORDS = 10
 # way to sort this out without going to court"): a follow-up may be longer there.
 MAX_LONG_FOLLOW_UP_HAN = 24
 MAX_LONG_FOLLOW_UP_WORDS = 16
-# A FAQ intent's figures sibling ranked this high takes a question that asks for figures
-# ("刑辩全覆盖现在推到多少个县了": the pilot's FAQ and its figures are both ranked).
-MIN_SIBLING_STATISTIC = 0.1
-# The classifier this unsure of a short message has not found a topic of its own in it.
-UNSURE_BELOW = 0.5
 # After a problem's routes, a question this sure of a service is about that service ("要不要先去公证处").
 CONFIDENT_ELSEWHERE = 0.8
 # An "out of scope" this unsure, with a follow-up word, is most likely about the last answer.
 OUT_OF_SCOPE_UNSURE_BELOW = 0.8
-FALLBACK_INTENT = "nlu_fallback"
-# A question this short that names no service says too little to guess which it is about.
-MAX_VAGUE_WORDS = 6
-MAX_VAGUE_HAN = 8
-# The pre-check's generic questions, which a classifier reads as being about legal aid even
-# after an answer on another service ("does it cost anything" after people's mediation).
-LEGAL_AID_ASPECTS = ("faq_legal_aid_cost", "faq_legal_aid_apply", "faq_legal_aid_documents",
-                     "faq_legal_aid_decision_time", "faq_hotline_hours")
 LEGAL_AID_TOPICS = ("faq_legal_aid_", "stat_legal_aid")
 # The last answer asked the person to choose ("Did you mean…?", "Which figures?"): option words
 # typed next choose a button even when the classifier reads them as a topic of their own.
@@ -86,10 +82,6 @@ MIN_STORY_LEAD = 0.01
 # Shorter than a story for StoryPreference: a service question is rarely this long and unsure.
 UNSURE_STORY_MIN_HAN = 16
 UNSURE_STORY_MIN_WORDS = 10
-# Two statistics intents each ranked this high, for a message asking for figures: both were asked.
-MIN_TWO_FIGURES = 0.2
-# A statistics intent ranked this high answers a period question asked without figures before it.
-MIN_RANKED_STATISTIC = 0.1
 # Buttons chosen by typing are followed for the intents the knowledge router answers.
 ANSWERED_FROM_KNOWLEDGE = (FAQ_INTENT_PREFIX, STAT_INTENT_PREFIX, PROBLEM_INTENT_PREFIX)
 # The answer on what a service costs ("法律援助一个案子收300块是吧 去哪交" is no question for figures).
@@ -98,13 +90,21 @@ PRICE_OF = {"stat_legal_aid": "faq_legal_aid_cost"}
 # ranked this high behind it ("what exactly is 12348").
 OUT_OF_SCOPE_DOUBT = 0.5
 MIN_IN_SCOPE_RUNNER_UP = 0.15
-# After figures, "and for migrant workers", "what about rural residents", "鉴定人呢" this short
-# name one more figure of the same topic (the statistics action finds which).
-MAX_BARE_FIGURE_FOLLOW_UP_WORDS = 5
-MAX_BARE_FIGURE_FOLLOW_UP_HAN = 8
 DECISION_TIME_INTENT = "faq_legal_aid_decision_time"
 # "how do i start" is a request for the help menu, except right after the pre-check's outcome.
 HELP_INTENT = "help"
+# After the routes for a labour problem, "arbitration" is labour arbitration ("does arbitration
+# cost money" after a dismissal), which the classifier reads as commercial arbitration.
+LABOUR_PROBLEMS = ("problem_unpaid_wages", "problem_dismissal", "problem_work_injury", "problem_social_insurance")
+IN_LABOUR_DISPUTES = {"faq_arbitration": "faq_labour_arbitration"}
+# After the pre-check's outcome for a suspect or defendant, "how fast do they give him one" asks
+# when the lawyer is appointed, which the answer on criminal legal aid gives.
+DEFENCE_RULE_PREFIX = "defence_"
+CRIMINAL_LEGAL_AID_INTENT = "faq_legal_aid_criminal"
+
+
+
+
 def is_short(text: str) -> bool:
     """Whether a message is short enough to be a follow-up."""
     han, words = count_scripts(text)
@@ -137,85 +137,16 @@ def _unsure_story_problem(text: str, intent: str, ranking: Sequence[dict]) -> st
     return None
 
 
-def _two_figures_asked(text: str, intent: str, ranking: Sequence[dict]) -> str | None:
-    """"全国现在有多少律师 村居法律顾问又有多少": the classifier, torn between two figures, was
-    asked for both. The first is answered; the statistics action adds the second."""
-    if intent != FALLBACK_INTENT or not ASKS_FOR_FIGURES.search(text):
-        return None
-    candidates = [c for c in ranking if c.get("name") != FALLBACK_INTENT][:2]
-    if len(candidates) == 2 and all(str(c.get("name") or "").startswith(STAT_INTENT_PREFIX)
-                                    and (c.get("confidence") or 0.0) >= MIN_TWO_FIGURES for c in candidates):
-        return str(candidates[0]["name"])
-    return None
 
 
-def _best_ranked_statistic(ranking: Sequence[dict], intent: str) -> str | None:
-    """The statistics intent ranked first among the top two (after the unclear one itself)."""
-    candidates = [c for c in ranking if c.get("name") not in (FALLBACK_INTENT, intent)][:2]
-    for candidate in candidates:
-        name = str(candidate.get("name") or "")
-        if name.startswith(STAT_INTENT_PREFIX) and (candidate.get("confidence") or 0.0) >= MIN_RANKED_STATISTIC:
-            return name
-    return None
 
 
-def _statistic_of(intent: str) -> str | None:
-    """The statistics intent about the service a FAQ intent asks about, if there is one."""
-    return next((statistic for statistic, questions in SERVICE_OF_STATISTIC.items() if intent in questions), None)
 
 
-def _across_figures_and_service(text: str, intent: str, unsure: bool, topic: str,
-                                ranking: Sequence[dict]) -> str | None:
-    """After figures, a short question on how to use that service is about the service
-    ("咋联系他们" after the number of village advisers), and "…呢" naming another service
-    asks for its figures ("公证处呢" after the number of lawyers)."""
-    if not topic.startswith(STAT_INTENT_PREFIX):
-        return None
-    questions = SERVICE_OF_STATISTIC.get(topic, ())
-    if intent in questions and not ASKS_FOR_FIGURES.search(text):
-        return intent  # "can i call on a sunday" after the hotline's figures: its hours
-    asks_for_figures = ASKS_FOR_FIGURES.search(text) or named_place(text) or not read_period(
-        text, this_year=date.today().year).is_empty
-    # "what do they actually do", "is the award final or can i appeal", "鉴定费能减免吗": a
-    # question with no figure in it, which the classifier could not place (or read as a
-    # generic legal-aid question), asks about the service whose figures were just given.
-    misread_aspect = intent in LEGAL_AID_ASPECTS and not NAMES_LEGAL_AID.search(text)
-    if questions and not asks_for_figures and (
-            (unsure or misread_aspect) or (intent.startswith(STAT_INTENT_PREFIX) and ASKS_HOW.search(text))):
-        ranked = [str(c.get("name")) for c in ranking if c.get("name") in questions]
-        return ranked[0] if ranked else questions[0]
-    statistic = _statistic_of(intent)
-    if statistic is not None and ASKS_THE_SAME.search(text) and not ASKS_HOW.search(text):
-        return PERIOD_FOLLOWUP_INTENT if statistic == topic else statistic
-    return None
 
 
-def _figures_of_a_service(text: str, intent: str, ranking: Sequence[dict]) -> str | None:
-    """The figures a question about a service asks for ("刑辩全覆盖现在推到多少个县了"): the
-    service's statistics intent, when the question asks for a figure (not a price) and the
-    classifier ranks those figures too."""
-    statistic = _statistic_of(intent)
-    # "12348热线能干什么": a hotline's number is no figure asked for; nor a price or an address.
-    text = SERVICE_NUMBER.sub(" ", text)
-    if statistic is None or not ASKS_FOR_FIGURES.search(text) or ASKS_A_PRICE.search(text) or (
-            ASKS_A_CONTACT.search(text)):
-        return None
-    ranked = next((c for c in ranking[:3] if c.get("name") == statistic), None)
-    if ranked is None or (ranked.get("confidence") or 0.0) < MIN_SIBLING_STATISTIC:
-        return None
-    return statistic
 
 
-def _service_of_unasked_figures(text: str, intent: str, ranking: Sequence[dict]) -> str | None:
-    """The service a yes-or-no question about it asks of ("现在所有刑事案件都有律师辩护吗"), when
-    the classifier read it as its figures but asks for none and ranks the service too."""
-    questions = SERVICE_OF_STATISTIC.get(intent, ())
-    text = SERVICE_NUMBER.sub(" ", text)
-    if not questions or ASKS_FOR_FIGURES.search(text) or not YES_OR_NO.search(text):
-        return None
-    ranked = [c for c in ranking[:3] if c.get("name") in questions
-              and (c.get("confidence") or 0.0) >= MIN_SIBLING_STATISTIC]
-    return str(ranked[0]["name"]) if ranked else None
 
 
 def _in_scope_runner_up(text: str, intent: str, confidence: float, ranking: Sequence[dict]) -> str | None:
@@ -235,26 +166,8 @@ def _in_scope_runner_up(text: str, intent: str, confidence: float, ranking: Sequ
     return None
 
 
-def _asks_more_of_the_figures(text: str, intent: str, confidence: float, topic: str) -> bool:
-    """Right after figures, whether a message asks about them or for one more of the same topic:
-    "as of when", "这是一年的还是累计的", "and for migrant workers", "鉴定人呢", "调解员有几个",
-    "how many cases have they handled". A confident question of its own ("how many lawyers
-    are there", "公证处呢", "and how do i apply") is left to the rest of the reading."""
-    if ASKS_ABOUT_THE_FIGURE.search(text):
-        return True
-    if ASKS_HOW.search(text) or ASKS_A_PRICE.search(text) or ASKS_ABOUT_A_COST.search(text):
-        return False
-    other_figures = intent.startswith(STAT_INTENT_PREFIX) and intent != topic
-    if other_figures and confidence < UNSURE_BELOW and REFERS_BACK.search(text) and ASKS_FOR_FIGURES.search(text):
-        return True  # "how many cases have they handled": theirs, not legal aid's
-    han, words = count_scripts(text)
-    if han > MAX_BARE_FIGURE_FOLLOW_UP_HAN or words > MAX_BARE_FIGURE_FOLLOW_UP_WORDS:
-        return False
-    # Another service's figures ("and arbitration cases?", "公证处呢"), however unsure, are read
-    # by _across_figures_and_service.
-    if other_figures or _statistic_of(intent) is not None:
-        return False
-    return bool(ASKS_THE_SAME.search(text)) or (confidence < UNSURE_BELOW and bool(ASKS_FOR_FIGURES.search(text)))
+
+
 
 
 def _asks_about_the_route(text: str, intent: str, confidence: float) -> bool:
@@ -280,6 +193,17 @@ def _is_a_vague_first_question(text: str, intent: str, topic: str | None,
         return False
     han, words = count_scripts(text)
     return han <= MAX_VAGUE_HAN and words <= MAX_VAGUE_WORDS and not NAMES_A_SERVICE.search(text)
+
+
+# An unclear follow-up is read as the same service's question ranked first behind the unclear
+# verdict, this high ("what if im missing some papers" after how to apply: the documents).
+MIN_SAME_SERVICE_ASPECT = 0.12
+
+
+def _same_service(intent: str, topic: str) -> bool:
+    """Whether two different FAQ intents are questions about one service."""
+    return intent != topic and intent.startswith(FAQ_INTENT_PREFIX) and any(
+        intent in questions and topic in questions for questions in SERVICE_OF_STATISTIC.values())
 
 
 def previous_topic(previous_answer: LastAnswer | None) -> str | None:
@@ -311,18 +235,20 @@ def intent_in_context(text: str, intent: str, confidence: float, last_answer: ob
     if ((intent.startswith(PROBLEM_INTENT_PREFIX) or intent == FALLBACK_INTENT)
             and ASKS_IF_LEGAL_AID_FOR_ME.search(simplified)):
         return CHECK_ELIGIBILITY_INTENT
-    story_problem = _unsure_story_problem(text, intent, ranking) or _two_figures_asked(
+    story_problem = _unsure_story_problem(text, intent, ranking) or two_figures_asked(
         simplified, intent, ranking)
     if story_problem is not None:
         return story_problem
     asks_a_period = intent == PERIOD_FOLLOWUP_INTENT or (
         intent == FALLBACK_INTENT and not read_period(text, this_year=date.today().year).is_empty)
     if asks_a_period and not (topic or "").startswith(STAT_INTENT_PREFIX):
-        ranked = _best_ranked_statistic(ranking, intent)
+        # "2020年底有多少个县" after the answer on the defence pilots: that service's figures.
+        own = statistic_of(topic or "") if not NAMES_A_SERVICE.search(simplified) else None
+        ranked = own or best_ranked_statistic(ranking, intent)
         if ranked is not None:
             return ranked
-    figures = (_figures_of_a_service(simplified, intent, ranking)
-               or _service_of_unasked_figures(simplified, intent, ranking))
+    figures = (figures_of_a_service(simplified, intent, ranking)
+               or service_of_unasked_figures(simplified, intent, ranking))
     if figures is not None:
         return figures
     if intent.startswith(STAT_INTENT_PREFIX) and ASKS_A_PRICE.search(simplified):
@@ -331,6 +257,8 @@ def intent_in_context(text: str, intent: str, confidence: float, last_answer: ob
             return service
     if ASKS_FOR_THE_CHECK.search(simplified) and is_short(text):
         return CHECK_ELIGIBILITY_INTENT
+    if topic in LABOUR_PROBLEMS and intent in IN_LABOUR_DISPUTES:
+        return IN_LABOUR_DISPUTES[intent]
     # After the routes for a problem, or opened as a continuation ("and if the other guy…"), a
     # follow-up may be a full sentence.
     continues = topic is not None and (topic.startswith(PROBLEM_INTENT_PREFIX) or ASKS_THE_SAME.search(text))
@@ -349,7 +277,7 @@ def intent_in_context(text: str, intent: str, confidence: float, last_answer: ob
         return chosen
     # "and in Shanghai?", "back in march 2021?" after figures: the same figures there, then.
     after_figures = topic is not None and topic.startswith(STAT_INTENT_PREFIX)
-    if after_figures and _asks_more_of_the_figures(simplified, intent, confidence, topic or ""):
+    if after_figures and asks_more_of_the_figures(simplified, intent, confidence, topic or ""):
         return PERIOD_FOLLOWUP_INTENT
     points_back = FOLLOW_UP_WORDS.search(simplified) or (after_figures and (
         named_place(simplified) or not read_period(simplified, this_year=date.today().year).is_empty))
@@ -357,13 +285,17 @@ def intent_in_context(text: str, intent: str, confidence: float, last_answer: ob
     after_check = previous_answer is not None and (previous_answer.kind == "eligibility" or (
         previous_answer.kind == "answer" and previous_answer.intent in ANSWERS_FOLLOWED_BY_CHECK))
     if after_check and ASKS_HOW_LONG.search(simplified) and (confidence < UNSURE_BELOW or intent == FALLBACK_INTENT):
-        return DECISION_TIME_INTENT
+        defence = previous_answer is not None and (previous_answer.rule or "").startswith(DEFENCE_RULE_PREFIX)
+        return CRIMINAL_LEGAL_AID_INTENT if defence else DECISION_TIME_INTENT
     if after_check and ASKS_HOW.search(simplified) and (confidence < UNSURE_BELOW or intent in (
             FALLBACK_INTENT, OUT_OF_SCOPE_INTENT, CHECK_ELIGIBILITY_INTENT, HELP_INTENT)):
         return AFTER_ELIGIBILITY_OUTCOME
     if topic is not None and topic.startswith(PROBLEM_INTENT_PREFIX) and _asks_about_the_route(
             simplified, intent, confidence):
         return topic
+    figures_asked = figures_asked_without_a_topic(simplified, intent, confidence, topic)
+    if figures_asked is not None:
+        return figures_asked
     if topic is None or not points_back:
         return intent
     # An unsure figures intent is left to the statistics action, which reads a follow-up
@@ -371,7 +303,7 @@ def intent_in_context(text: str, intent: str, confidence: float, last_answer: ob
     unsure = intent in (FALLBACK_INTENT, UNKNOWN_STATISTIC_INTENT) or (
         confidence < UNSURE_BELOW and not intent.startswith(STAT_INTENT_PREFIX))
     unsure = unsure or (intent == OUT_OF_SCOPE_INTENT and confidence < OUT_OF_SCOPE_UNSURE_BELOW)
-    across = _across_figures_and_service(simplified, intent, unsure, topic, ranking)
+    across = across_figures_and_service(simplified, intent, unsure, topic, ranking)
     if across is not None:
         return across
     misread_aspect = (intent in LEGAL_AID_ASPECTS and not topic.startswith(LEGAL_AID_TOPICS)
@@ -382,4 +314,12 @@ def intent_in_context(text: str, intent: str, confidence: float, last_answer: ob
                        and not ASKS_FOR_FIGURES.search(simplified))
     if not (unsure or misread_aspect or figures_unasked):
         return intent
+    # "谁可以申请" after what legal aid is, "晚上十点还有人接吗" after the hotline: an unsure
+    # question on another aspect of the same service keeps that aspect (ranked first, or
+    # behind the unclear verdict); only the service was missing from it.
+    runner_up = next((c for c in ranking if c.get("name") not in (FALLBACK_INTENT, intent)), {})
+    aspect = intent if intent != FALLBACK_INTENT else str(runner_up.get("name") or "")
+    sure_enough = aspect == intent or (runner_up.get("confidence") or 0.0) >= MIN_SAME_SERVICE_ASPECT
+    if _same_service(aspect, topic) and sure_enough:
+        return aspect
     return PERIOD_FOLLOWUP_INTENT if topic.startswith(STAT_INTENT_PREFIX) else topic

@@ -91,13 +91,23 @@ class AskedPeriod:
         return self == AskedPeriod()
 
 
+# "截至22年末呢", "20年底", "21年的": a two-digit year before 年 and a part of the year (not "干了22年").
+_SHORT_YEAR = re.compile(r"(?<![\d.了干满近有])([0-3]\d)(?=\s*年\s*(?:底|末|初|年底|年末|上半年|下半年|全年|的|呢))")
+
+
+def _with_full_years(text: str, this_year: int) -> str:
+    """The text with two-digit years of this century written in full ("22年底" -> "2022年底")."""
+    return _SHORT_YEAR.sub(lambda m: str(2000 + int(m.group(1))) if 2000 + int(m.group(1)) <= this_year
+                           else m.group(1), text)
+
+
 def read_period(text: str, this_year: int) -> AskedPeriod:
     """Read the period a (normalised, Simplified) question asks about.
 
     `this_year` resolves "去年"/"last year"; a year after "since"/"从" starts a total and is
     not itself a year asked about.
     """
-    lowered = text.lower()
+    lowered = _with_full_years(text.lower(), this_year)
     since = _since(lowered)
     until = None if since is not None else _until(lowered)
     spans_taken = [m.span() for pattern in _SINCE + _UNTIL for m in pattern.finditer(lowered)]

@@ -9,7 +9,9 @@ import re
 NAMES_A_SERVICE = re.compile(
     # 法律.助 / 法律援.: one slipped character ("法律缓助", "法律援住") still names legal aid.
     r"法律援助|法律.助|法律援.|法援|援助|调解|公证|仲裁|鉴定|律师|12348|热线|法网|法院|劳动|工资|欠薪|离婚|"
-    r"\b(legal aid|mediat\w*|notar\w*|arbitrat\w*|apprais\w*|lawyers?|hotline|court|labou?r|wages?|divorce)\b",
+    r"法律顾问|法律服务网|公共法律服务|辩护|"
+    r"\b(legal aid|mediat\w*|notar\w*|arbitrat\w*|apprais\w*|lawyers?|hotline|court|labou?r|wages?|divorce|"
+    r"legal advis\w*|legal counsel\w*|legal service network|public legal services?|defen[cs]e)\b",
     re.IGNORECASE)
 NAMES_LEGAL_AID = re.compile(r"法律援助|法援|legal aid", re.IGNORECASE)
 # Words that point back at the last answer, or ask one more thing about it.
@@ -25,7 +27,7 @@ FOLLOW_UP_WORDS = re.compile(
 )
 # Words that ask for a figure; without one, a short follow-up to a service is not about figures.
 ASKS_FOR_FIGURES = re.compile(
-    r"多少|(?<!哪)几个|几家|几名|几件|数据|数字|比例|百分|(?<!效)率|统计|人次|人数|数量|总数|规模|变化|趋势|增长|增加|减少|历年|\d"
+    r"多少|(?<!哪)几个|几家|几名|几件|数据|数字|[查问]个?数|比例|百分|(?<!效)率|统计|人次|人数|数量|总数|规模|变化|趋势|增长|增加|减少|历年|\d"
     r"|\b(how many|how much|number|numbers|figure|figures|percent|percentage|rate|statistics|stats|count|"
     r"total|per year|a year|changed?|trend|grown|growth|increased?|decreased?|over the years)\b",
     re.IGNORECASE,
@@ -56,22 +58,33 @@ ASKS_A_CONTACT = re.compile(r"网址|电话|号码|地址|联系方式|网站|\b
 # "你们那个法律援助自测怎么弄", "legal aid self test": the pre-check by name.
 ASKS_FOR_THE_CHECK = re.compile(
     r"(?:法律援助|法援).{0,6}(?:自测|自查|测试|测一测|测一下)|(?:自测|自查|测一下|测测).{0,6}(?:法律援助|法援)"
-    r"|\b(?:legal aid|eligibility) (?:self[- ]?test|self[- ]?check|quiz|test|checker)\b", re.IGNORECASE)
+    r"|\b(?:legal aid|eligibility) (?:self[- ]?test|self[- ]?check|quiz|test|checker)\b"
+    # "想申请法律援助 帮她查查", "legal aid eligibility check", "check if i qualify for legal aid"
+    r"|(?:法律援助|法援).{0,8}(?:帮|给)?[我她他]?(?:查查|查一下|查一查|看看够不够|看看符不符合)"
+    r"|\beligibility check\b|\bcheck (?:if|whether) (?:i|we|he|she|they|my \w+) (?:qualif\w+|(?:is|am|are) eligible)",
+    re.IGNORECASE)
 # Words that ask how to use a service rather than for its figures.
 ASKS_HOW = re.compile(
     r"怎么|咋|如何|哪里|哪儿|去哪|在哪|联系|电话|找谁|找他|找她|申请|流程|手续|材料|要带|多久来|上门|收费|要钱"
     r"|\b(how do|how can|how to|where|contact|phone|call|reach|apply|process|visit|find one|find them|start|next)\b",
     re.IGNORECASE,
 )
+# "农村居民的", "上海的有吗": after figures, the same figures of something else, said in a few words.
+OF_SOMETHING_ELSE = re.compile(r"^(?![是真好对])[^，,。？?！!\s]{2,8}的(?:呢|吗|有吗|有没有|是多少)?[?？]?$")
 # "…呢", "and …?", "what about …": the same question again, about something else.
 ASKS_THE_SAME = re.compile(r"呢[?？]?$|^(?:那|还有)|^(and|what about|how about)\b", re.IGNORECASE)
+# "how many days", "几个月": a duration, not a figure.
+ASKS_FOR_A_DURATION = re.compile(
+    r"[几多少]+个?(?:天|周|星期|月|年|小时)|\bhow many (?:days|weeks|months|years|hours)\b", re.IGNORECASE)
 # "is it free", "贵不贵": a question on what the service costs, not for one more figure.
 ASKS_ABOUT_A_COST = re.compile(r"免费|贵|便宜|\b(free|expensive|cheap)\b", re.IGNORECASE)
 # "as of when", "这是一年的还是累计的", "is that per year": a question about the figure just given
 # (its date, period or scope), which the same figures, with their date and scope, answer.
 ASKS_ABOUT_THE_FIGURE = re.compile(
-    r"哪年的|哪一年的|什么时候的|几年的|啥时候的|最新的吗|一年的还是|累计的?吗|是累计|还是累计|每年的?吗|是一年|截至哪|截止到?哪"
+    r"哪年的|哪一年的|什么时候的|几年的|啥时候的|最新的吗|两个数|两个数字|数字不一样|数不一样|不一致|对不上|"
+    r"一年的还是|累计的?吗|是累计|还是累计|每年的?吗|是一年|截至哪|截止到?哪"
     r"|\b(as of when|since when|from when|when (?:is|was) (?:that|this|it) from|how old is (?:that|this)|"
+    r"why (?:are there )?two (?:numbers|figures)|(?:numbers|figures) (?:differ|don'?t match|do not match)|"
     r"is (?:that|this|it) (?:per year|a year|annual|yearly|cumulative|in total|total|the latest|current|up to date)|"
     r"(?:per|a) year or (?:in )?total|total or (?:per|a) year|which year)\b",
     re.IGNORECASE)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from assistant.contract import ELIGIBILITY_NO_OPTION
 from assistant.language import to_simplified
-from knowledge.eligibility_reading import CHINESE_NUMBERS, denied_keyword, keyword_length, with_age_words
+from knowledge.eligibility_reading import CHINESE_NUMBERS, denied_keyword, keyword_length, with_inferred_words
 from knowledge.models import (
     EligibilityGuidance,
     EligibilityOption,
@@ -194,7 +194,7 @@ class EligibilityTable:
         """Return the answers a typed message gives: to the question `asked` (its option
         number or words) and to others its words name clearly. "None of these" counts only
         as an answer to the question asked, so a sentence with "no" fills nothing else."""
-        normalised = with_age_words(to_simplified(text).lower().strip())
+        normalised = with_inferred_words(to_simplified(text).lower().strip())
         found: dict[str, str] = {}
         asked_question = self.question(asked) if asked else None
         if asked and asked_question is not None:
@@ -207,6 +207,10 @@ class EligibilityTable:
             value = _best_option(options, normalised)
             if value is not None:
                 found[question.key] = value
+            elif _denies_every_named_option(question, normalised):
+                # "25了 没残疾", "nah no abuse, she just ignores him" (even while asked about
+                # money): a question is answered by denying the one situation it names.
+                found[question.key] = ELIGIBILITY_NO_OPTION
         return found
 
 
@@ -221,6 +225,16 @@ def _option_number(text: str) -> int | None:
         return None
     word = match.group(1)
     return int(word) if word.isdigit() else CHINESE_NUMBERS.get(word)
+
+
+def _denies_every_named_option(question: QuestionView, text: str) -> bool:
+    """Whether the text names an option of the question only to deny it, and the question has
+    a "none of these" answer for that."""
+    if not any(o.value == ELIGIBILITY_NO_OPTION for o in question.options):
+        return False
+    named = [k for o in question.options if o.value != ELIGIBILITY_NO_OPTION
+             for k in o.keywords + o.keywords_zh if k in text]
+    return bool(named) and all(denied_keyword(k, text) for k in named)
 
 
 def _best_option(options: Iterable[OptionView], text: str) -> str | None:

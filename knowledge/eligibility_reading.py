@@ -2,8 +2,10 @@
 
 An option's keyword counts only where the text does not deny it: "我不穷", "不是欠薪",
 "he is not a minor" and "i'm not poor" do not choose the option they name. An age under
-18 ("他才15岁", "my son is 16") answers "under 18". Everything else stays data: the keywords
-of each option live in knowledge/data/eligibility_options.yml.
+18 ("他才15岁", "my son is 16") answers "under 18"; a monthly income or pension of a few
+hundred yuan ("his pension is tiny, like 300 a month", "一个月就800") answers "low income".
+Everything else stays data: the keywords of each option live in
+knowledge/data/eligibility_options.yml.
 """
 from __future__ import annotations
 
@@ -28,6 +30,20 @@ _AGE = re.compile(
 ADULT_AGE = 18
 # Added to the text when it names an age under 18: the words the "under 18" option knows.
 UNDER_AGE_WORDS = " under 18 未满18 "
+
+
+# A monthly amount ("300 a month", "每月就800块", "一个月才五百" is left to the keywords): below
+# this many yuan it is under every province's hardship line (they follow local minimum wages or
+# subsistence lines, all above it), so it says "low income" without naming a standard.
+LOW_MONTHLY_INCOME_YUAN = 1000
+_INCOME_WORDS = r"(?:earn\w*|make|makes|making|get|gets|paid|income|pension|salary|wages?|receive\w*)"
+_MONTHLY_AMOUNT = re.compile(
+    r"\b" + _INCOME_WORDS + r"\b\D{0,20}?(?<![\d.,])(\d[\d,]*)\s*(?:yuan|rmb|kuai|cny)?\s*"
+    r"(?:a|per|each|every|/)\s*month"
+    r"|\b(?:pension|income|salary)\b\D{0,20}?(?<![\d.,])(\d[\d,]*)\s*(?:yuan|rmb|kuai|cny|块|元)"
+    r"|(?:月收入|月工资|退休金|养老金|(?:每个?月|一个月)(?:就|才|只有?|(?:就|才|只)?(?:挣|赚|拿|收入|工资|有)))\D{0,4}?"
+    r"(?<![\d.,])(\d[\d,]*)(?![\d.,]*\s*(?:千|万|岁|年|天))")
+LOW_INCOME_WORDS = " low income 收入低 "
 
 
 # Before a verb of violence or a condition a bare 没 does deny it: "他倒是没打我 就是不管我",
@@ -69,3 +85,18 @@ def with_age_words(text: str) -> str:
         if age < ADULT_AGE:
             return text + UNDER_AGE_WORDS
     return text
+
+
+def with_income_words(text: str) -> str:
+    """The text, with the words of "low income" added when it names a monthly income below any
+    province's hardship line."""
+    for match in _MONTHLY_AMOUNT.finditer(text):
+        digits = next(group for group in match.groups() if group)
+        if float(digits.replace(",", "")) < LOW_MONTHLY_INCOME_YUAN:
+            return text + LOW_INCOME_WORDS
+    return text
+
+
+def with_inferred_words(text: str) -> str:
+    """The text with the words its ages and amounts imply."""
+    return with_income_words(with_age_words(text))

@@ -175,8 +175,40 @@ def test_a_period_asked_without_figures_before_it_asks_for_the_best_ranked_figur
     # After figures, the same words are a follow-up to them (the statistics action reads the topic).
     assert intent_in_context("那十八大以来呢", "ask_period_followup", 0.6, topic("stat_lawyers"), (), ranking) \
         == "ask_period_followup"
-    # Unclear words without a period are not answered with figures.
-    assert intent_in_context("numbers?", "nlu_fallback", 0.2, None, (), ranking) == "nlu_fallback"
+    # Unclear words without a period are not answered with figures: the bot asks which are meant.
+    assert intent_in_context("numbers?", "nlu_fallback", 0.2, None, (), ranking) == "ask_unknown_statistic"
+    assert intent_in_context("hello", "nlu_fallback", 0.2, None, (), ranking) == "nlu_fallback"
+
+
+def test_figures_asked_without_naming_whose_are_read_against_the_last_answer():
+    """Issue #21 (fourth blind set): "cases in total?" after arbitration figures, "how many county
+    level areas have it" after the answer on lawyer mediation, "上海的有吗", "农村居民的" after
+    figures, and "numbers?" with nothing before it."""
+    fallback = [{"name": "nlu_fallback", "confidence": 0.2}]
+    assert intent_in_context("cases in total?", "stat_legal_aid", 0.33, topic("stat_arbitration"), (), fallback) \
+        == "ask_period_followup"
+    assert intent_in_context("how many ppl actually got aid", "nlu_fallback", 0.2, topic("stat_legal_aid"), (),
+                             fallback) == "ask_period_followup"
+    assert intent_in_context("上海的有吗", "out_of_scope", 0.34, topic("stat_legal_aid"), (), fallback) \
+        == "ask_period_followup"
+    assert intent_in_context("农村居民的", "nlu_fallback", 0.2, topic("stat_legal_aid"), (), fallback) \
+        == "ask_period_followup"
+    assert intent_in_context("how many county level areas have it", "nlu_fallback", 0.2,
+                             topic("faq_lawyer_mediation"), (), fallback) == "stat_lawyer_mediation"
+    assert intent_in_context("我想查个数", "nlu_fallback", 0.2, None, (), fallback) == "ask_unknown_statistic"
+    # Another service named, a duration, a price, or a confident question: not the same figures.
+    assert intent_in_context("how many lawyers", "stat_lawyers", 0.9, topic("stat_legal_aid"), (), fallback) \
+        == "stat_lawyers"
+    assert intent_in_context("how many days does it take", "nlu_fallback", 0.2, topic("faq_notarization"), (),
+                             fallback) != "stat_notarization"
+    assert intent_in_context("律师的呢", "stat_lawyers", 0.7, topic("stat_legal_aid"), (), fallback) == "stat_lawyers"
+
+
+def test_after_a_labour_problem_arbitration_is_labour_arbitration():
+    assert intent_in_context("does arbitration cost money", "faq_arbitration", 0.91, topic("problem_dismissal")) \
+        == "faq_labour_arbitration"
+    assert intent_in_context("does arbitration cost money", "faq_arbitration", 0.91, topic("problem_contract")) \
+        == "faq_arbitration"
 
 
 def test_after_which_figures_the_option_words_choose_even_a_confident_topic():

@@ -33,6 +33,17 @@ def table(read_eligibility_table) -> EligibilityTable:
     # 没 before a verb of violence denies it; the matter the same sentence names still counts.
     ("没有 他倒是没打我 就是不管我", "elig_special", {"elig_matter": "support", "elig_special": "none"}),
     ("they say he could get the death penalty", "elig_defence", {"elig_defence": "death_or_life"}),
+    # The fourth blind set: a few hundred yuan a month is low income; "broke my leg" is not;
+    # denying the special situation while asked about money answers both.
+    ("his pension is tiny, like 300 a month", "elig_means", {"elig_means": "hardship"}),
+    ("退休金一个月600", "elig_means", {"elig_means": "hardship"}),
+    ("i make 6000 a month", "elig_means", {}),
+    ("每个月还300房贷", "elig_means", {}),
+    ("unpaid overtime and salary from a restaurant, 2 months", "elig_matter", {"elig_matter": "wages"}),
+    ("no wait its a work injury not wages, i broke my leg at the factory", "elig_means",
+     {"elig_matter": "injury"}),
+    ("nah no abuse, she just ignores him", "elig_means", {"elig_special": "none"}),
+    ("没打她 就是不管不问", "elig_means", {"elig_special": "none"}),
     ("我被取保候审了 自己请不起律师", None, {"elig_matter": "criminal_suspect", "elig_means": "hardship"}),
     ("i got stabbed stopping a guy robbing an old lady and he wont pay my hospital bills", "elig_matter",
      {"elig_matter": "injury", "elig_special": "bravery"}),

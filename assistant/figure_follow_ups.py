@@ -1,0 +1,214 @@
+"""Reading a short message about figures against the previous answer (issue #21): more of the
+same figures ("and since 2013?", "cases in total?", "上海的有吗"), a service's figures after its
+answer ("how many county level areas have it"), two figures asked at once, and which figures a
+vague request means ("numbers?"). Split from assistant/follow_up.py, which calls these in
+order. Pure standard library.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+
+from assistant.contract import (
+    FAQ_INTENT_PREFIX,
+    PERIOD_FOLLOWUP_INTENT,
+    SERVICE_OF_STATISTIC,
+    STAT_INTENT_PREFIX,
+    UNKNOWN_STATISTIC_INTENT,
+)
+from assistant.language import count_scripts
+from assistant.periods import read_period
+from assistant.places import named_place
+from assistant.question_words import (
+    ASKS_A_CONTACT,
+    ASKS_A_PRICE,
+    ASKS_ABOUT_A_COST,
+    ASKS_ABOUT_THE_FIGURE,
+    ASKS_FOR_A_DURATION,
+    ASKS_FOR_FIGURES,
+    ASKS_HOW,
+    ASKS_THE_SAME,
+    NAMES_A_SERVICE,
+    NAMES_LEGAL_AID,
+    OF_SOMETHING_ELSE,
+    REFERS_BACK,
+    SERVICE_NUMBER,
+    YES_OR_NO,
+)
+
+# A FAQ intent's figures sibling ranked this high takes a question that asks for figures
+# ("刑辩全覆盖现在推到多少个县了": the pilot's FAQ and its figures are both ranked).
+MIN_SIBLING_STATISTIC = 0.1
+
+# The classifier this unsure of a short message has not found a topic of its own in it.
+UNSURE_BELOW = 0.5
+
+FALLBACK_INTENT = "nlu_fallback"
+
+# A question this short that names no service says too little to guess which it is about.
+MAX_VAGUE_WORDS = 6
+
+MAX_VAGUE_HAN = 8
+
+# The pre-check's generic questions, which a classifier reads as being about legal aid even
+# after an answer on another service ("does it cost anything" after people's mediation).
+LEGAL_AID_ASPECTS = ("faq_legal_aid_cost", "faq_legal_aid_apply", "faq_legal_aid_documents",
+                     "faq_legal_aid_decision_time", "faq_hotline_hours")
+
+# Two statistics intents each ranked this high, for a message asking for figures: both were asked.
+MIN_TWO_FIGURES = 0.2
+
+# A statistics intent ranked this high answers a period question asked without figures before it.
+MIN_RANKED_STATISTIC = 0.1
+
+# After figures, "and for migrant workers", "what about rural residents", "鉴定人呢" this short
+# name one more figure of the same topic (the statistics action finds which).
+MAX_BARE_FIGURE_FOLLOW_UP_WORDS = 5
+MAX_BARE_FIGURE_FOLLOW_UP_HAN = 8
+
+
+def asks_figures_in_words(text: str) -> bool:
+    """Whether words ask for a figure ("how many", "数据"): a bare year or amount asks for none,
+    nor does a duration ("how many days", "几天")."""
+    return bool(ASKS_FOR_FIGURES.search(re.sub(r"\d", " ", text))) and not ASKS_FOR_A_DURATION.search(text)
+
+
+def two_figures_asked(text: str, intent: str, ranking: Sequence[dict]) -> str | None:
+    """"全国现在有多少律师 村居法律顾问又有多少": the classifier, torn between two figures, was
+    asked for both. The first is answered; the statistics action adds the second."""
+    if intent != FALLBACK_INTENT or not ASKS_FOR_FIGURES.search(text):
+        return None
+    candidates = [c for c in ranking if c.get("name") != FALLBACK_INTENT][:2]
+    if len(candidates) == 2 and all(str(c.get("name") or "").startswith(STAT_INTENT_PREFIX)
+                                    and (c.get("confidence") or 0.0) >= MIN_TWO_FIGURES for c in candidates):
+        return str(candidates[0]["name"])
+    return None
+
+
+def best_ranked_statistic(ranking: Sequence[dict], intent: str) -> str | None:
+    """The statistics intent ranked first among the top two (after the unclear one itself)."""
+    candidates = [c for c in ranking if c.get("name") not in (FALLBACK_INTENT, intent)][:2]
+    for candidate in candidates:
+        name = str(candidate.get("name") or "")
+        if name.startswith(STAT_INTENT_PREFIX) and (candidate.get("confidence") or 0.0) >= MIN_RANKED_STATISTIC:
+            return name
+    return None
+
+
+def statistic_of(intent: str) -> str | None:
+    """The statistics intent about the service a FAQ intent asks about, if there is one."""
+    return next((statistic for statistic, questions in SERVICE_OF_STATISTIC.items() if intent in questions), None)
+
+
+def across_figures_and_service(text: str, intent: str, unsure: bool, topic: str,
+                                ranking: Sequence[dict]) -> str | None:
+    """After figures, a short question on how to use that service is about the service
+    ("咋联系他们" after the number of village advisers), and "…呢" naming another service
+    asks for its figures ("公证处呢" after the number of lawyers)."""
+    if not topic.startswith(STAT_INTENT_PREFIX):
+        return None
+    questions = SERVICE_OF_STATISTIC.get(topic, ())
+    # "公证处呢" after the number of notaries, "and duty lawyer help?" after the defence figures:
+    # a bare "…呢" naming the same service asks for one more of its figures.
+    han, words = count_scripts(text)
+    if (intent in questions and ASKS_THE_SAME.search(text) and han <= MAX_BARE_FIGURE_FOLLOW_UP_HAN
+            and words <= MAX_BARE_FIGURE_FOLLOW_UP_WORDS and not ASKS_HOW.search(text)
+            and not ASKS_A_PRICE.search(text) and not ASKS_ABOUT_A_COST.search(text)):
+        return PERIOD_FOLLOWUP_INTENT
+    if intent in questions and not ASKS_FOR_FIGURES.search(text):
+        return intent  # "can i call on a sunday" after the hotline's figures: its hours
+    asks_for_figures = ASKS_FOR_FIGURES.search(text) or named_place(text) or not read_period(
+        text, this_year=date.today().year).is_empty
+    # "what do they actually do", "is the award final or can i appeal", "鉴定费能减免吗": a
+    # question with no figure in it, which the classifier could not place (or read as a
+    # generic legal-aid question), asks about the service whose figures were just given.
+    misread_aspect = intent in LEGAL_AID_ASPECTS and not NAMES_LEGAL_AID.search(text)
+    if questions and not asks_for_figures and (
+            (unsure or misread_aspect) or (intent.startswith(STAT_INTENT_PREFIX) and ASKS_HOW.search(text))):
+        ranked = [str(c.get("name")) for c in ranking if c.get("name") in questions]
+        return ranked[0] if ranked else questions[0]
+    statistic = statistic_of(intent)
+    if statistic is not None and ASKS_THE_SAME.search(text) and not ASKS_HOW.search(text):
+        return PERIOD_FOLLOWUP_INTENT if statistic == topic else statistic
+    return None
+
+
+def figures_of_a_service(text: str, intent: str, ranking: Sequence[dict]) -> str | None:
+    """The figures a question about a service asks for ("刑辩全覆盖现在推到多少个县了"): the
+    service's statistics intent, when the question asks for a figure (not a price) and the
+    classifier ranks those figures too."""
+    statistic = statistic_of(intent)
+    # "12348热线能干什么": a hotline's number is no figure asked for; nor a price or an address.
+    text = SERVICE_NUMBER.sub(" ", text)
+    if statistic is None or not ASKS_FOR_FIGURES.search(text) or ASKS_A_PRICE.search(text) or (
+            ASKS_A_CONTACT.search(text)):
+        return None
+    ranked = next((c for c in ranking[:3] if c.get("name") == statistic), None)
+    if ranked is None or (ranked.get("confidence") or 0.0) < MIN_SIBLING_STATISTIC:
+        return None
+    return statistic
+
+
+def service_of_unasked_figures(text: str, intent: str, ranking: Sequence[dict]) -> str | None:
+    """The service a yes-or-no question about it asks of ("现在所有刑事案件都有律师辩护吗"), when
+    the classifier read it as its figures but asks for none and ranks the service too."""
+    questions = SERVICE_OF_STATISTIC.get(intent, ())
+    text = SERVICE_NUMBER.sub(" ", text)
+    if not questions or ASKS_FOR_FIGURES.search(text) or not YES_OR_NO.search(text):
+        return None
+    ranked = [c for c in ranking[:3] if c.get("name") in questions
+              and (c.get("confidence") or 0.0) >= MIN_SIBLING_STATISTIC]
+    return str(ranked[0]["name"]) if ranked else None
+
+
+def asks_more_of_the_figures(text: str, intent: str, confidence: float, topic: str) -> bool:
+    """Right after figures, whether a message asks about them or for one more of the same topic:
+    "as of when", "这是一年的还是累计的", "and for migrant workers", "鉴定人呢", "调解员有几个",
+    "how many cases have they handled". A confident question of its own ("how many lawyers
+    are there", "公证处呢", "and how do i apply") is left to the rest of the reading."""
+    if ASKS_ABOUT_THE_FIGURE.search(text):
+        return True
+    if ASKS_HOW.search(text) or ASKS_A_PRICE.search(text) or ASKS_ABOUT_A_COST.search(text):
+        return False
+    other_figures = intent.startswith(STAT_INTENT_PREFIX) and intent != topic
+    unsure = intent == FALLBACK_INTENT or confidence < UNSURE_BELOW
+    if other_figures and unsure and REFERS_BACK.search(text) and ASKS_FOR_FIGURES.search(text):
+        return True  # "how many cases have they handled": theirs, not legal aid's
+    # "cases in total?", "how many ppl actually got aid": figures asked without naming another
+    # service, which the classifier could not place, are more of the same topic's.
+    if unsure and not NAMES_A_SERVICE.search(text) and asks_figures_in_words(text):
+        return True
+    han, words = count_scripts(text)
+    if han > MAX_BARE_FIGURE_FOLLOW_UP_HAN or words > MAX_BARE_FIGURE_FOLLOW_UP_WORDS:
+        return False
+    # "上海的有吗", "in guangzhou?", "农村居民的": the same figures somewhere or for someone else,
+    # however sure the classifier is that a place is out of scope.
+    if not NAMES_A_SERVICE.search(text) and (named_place(text) or OF_SOMETHING_ELSE.search(text)) and not (
+            intent.startswith((FAQ_INTENT_PREFIX, STAT_INTENT_PREFIX)) and confidence >= UNSURE_BELOW):
+        return True
+    # Another service's figures ("and arbitration cases?", "公证处呢"), however unsure, are read
+    # by _across_figures_and_service.
+    if other_figures or statistic_of(intent) is not None:
+        return False
+    return bool(ASKS_THE_SAME.search(text)) or (confidence < UNSURE_BELOW and bool(ASKS_FOR_FIGURES.search(text)))
+
+
+def figures_asked_without_a_topic(text: str, intent: str, confidence: float, topic: str | None) -> str | None:
+    """A short request for figures that names no service: after the answer on a service, its
+    figures ("how many county level areas have it" after lawyer mediation); with no service
+    answered before, the question which figures are meant ("numbers?", "我想查个数"), not a
+    guess at one."""
+    unsure = intent == FALLBACK_INTENT or confidence < UNSURE_BELOW
+    # "2019年他们帮了多少案子" after the duty lawyers: theirs, whichever figures the classifier chose.
+    theirs = intent.startswith(STAT_INTENT_PREFIX) and bool(REFERS_BACK.search(text))
+    if not (unsure or theirs) or NAMES_A_SERVICE.search(text) or not asks_figures_in_words(text) or (
+            ASKS_A_PRICE.search(text) or ASKS_A_CONTACT.search(text)):
+        return None
+    if topic is not None and topic.startswith(FAQ_INTENT_PREFIX):
+        return statistic_of(topic)
+    han, words = count_scripts(text)
+    vague = han <= MAX_VAGUE_HAN and words <= MAX_VAGUE_WORDS  # longer: it names what it counts
+    if topic is None and vague and (intent == FALLBACK_INTENT or intent.startswith(STAT_INTENT_PREFIX)):
+        return UNKNOWN_STATISTIC_INTENT
+    return None
