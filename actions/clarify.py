@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions._base import KnowledgeAction, classified_confidence, conversation_language
 from actions.knowledge_access import ask
-from actions.texts import TEXTS, referral_button, say
+from actions.texts import CATALOGUE, referral_button, say
 from assistant.contract import (
     LAST_ANSWER_SLOT,
     PERIOD_FOLLOWUP_INTENT,
@@ -70,7 +70,7 @@ class ActionClarify(KnowledgeAction):
     @staticmethod
     async def _title(intent: Text, language: Text) -> Text | None:
         base_title = INTENT_TITLE_PREFIX + intent
-        if base_title in TEXTS["en"]:
+        if base_title in CATALOGUE["en"]:
             return say(language, base_title)
         kind_of_problem = problem_kind_of(intent)
         if kind_of_problem is not None:

@@ -35,7 +35,7 @@ def format_problem_answer(route: ProblemRouteView, language: str) -> str:
         say(language, "problem_human"),
         # The articles are in the time limit and legal-aid lines; `basis` (short statute
         # names) is for maintainers, not for the person asking.
-        say(language, "problem_source", source=source, reviewed=format_date(route.last_reviewed, language)),
+        say(language, "answer_source", source=source, reviewed=format_date(route.last_reviewed, language)),
         say(language, "problem_not_advice"),
     ]
     return "\n\n".join(parts)

@@ -52,6 +52,6 @@ class ActionReferralCard(KnowledgeAction):
         except KnowledgeUnavailable:
             services = []
         # Said even when the knowledge base is down: a way to a human must never fail.
-        text = format_referral_card(services, language) if services else say(language, "hotline_only_card")
+        text = format_referral_card(services, language) if services else say(language, "hotline_card")
         dispatcher.utter_message(text=text)
         return [SlotSet(LAST_ANSWER_SLOT, LastAnswer("referral").to_slot())]

@@ -1,14 +1,15 @@
 """Every sentence the actions say, in English and in Chinese, in one place.
 
-Fixed replies without knowledge-base content live in domain.yml as responses with a
-`language` variation; the texts here are those the actions build around knowledge-base
-content. Chinese is written as a Chinese public-service text would say it, not as a
-translation of the English.
+The texts here are those the actions build around knowledge-base content. Rasa's fixed replies
+are in assistant/replies.py (Rasa's training reads them there, without this package), and the
+actions say the few keys they share from there (`say` reads both). Chinese is written as a
+Chinese public-service text would say it, not as a translation of the English.
 """
 from __future__ import annotations
 
 
 from assistant.contract import HUMAN_HANDOFF_INTENT, UNKNOWN_STATISTIC_INTENT, language_or_default
+from assistant.replies import REPLIES
 
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
@@ -21,7 +22,6 @@ TEXTS: dict[str, dict[str, str]] = {
             "again in a few minutes. For help today, call the 12348 public legal service "
             "hotline or visit www.12348.gov.cn."
         ),
-        "talk_to_a_person": "Talk to a person",
         "no_answer_yet": (
             "Sorry, I don't have an answer on that yet. The 12348 public legal "
             "service hotline can help you directly."
@@ -59,13 +59,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "To talk to a person, call the 12348 public legal service hotline."
         ),
         "referral_heading": "To talk to a person:",
-        "hotline_only_card": (
-            "To talk to a person: call the 12348 public legal service hotline "
-            "(consultations are free; hours vary by province), or visit www.12348.gov.cn. "
-            "Your county or city legal aid centre can also help in person."
-        ),
         "intent_title:help": "What can you answer?",
-        f"intent_title:{HUMAN_HANDOFF_INTENT}": "Talk to a person",
         "intent_title:bot_challenge": "Are you a bot?",
         f"intent_title:{UNKNOWN_STATISTIC_INTENT}": "Which figures do you have?",
         "date_unknown": "date unknown",
@@ -136,7 +130,6 @@ TEXTS: dict[str, dict[str, str]] = {
             "Free legal advice from a person: call 12348, or put your question to a lawyer "
             "online at https://www.12348.gov.cn."
         ),
-        "problem_source": "Source: {source}. Last reviewed {reviewed}.",
         "problem_not_advice": "This is general legal information, not advice on your case.",
         "problem_unknown": (
             "Sorry, I don't have the routes for this kind of problem yet. The 12348 public legal "
@@ -157,7 +150,6 @@ TEXTS: dict[str, dict[str, str]] = {
             "抱歉，法律信息数据库暂时无法使用，请几分钟后再试。如需帮助，"
             "请拨打12348公共法律服务热线或访问 www.12348.gov.cn。"
         ),
-        "talk_to_a_person": "转人工服务",
         "no_answer_yet": "抱歉，这个问题暂时没有答案。可直接拨打12348公共法律服务热线咨询。",
         "answer_source": "来源：{source}。最后审核：{reviewed}。",
         "figure_source": "来源：{source}。",
@@ -183,12 +175,7 @@ TEXTS: dict[str, dict[str, str]] = {
             "如需人工服务，请拨打12348公共法律服务热线。"
         ),
         "referral_heading": "人工服务渠道：",
-        "hotline_only_card": (
-            "人工服务：请拨打12348公共法律服务热线（咨询免费，服务时间各省不同），"
-            "或访问中国法律服务网 www.12348.gov.cn。也可以到所在县（市、区）的法律援助中心当面咨询。"
-        ),
         "intent_title:help": "你能回答什么？",
-        f"intent_title:{HUMAN_HANDOFF_INTENT}": "转人工服务",
         "intent_title:bot_challenge": "你是机器人吗？",
         f"intent_title:{UNKNOWN_STATISTIC_INTENT}": "有哪些数据？",
         "date_unknown": "日期不详",
@@ -243,7 +230,6 @@ TEXTS: dict[str, dict[str, str]] = {
             "人工免费咨询：拨打12348公共法律服务热线，"
             "或登录中国法律服务网（https://www.12348.gov.cn）在线咨询律师。"
         ),
-        "problem_source": "来源：{source}。最后审核：{reviewed}。",
         "problem_not_advice": "以上为一般性法律信息，不构成对您案件的法律意见。",
         "problem_unknown": (
             "抱歉，暂时没有这类问题的维权途径信息。可以拨打12348公共法律服务热线，"
@@ -258,12 +244,20 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
+# What the actions can say: their own texts and the shared ones of assistant/replies.py (the
+# handoff button's title, the card for when the knowledge base is down); tests/test_contracts.py
+# keeps the two sets of keys apart, so neither hides the other.
+CATALOGUE: dict[str, dict[str, str]] = {
+    language: {**REPLIES[language], **TEXTS[language]} for language in TEXTS
+}
+
+
 def say(language: object, key: str, **values: object) -> str:
     """Return the text ``key`` in the language (English for an unknown one), filled in."""
-    template = TEXTS[language_or_default(language)][key]
+    template = CATALOGUE[language_or_default(language)][key]
     return template.format(**values) if values else template
 
 
 def referral_button(language: object) -> dict[str, str]:
-    """The "talk to a person" button, in the language."""
-    return {"title": say(language, "talk_to_a_person"), "payload": f"/{HUMAN_HANDOFF_INTENT}"}
+    """The "talk to a person" button, in the language (the help reply's last button too)."""
+    return {"title": say(language, f"intent_title:{HUMAN_HANDOFF_INTENT}"), "payload": f"/{HUMAN_HANDOFF_INTENT}"}

@@ -1,9 +1,12 @@
 """The stock baseline: Rasa's default pipeline and policies on this project's data.
 
-Stock Rasa has no knowledge router, so the stock project answers knowledge questions
-the stock way: one rule per `faq_*` / `stat_*` intent (and for the two other intents
-the router handles, `ask_period_followup` and `ask_unknown_statistic`), each mapping
-it to `action_answer_faq` / `action_answer_statistic` on the same action server.
+Stock Rasa runs none of this project's code, so the fixed replies, which the project adds to
+its domain at training (assistant/replies.py through rasa_addons/replies_importer.py), are
+written into the stock project's domain.yml. It has no knowledge router either, so the stock
+project answers knowledge questions the stock way: one rule per `faq_*` / `stat_*` intent (and
+for the two other intents the router handles, `ask_period_followup` and
+`ask_unknown_statistic`), each mapping it to `action_answer_faq` / `action_answer_statistic`
+on the same action server.
 
 The trained model is cached under bench/work/stock/<hash>.tar.gz, where <hash> covers
 every generated input file and the Rasa version, so reruns do not retrain.
@@ -23,6 +26,7 @@ from pathlib import Path
 import yaml
 
 from assistant.contract import PERIOD_FOLLOWUP_INTENT, UNKNOWN_STATISTIC_INTENT, topic_of
+from assistant.replies import domain_responses
 from bench.training import captured_output
 from scripts.model_store import PROJECT_ROOT, train_model
 
@@ -70,10 +74,15 @@ def stock_rules(domain: dict) -> list[dict]:
 
 
 def write_stock_project(destination: Path, root: Path = PROJECT_ROOT) -> Path:
-    """Write the stock project (config, domain, data with the extra rules) to `destination`."""
+    """Write the stock project (config, domain with the fixed replies, data with the extra
+    rules) to `destination`."""
     (destination / "data").mkdir(parents=True, exist_ok=True)
     shutil.copy2(STOCK_CONFIG, destination / "config.yml")
-    shutil.copy2(root / "domain.yml", destination / "domain.yml")
+    (destination / "domain.yml").write_text(
+        (root / "domain.yml").read_text()
+        + "\n# Written by bench/stock.py from assistant/replies.py.\n"
+        + yaml.safe_dump({"responses": domain_responses()}, sort_keys=False, allow_unicode=True)
+    )
     shutil.copytree(root / "data" / "nlu", destination / "data" / "nlu", dirs_exist_ok=True)
     shutil.copy2(root / "data" / "stories.yml", destination / "data" / "stories.yml")
     domain = yaml.safe_load((root / "domain.yml").read_text())

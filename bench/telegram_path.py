@@ -34,9 +34,9 @@ REPLY_TIMEOUT_SECONDS = 30.0
 STARTUP_TIMEOUT_SECONDS = 60.0
 # Texts the bot sends before the answer (identifier redaction, truncation) are not the answer.
 try:
-    from bot.texts import TEXTS
+    from bot.texts import TEXTS, say
 
-    FALLBACK = TEXTS["en"]["fallback"]
+    FALLBACK = say("en", "fallback")  # borrowed from assistant/replies.py, not in TEXTS
     NOTES = {TEXTS["en"]["redacted"], TEXTS["en"]["truncated"]}
 except Exception:  # the front end is importable in the bot process; here it is only a nicety
     FALLBACK, NOTES = "can't reach my legal information service", set()

@@ -3,13 +3,17 @@
 Answers come from Rasa in the conversation's language; these are the bot's own
 replies (commands, fallbacks, notes). A chat's language is the language of its last
 message with words (assistant.language), or for /start Telegram's language_code.
+
+Two sentences are Rasa's too, so they are written once in assistant/replies.py and borrowed
+(SHARED): the apology when the legal information service cannot be reached, and the 12348
+card. The bot says them when Rasa itself is down, so it reads them from there, not from Rasa.
 """
 from __future__ import annotations
 
 
 from assistant.contract import DEFAULT_LANGUAGE, language_or_default
+from assistant.replies import REPLIES, WEBSITE
 
-WEBSITE = "https://www.12348.gov.cn"
 # The bot's commands, each described once per language: Telegram's command menu
 # (bot/app.py) and the lists in /start, /help and the unknown-command reply are made from it.
 COMMANDS: tuple[tuple[str, str, str], ...] = (
@@ -60,21 +64,6 @@ TEXTS: dict[str, dict[str, str]] = {
             "Type a question in your own words, or tap an example below.\n\n"
             + command_list("en", *HELP_COMMANDS)
         ),
-        "hotline_card": (
-            "Talk to a person:\n\n"
-            "☎ 12348 – the public legal service hotline. Consultation is free; hours vary by "
-            "province and normal call charges may apply.\n"
-            f"🌐 {WEBSITE} – China Legal Service Network (online consultation and service finder).\n"
-            "💬 WeChat: search for the 掌上12348 (12348 in your pocket) public account of your province.\n"
-            "🏛 Legal aid: the legal-aid centre of your county or city judicial bureau (司法局) takes "
-            "applications in person.\n\n"
-            "This bot gives general legal information, not legal advice."
-        ),
-        "fallback": (
-            "Sorry, I can't reach my legal information service right now, so I can't answer that. "
-            "Please try again in a few minutes. If it's urgent, call the 12348 public legal service "
-            f"hotline or visit {WEBSITE}."
-        ),
         "error": (
             "Sorry, something went wrong on my side. Please send your question again. If it's "
             f"urgent, call the 12348 public legal service hotline or visit {WEBSITE}."
@@ -120,18 +109,6 @@ TEXTS: dict[str, dict[str, str]] = {
         ),
         "help": (
             "请直接输入您的问题，或点击下面的示例。\n\n" + command_list("zh", *HELP_COMMANDS)
-        ),
-        "hotline_card": (
-            "人工服务：\n\n"
-            "☎ 12348公共法律服务热线：咨询免费；服务时间各省（区、市）不同，可能收取正常通话费。\n"
-            f"🌐 {WEBSITE} 中国法律服务网：在线咨询，查找法律服务机构。\n"
-            "💬 微信：搜索本省的“掌上12348”公众号。\n"
-            "🏛 法律援助：向所在县（市、区）司法局的法律援助中心当面申请。\n\n"
-            "本助手提供的是一般性法律信息，不构成法律意见。"
-        ),
-        "fallback": (
-            "抱歉，法律信息服务暂时无法连接，暂时不能回答这个问题，请几分钟后再试。"
-            f"如有急事，请拨打12348公共法律服务热线或访问 {WEBSITE}。"
         ),
         "error": (
             f"抱歉，系统出了点问题，请重新发送您的问题。如有急事，请拨打12348公共法律服务热线或访问 {WEBSITE}。"
@@ -179,9 +156,19 @@ CHECK_MESSAGE = "/check_eligibility"
 CANCEL_CHECK_MESSAGE = "/stop_check"
 
 
+# The bot's key -> the key in assistant/replies.py of the sentence it borrows.
+SHARED = {
+    # Rasa unreachable: the apology Rasa gives when its own service (the action server) is.
+    "fallback": "utter_service_unavailable",
+    # /hotline with Rasa unreachable.
+    "hotline_card": "hotline_card",
+}
+
+
 def say(language: object, key: str, **values: object) -> str:
     """Return the text `key` in the language (English for an unknown one), filled in."""
-    template = TEXTS[language_or_default(language)][key]
+    language = language_or_default(language)
+    template = REPLIES[language][SHARED[key]] if key in SHARED else TEXTS[language][key]
     return template.format(**values) if values else template
 
 

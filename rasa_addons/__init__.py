@@ -7,6 +7,7 @@
   the JSON schema each time (installed here, because Rasa imports this package when it
   loads a model that uses the components above)
 - bot_channel: the Telegram front end's authenticated, idempotent channel
+- replies_importer: adds the fixed replies of assistant/replies.py to the domain at training
 
 Importing the package also keeps user text out of the server's logs (assistant/log_privacy.py).
 """

@@ -125,7 +125,7 @@ DEVELOPMENT_SETS = [s for s in HELDOUT_SETS.values() if s.development]
 DEFAULT_QUESTIONS = HELDOUT_SETS["questions"].path
 # The label of emergency help: "crisis:<situations>[;problem_<kind>]" (LastAnswer.label).
 CRISIS_LABEL = LastAnswer("crisis").label
-# What the reply to each base intent contains (domain.yml responses), in either language.
+# What the reply to each base intent contains (assistant/replies.py), in either language.
 BASE_REPLY_MARKERS = {
     "greet": ("Hello", "您好"),
     "goodbye": ("Goodbye", "再见"),
@@ -135,7 +135,7 @@ BASE_REPLY_MARKERS = {
     HUMAN_HANDOFF_INTENT: ("To talk to a person", "人工服务"),
     OUT_OF_SCOPE_INTENT: ("I can only help with", "我只能解答"),
     SWITCH_LANGUAGE_INTENT: ("I'll answer in English", "我将用中文回答"),
-    # Questions about the assistant and its answers (domain.yml utter_meta_*).
+    # Questions about the assistant and its answers (utter_meta_* in assistant/replies.py).
     "meta_legal_advice": ("not legal advice: it cannot replace", "不是法律意见：不能代替"),
     "meta_guarantee": ("I can't promise any outcome", "我无法对任何结果作出保证"),
     "meta_figure_source": ("names its source and date", "都注明来源和日期"),

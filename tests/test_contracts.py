@@ -1,5 +1,7 @@
 """Contracts written once, and the places that use them kept together: the pre-check's question
-keys, the input limits, the combining-mark cap, the conversation retention and the Han ranges."""
+keys, the input limits, the combining-mark cap, the conversation retention, the Han ranges, and
+the user-visible texts (each sentence once, in both languages; Rasa's fixed replies written in
+assistant/replies.py and rendered by the trained model)."""
 from __future__ import annotations
 
 import json
@@ -132,32 +134,24 @@ def _same_in_both_languages(catalogue: dict[str, dict[str, str]]) -> list[str]:
     return problems
 
 
-def _domain_responses_by_language(domain: dict) -> dict[str, dict[str, str]]:
-    """Each response's text per language: the `language: zh` variation, and the default one."""
-    catalogue: dict[str, dict[str, str]] = {"en": {}, "zh": {}}
-    for name, variations in domain["responses"].items():
-        for variation in variations:
-            conditions = variation.get("condition") or []
-            language = next((c["value"] for c in conditions if c.get("name") == "language"), "en")
-            catalogue[language][name] = variation["text"]
-            for number, button in enumerate(variation.get("buttons") or []):
-                catalogue[language][f"{name}/{number}:{button['payload']}"] = button["title"]
-    return catalogue
-
-
-def test_every_text_exists_in_both_languages_with_the_same_placeholders(domain) -> None:
-    """Every user-visible text has an English and a Chinese form that fill in the same values:
-    Rasa's fixed replies (domain.yml), the actions' texts and the bot's own."""
+def _text_stores() -> dict[str, dict[str, dict[str, str]]]:
+    """Every store of user-visible texts: Rasa's side (the fixed replies, the actions' texts)
+    and the Telegram bot's."""
     import actions.texts
+    import bot.texts
+    from assistant.replies import REPLIES
+
+    return {"assistant/replies.py": REPLIES, "actions/texts.py": actions.texts.TEXTS, "bot/texts.py": bot.texts.TEXTS}
+
+
+def test_every_text_exists_in_both_languages_with_the_same_placeholders() -> None:
+    """Every user-visible text has an English and a Chinese form that fill in the same values:
+    Rasa's fixed replies and the texts they share (assistant/replies.py), the actions' texts and
+    the bot's own."""
     import bot.texts
 
     bot_commands = {language: dict(bot.texts.command_descriptions(language)) for language in ("en", "zh")}
-    catalogues = {
-        "domain.yml": _domain_responses_by_language(domain),
-        "actions/texts.py": actions.texts.TEXTS,
-        "bot/texts.py": bot.texts.TEXTS,
-        "bot/texts.py COMMANDS": bot_commands,
-    }
+    catalogues = {**_text_stores(), "bot/texts.py COMMANDS": bot_commands}
     problems = [f"{where}: {problem}" for where, catalogue in catalogues.items()
                 for problem in _same_in_both_languages(catalogue)]
     assert not problems, problems
@@ -168,3 +162,110 @@ def test_the_text_check_finds_a_missing_language_and_a_lost_placeholder() -> Non
     """The check above can fail: a key in one language only, a value the other does not fill."""
     catalogue = {"en": {"a": "x {title}", "b": "y"}, "zh": {"a": "x"}}
     assert _same_in_both_languages(catalogue) == ["b: only in en", "a: ['title'] != []"]
+
+
+def _written_twice(stores: dict[str, dict[str, dict[str, str]]]) -> list[str]:
+    """Texts with words (outside their placeholders) under two keys, in any stores: a joiner
+    such as "、" may repeat, a sentence may not."""
+    where: dict[tuple[str, str], list[str]] = {}
+    for store, catalogue in stores.items():
+        for language, texts in catalogue.items():
+            for key, text in texts.items():
+                words = "".join(literal for literal, _, _, _ in string.Formatter().parse(text))
+                if any(character.isalpha() for character in words):
+                    where.setdefault((language, text), []).append(f"{store}:{key}")
+    return [f"{language} {text[:40]!r}: {' '.join(keys)}"
+            for (language, text), keys in where.items() if len(keys) > 1]
+
+
+def test_no_sentence_is_written_twice() -> None:
+    """Each sentence has one key in one store; a process that needs another's sentence borrows
+    it (the bot's SHARED, the actions' CATALOGUE)."""
+    assert not _written_twice(_text_stores()), _written_twice(_text_stores())
+    twice = {"a": {"en": {"x": "Call 12348.", "j": "、"}}, "b": {"en": {"y": "Call 12348.", "k": "、"}}}
+    assert _written_twice(twice) == ["en 'Call 12348.': a:x b:y"]
+
+
+def test_each_text_store_keeps_its_own_keys() -> None:
+    """The actions read their texts and the shared replies under one `say`, and the bot borrows
+    by key: no key may hide another, and every borrowed key exists."""
+    import actions.texts
+    import bot.texts
+    from assistant.replies import REPLIES, RESPONSE_BUTTONS, response_names
+
+    for language in ("en", "zh"):
+        assert not set(REPLIES[language]) & set(actions.texts.TEXTS[language])
+        assert not set(bot.texts.SHARED) & set(bot.texts.TEXTS[language])
+        assert set(bot.texts.SHARED.values()) <= set(REPLIES[language])
+    assert len(response_names()) == 17 and set(RESPONSE_BUTTONS) <= set(response_names())
+    assert all(title in REPLIES["en"] for buttons in RESPONSE_BUTTONS.values() for _, title in buttons)
+
+
+# --- Rasa's fixed replies: written in assistant/replies.py, rendered by the trained model ---
+
+
+def _responses_by_language(responses: dict) -> dict[str, dict[str, str]]:
+    """Each response's text per language (its `language` variation, else English), and each
+    button's title under "<response>/<number>:<payload>"."""
+    catalogue: dict[str, dict[str, str]] = {"en": {}, "zh": {}}
+    for name, variations in responses.items():
+        for variation in variations:
+            conditions = variation.get("condition") or []
+            language = next((c["value"] for c in conditions if c.get("name") == "language"), "en")
+            catalogue[language][name] = variation["text"]
+            for number, button in enumerate(variation.get("buttons") or []):
+                catalogue[language][f"{name}/{number}:{button['payload']}"] = button["title"]
+    return catalogue
+
+
+def _replies_by_language() -> dict[str, dict[str, str]]:
+    """The same, read from assistant/replies.py directly (not through domain_responses)."""
+    from assistant.replies import REPLIES, RESPONSE_BUTTONS, response_names
+
+    catalogue: dict[str, dict[str, str]] = {}
+    for language, texts in REPLIES.items():
+        catalogue[language] = {name: texts[name] for name in response_names()}
+        for name, buttons in RESPONSE_BUTTONS.items():
+            for number, (intent, title) in enumerate(buttons):
+                catalogue[language][f"{name}/{number}:/{intent}"] = texts[title]
+    return catalogue
+
+
+def test_the_fixed_replies_are_written_only_in_assistant_replies(domain) -> None:
+    """domain.yml holds no sentence; Rasa's training adds the replies (config.yml `importers:`),
+    and the files it builds them from are training inputs, so editing a reply retrains."""
+    from scripts.model_store import training_inputs
+
+    assert "responses" not in domain
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    assert [importer["name"] for importer in config["importers"]] == [
+        "RasaFileImporter", "rasa_addons.replies_importer.RepliesImporter"]
+    inputs = training_inputs(ROOT)
+    assert ROOT / "assistant" / "replies.py" in inputs
+    assert ROOT / "rasa_addons" / "replies_importer.py" in inputs
+
+
+def test_the_trained_model_renders_the_replies_of_assistant_replies(trained_model: Path) -> None:
+    """The served model's domain (Rasa renders responses from it, with or without the action
+    server) holds exactly the replies of assistant/replies.py, per language, buttons included."""
+    import warnings
+
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+
+    with warnings.catch_warnings():
+        # Raised on every domain load; Rasa's own commands hide it (rasa/utils/common.py).
+        warnings.filterwarnings("ignore", message="Slot auto-fill has been removed", category=UserWarning)
+        metadata = LocalModelStorage.metadata_from_archive(trained_model)
+    assert _responses_by_language(metadata.domain.responses) == _replies_by_language()
+
+
+def test_stock_rasa_gets_the_same_replies(tmp_path: Path) -> None:
+    """The stock baseline runs no project code, so bench/stock.py writes the replies into its
+    domain.yml: the same texts as the project's model."""
+    from bench.stock import write_stock_project
+
+    project = write_stock_project(tmp_path / "stock")
+    stock_domain = yaml.safe_load((project / "domain.yml").read_text(encoding="utf-8"))
+    assert _responses_by_language(stock_domain["responses"]) == _replies_by_language()
+    assert {key: value for key, value in stock_domain.items() if key != "responses"} == yaml.safe_load(
+        (ROOT / "domain.yml").read_text(encoding="utf-8"))

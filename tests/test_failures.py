@@ -5,6 +5,7 @@ import socket
 import time
 from pathlib import Path
 
+from assistant.replies import REPLIES
 from scripts.services import free_port, start_action_server, start_rasa_server, write_endpoints
 from testkit.support import post_json, reply_text
 
@@ -16,13 +17,20 @@ def test_action_server_down_gets_the_configured_reply_then_recovers(
     endpoints = write_endpoints(tmp_path / "endpoints.yml", f"http://127.0.0.1:{action_port}")
     rasa = start_rasa_server(trained_model, endpoints, tmp_path / "rasa.log")
     try:
-        def ask(text: str) -> str:
+        def ask(text: str, sender: str = "failures") -> str:
             return reply_text(post_json(f"{rasa.url}/webhooks/rest/webhook",
-                                        {"sender": "failures", "message": text}))
+                                        {"sender": sender, "message": text}))
 
         down = ask("how do I apply for legal aid?")
         assert "can't reach my legal information service" in down and "12348" in down
         assert "hello" in ask("hi").lower()  # rules need no action server
+        # The fixed replies are in the model (assistant/replies.py, added to the domain at
+        # training), so Rasa says them alone: the emergency numbers, and in Chinese too.
+        crisis = ask("I cant take it anymore, I want to kill myself", sender="failures-crisis")
+        assert REPLIES["en"]["utter_crisis_fallback"] in crisis
+        crisis_zh = ask("活着太累了 我想结束这一切", sender="failures-crisis-zh")
+        assert REPLIES["zh"]["utter_crisis_fallback"] in crisis_zh
+        assert REPLIES["zh"]["utter_service_unavailable"] in ask("怎么申请法律援助？", sender="failures-zh")
 
         actions = start_action_server(tmp_path / "actions.log", port=action_port,
                                       environment={"KB_DATABASE_URL": kb_database_url})
