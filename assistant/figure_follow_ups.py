@@ -172,7 +172,8 @@ def asks_more_of_the_figures(text: str, intent: str, confidence: float, topic: s
     if ASKS_HOW.search(text) or ASKS_A_PRICE.search(text) or ASKS_ABOUT_A_COST.search(text):
         return False
     other_figures = intent.startswith(STAT_INTENT_PREFIX) and intent != topic
-    unsure = intent == FALLBACK_INTENT or confidence < UNSURE_BELOW
+    # "how many people got help" read as figures the bot does not hold: unplaced, like an unsure one.
+    unsure = intent in (FALLBACK_INTENT, UNKNOWN_STATISTIC_INTENT) or confidence < UNSURE_BELOW
     if other_figures and unsure and REFERS_BACK.search(text) and ASKS_FOR_FIGURES.search(text):
         return True  # "how many cases have they handled": theirs, not legal aid's
     # "cases in total?", "how many ppl actually got aid": figures asked without naming another

@@ -55,6 +55,7 @@ from assistant.question_words import (
     ASKS_HOW_LONG,
     ASKS_IF_LEGAL_AID_FOR_ME,
     ASKS_THE_SAME,
+    ASKS_WHETHER_A_SERVICE_CAN,
     FOLLOW_UP_WORDS,
     NAMES_A_SERVICE,
     NAMES_LEGAL_AID,
@@ -154,7 +155,9 @@ def _in_scope_runner_up(text: str, intent: str, confidence: float, ranking: Sequ
     with that service's question ranked close behind, is that question; so is a language named
     in a question about a service ("要不要翻成英文") without asking for that language."""
     # "出国用的公证书 要不要翻成英文" names a language without asking to switch to it.
-    names_a_language = intent == SWITCH_LANGUAGE_INTENT and requested_language(text) is None
+    # "can i call 12348 and talk in english" asks whether a service speaks a language.
+    names_a_language = intent == SWITCH_LANGUAGE_INTENT and (requested_language(text) is None or (
+        NAMES_A_SERVICE.search(text) is not None and ASKS_WHETHER_A_SERVICE_CAN.search(text) is not None))
     if not names_a_language and (
             intent != OUT_OF_SCOPE_INTENT or confidence >= OUT_OF_SCOPE_DOUBT or not NAMES_A_SERVICE.search(text)):
         return None
@@ -176,16 +179,20 @@ def _asks_about_the_route(text: str, intent: str, confidence: float) -> bool:
     own: a confident other problem, or legal aid by name."""
     if not ASKS_ABOUT_THE_ROUTE.search(text) or NAMES_LEGAL_AID.search(text):
         return False
+    # "so where else can i complain" read as complaints about legal aid, which it does not name.
+    other_service = intent.startswith((FAQ_INTENT_PREFIX, STAT_INTENT_PREFIX)) and not intent.startswith(
+        LEGAL_AID_TOPICS)
     return not (intent.startswith(PROBLEM_INTENT_PREFIX) and confidence >= UNSURE_BELOW) and not (
-        intent.startswith((FAQ_INTENT_PREFIX, STAT_INTENT_PREFIX)) and confidence >= CONFIDENT_ELSEWHERE)
+        other_service and confidence >= CONFIDENT_ELSEWHERE)
 
 
 def _is_a_vague_first_question(text: str, intent: str, topic: str | None,
                                previous_answer: LastAnswer | None) -> bool:
     """"is it free", "how long", "怎么申请啊" with nothing before them to say what "it" is
     (`text` in Simplified characters)."""
-    # The pre-check (running or just ended) is about legal aid: "申请要交钱吗" there is not vague.
-    after_check = previous_answer is not None and (previous_answer.kind == "eligibility" or (
+    # The pre-check (running or just ended) is about legal aid: "申请要交钱吗" there is not vague;
+    # nor "what does she need to bring" after crisis help, which names legal aid among its routes.
+    after_check = previous_answer is not None and (previous_answer.kind in ("eligibility", "crisis") or (
         previous_answer.kind == "answer" and previous_answer.intent == CHECK_ELIGIBILITY_INTENT))
     # A tapped button ("/faq_legal_aid_cost") or a story step without text chose its intent.
     if topic is not None or after_check or intent not in SERVICES_OF_AN_ASPECT or not text.strip() or (

@@ -71,6 +71,10 @@ ASKS_HOW = re.compile(
 )
 # "农村居民的", "上海的有吗": after figures, the same figures of something else, said in a few words.
 OF_SOMETHING_ELSE = re.compile(r"^(?![是真好对])[^，,。？?！!\s]{2,8}的(?:呢|吗|有吗|有没有|是多少)?[?？]?$")
+# "can i call 12348 and talk in english", "热线能不能讲英语": whether a service can, not a request.
+ASKS_WHETHER_A_SERVICE_CAN = re.compile(
+    r"能不能|可不可以|可以.{0,8}吗|有没有|\b(?:can i|can we|can you|do they|does it|is there|are there|will they)\b",
+    re.IGNORECASE)
 # "…呢", "and …?", "what about …": the same question again, about something else.
 ASKS_THE_SAME = re.compile(r"呢[?？]?$|^(?:那|还有)|^(and|what about|how about)\b", re.IGNORECASE)
 # "how many days", "几个月": a duration, not a figure.

@@ -24,6 +24,7 @@ CHINESE_NUMBERS = {word: n for n, word in enumerate(
     "一 二 三 四 五 六 七 八 九 十 十一 十二 十三 十四 十五 十六 十七".split(), start=1)}
 _AGE = re.compile(
     r"(\d{1,3}|[一二三四五六七八九十]{1,3})\s*(?:周岁|岁)"
+    r"|(?:才|只有|刚满?)(\d{1,2})(?![\d.])(?!\s*(?:块|元|万|千|天|个|年|月|号|点|次|%))"
     r"|(?<![\d.])(\d{1,3})\s*(?:years? old|yrs? old|y/o|yo)\b"
     r"|\b(?:aged?|is|he's|she's|hes|shes|i'm|im|only|just)\s+(\d{1,2})\b(?!\s*(?:yuan|rmb|kuai|k\b|%|months?|days?))"
 )
@@ -44,6 +45,12 @@ _MONTHLY_AMOUNT = re.compile(
     r"|(?:月收入|月工资|退休金|养老金|(?:每个?月|一个月)(?:就|才|只有?|(?:就|才|只)?(?:挣|赚|拿|收入|工资|有)))\D{0,4}?"
     r"(?<![\d.,])(\d[\d,]*)(?![\d.,]*\s*(?:千|万|岁|年|天))")
 LOW_INCOME_WORDS = " low income 收入低 "
+# Whether the suspect has a lawyer is not one of the check's questions (having none is its
+# premise): "no he has no lawyer yet", "没有 还没请律师" answer that, not "none of these".
+_NO_LAWYER = re.compile(
+    r"^\W*(?:no|nope|nah|没有|没)?[\s,，.。]*(?:he|she|they|i|we)?\s*(?:has|have|got|had)?\s*(?:got\s+)?"
+    r"no (?:lawyer|attorney|defen[cs]e lawyer)(?: yet)?\W*"
+    r"|^\W*(?:没有|没)?[\s,，。]*(?:他|她|我们|我)?(?:还)?(?:没有|没)(?:请|找)?(?:律师|辩护律师)\W*")
 
 
 # Before a verb of violence or a condition a bare 没 does deny it: "他倒是没打我 就是不管我",
@@ -98,5 +105,6 @@ def with_income_words(text: str) -> str:
 
 
 def with_inferred_words(text: str) -> str:
-    """The text with the words its ages and amounts imply."""
-    return with_income_words(with_age_words(text))
+    """The text with the words its ages and amounts imply, and without an answer to a question
+    the check never asked ("no he has no lawyer yet": the "no" is about the lawyer)."""
+    return with_income_words(with_age_words(_NO_LAWYER.sub(" ", text)))

@@ -106,3 +106,29 @@ def test_two_figures_asked_at_once_are_both_answered(client, text, topics):
     reply, last_answer = converse(client, f"two-figures-{abs(hash(text))}", text)
     assert set(last_answer.split(",")) == topics, (last_answer, reply)
     assert is_mostly_chinese(reply) == is_mostly_chinese(text)
+
+
+@pytest.mark.parametrize(("turns", "sender"), [
+    # Figures asked without naming whose: the previous answer's (session 11).
+    ([("how many arbitration commissions are there in china", "stat_arbitration", ""),
+      ("and how many cases altogether?", "stat_arbitration", "5 million"),
+      ("in shenzhen?", "stat_arbitration", "national")], "same-figures-en"),
+    ([("法律援助一年办多少案件", "stat_legal_aid", ""),
+      ("北京的有吗", "stat_legal_aid", "全国"),
+      ("农民工的", "stat_legal_aid", "农民工")], "same-figures-zh"),
+    # After the answer on a service, a figure asked of "it" is that service's figure.
+    ([("what is lawyer mediation", "faq_lawyer_mediation", ""),
+      ("in how many counties does it exist now", "stat_lawyer_mediation", "")], "service-figures-en"),
+    # A vague request for figures asks which; the topic named next answers it.
+    ([("stats please", "unknown_statistic", ""),
+      ("legal aid", "stat_legal_aid", "")], "which-figures-en"),
+    # Arbitration after a labour problem's routes is labour arbitration.
+    ([("my company fired me last week without any reason and wont give me compensation", "problem_dismissal", ""),
+      ("is arbitration free", "faq_labour_arbitration", "")], "labour-arbitration-en"),
+])
+def test_figures_and_services_asked_without_naming_them_follow_the_last_answer(client, turns, sender):
+    for text, answered_as, marker in turns:
+        reply, last_answer = converse(client, sender, text)
+        assert last_answer.split(":")[0] == answered_as or last_answer == answered_as, (text, last_answer, reply)
+        assert marker in reply, (text, reply)
+        assert is_mostly_chinese(reply) == is_mostly_chinese(text), (text, reply)

@@ -263,3 +263,14 @@ def test_detector_recognises_indirect_self_harm_found_in_session_10(text, situat
 ])
 def test_detector_stays_quiet_on_ordinary_messages_found_in_session_10(text):
     assert not set(detect_crisis(text)) - {"ruled_out"}
+
+
+# Session 11: violence against a relative told as ongoing is domestic violence (not the
+# classifier's default of danger and despair); the same told as past stays quiet.
+@pytest.mark.parametrize(("text", "found"), [
+    ("does legal aid help women like my sister? her husband keeps hitting her", True),
+    ("my stepdad has been abusing my mom since i was little and she finally wants a divorce", True),
+    ("my father used to beat my mother when i was a kid", False),
+])
+def test_detector_reads_ongoing_violence_against_a_relative_found_in_session_11(text, found):
+    assert ("domestic_violence" in detect_crisis(text)) is found

@@ -196,6 +196,15 @@ def test_figures_asked_without_naming_whose_are_read_against_the_last_answer():
     assert intent_in_context("how many county level areas have it", "nlu_fallback", 0.2,
                              topic("faq_lawyer_mediation"), (), fallback) == "stat_lawyer_mediation"
     assert intent_in_context("我想查个数", "nlu_fallback", 0.2, None, (), fallback) == "ask_unknown_statistic"
+    assert intent_in_context("how many people got help", "ask_unknown_statistic", 0.6, topic("stat_legal_aid"), (),
+                             fallback) == "ask_period_followup"
+    # "公证处呢" after the number of notaries: one more of the same service's figures.
+    assert intent_in_context("公证处呢", "faq_notarization", 0.7, topic("stat_notarization"), (), fallback) \
+        == "ask_period_followup"
+    # A period asked after the answer on a service: that service's figures.
+    ranked = [{"name": "ask_period_followup", "confidence": 0.23}, {"name": "stat_service_entities", "confidence": 0.17}]
+    assert intent_in_context("2020年底有多少个县", "ask_period_followup", 0.23,
+                             topic("faq_criminal_defence_coverage"), (), ranked) == "stat_criminal_defence"
     # Another service named, a duration, a price, or a confident question: not the same figures.
     assert intent_in_context("how many lawyers", "stat_lawyers", 0.9, topic("stat_legal_aid"), (), fallback) \
         == "stat_lawyers"
@@ -288,3 +297,24 @@ def test_a_message_torn_between_two_figures_asks_for_both():
     ranking[2] = {"name": "faq_village_legal_adviser", "confidence": 0.44}
     assert intent_in_context("全国现在有多少律师 村居法律顾问又有多少", "nlu_fallback", 0.2, None,
                              ranking=ranking) == "nlu_fallback"
+
+
+def test_an_unsure_follow_up_keeps_its_aspect_of_the_same_service():
+    """"谁可以申请" after what legal aid is; "晚上十点还有人接吗" after the hotline (ranked behind
+    the unclear verdict); a question ranked too low, or of another service, takes the topic."""
+    assert intent_in_context("谁可以申请", "faq_legal_aid_eligibility", 0.42, topic("faq_legal_aid_what")) \
+        == "faq_legal_aid_eligibility"
+    hours = [{"name": "nlu_fallback", "confidence": 0.2}, {"name": "faq_hotline_hours", "confidence": 0.16}]
+    assert intent_in_context("晚上十点还有人接吗", "nlu_fallback", 0.2, topic("faq_hotline_12348"), (), hours) \
+        == "faq_hotline_hours"
+    low = [{"name": "out_of_scope", "confidence": 0.22}, {"name": "faq_legal_aid_cost", "confidence": 0.05}]
+    assert intent_in_context("do i have to write it down", "out_of_scope", 0.22, topic("faq_legal_aid_complaint"),
+                             (), low) == "faq_legal_aid_complaint"
+
+
+def test_a_question_whether_a_service_speaks_a_language_is_about_the_service():
+    ranking = [{"name": "switch_language", "confidence": 0.6}, {"name": "faq_hotline_12348", "confidence": 0.2}]
+    assert intent_in_context("can i call 12348 and talk in english", "switch_language", 0.6, None, (), ranking) \
+        == "faq_hotline_12348"
+    assert intent_in_context("can you answer in english please", "switch_language", 0.9, None, (), ranking) \
+        == "switch_language"

@@ -44,6 +44,9 @@ def table(read_eligibility_table) -> EligibilityTable:
      {"elig_matter": "injury"}),
     ("nah no abuse, she just ignores him", "elig_means", {"elig_special": "none"}),
     ("没打她 就是不管不问", "elig_means", {"elig_special": "none"}),
+    # Having no lawyer is the check's premise, not "none of these"; "他才16" is an age.
+    ("no he has no lawyer yet", "elig_defence", {}),
+    ("没有律师 他才16", "elig_defence", {"elig_defence": "minor"}),
     ("我被取保候审了 自己请不起律师", None, {"elig_matter": "criminal_suspect", "elig_means": "hardship"}),
     ("i got stabbed stopping a guy robbing an old lady and he wont pay my hospital bills", "elig_matter",
      {"elig_matter": "injury", "elig_special": "bravery"}),
