@@ -180,6 +180,10 @@ MIN_PERSONAL_ACCURACY = {
     # compound 93.3 % (docs/design-notes.md); its four missed crises and five false alarms then
     # became patterns and `unless` rules: a development set now.
     "personal_blind4": {"story": 0.89, "crisis": 1.0, "not_crisis": 0.95, "compound": 0.90},
+    # Scored blind once on 5 Dec 2026 (session 11): story 95.0 %, crisis 93.3 %, not_crisis 95.0 %,
+    # compound 90.0 % (docs/design-notes.md); its four missed crises and three false alarms then
+    # became patterns, `unless` rules and contrast examples: a development set now.
+    "personal_blind5": {"story": 0.92, "crisis": 1.0, "not_crisis": 0.95, "compound": 0.87},
 }
 
 # The conversation sets (issue #21): conversations right in every turn, and single questions
@@ -200,8 +204,11 @@ CONVERSATION_FLOORS = {
     # fix it showed (short messages read as crises): 48.4 % / 95.0 %.
     # Session 10: 68.8 % / 95.0 % after its follow-up and pre-check work.
     "conversations_blind3": {"conversations": 0.60, "questions": 0.90},
-    # Scored blind once (5 Dec 2026, session 10): conversations 64.1 %, questions 94.9 %.
-    "conversations_blind4": {"conversations": 0.58, "questions": 0.90},
+    # Scored blind once (5 Dec 2026, session 10): conversations 64.1 %, questions 94.9 %;
+    # session 11: 87.5 % / 94.9 % after its follow-up and pre-check work.
+    "conversations_blind4": {"conversations": 0.80, "questions": 0.90},
+    # Scored blind once (5 Dec 2026, session 11): conversations 65.6 %, questions 92.7 %.
+    "conversations_blind5": {"conversations": 0.60, "questions": 0.88},
 }
 
 

@@ -119,6 +119,11 @@ HELDOUT_SETS = {
     # four missed crises and five false alarms became patterns: a development set now.
     "personal_blind4": QuestionSet("personal_blind4", HELDOUT_DIR / "personal_blind4.yml", "both",
                                    personal=True),
+    # Written at the start of session 11 (5 Dec 2026) the same way (320 messages, 318 kept); scored
+    # once at its end (docs/design-notes.md), then its four missed crises and three false alarms
+    # became patterns and `unless` rules: a development set now.
+    "personal_blind5": QuestionSet("personal_blind5", HELDOUT_DIR / "personal_blind5.yml", "both",
+                                   personal=True),
 }
 ACCURACY_SETS = {name: s for name, s in HELDOUT_SETS.items() if not s.personal}
 DEVELOPMENT_SETS = [s for s in HELDOUT_SETS.values() if s.development]

@@ -69,6 +69,8 @@ CONVERSATION_SETS = {
     "conversations_blind3": ConversationSet("conversations_blind3", HELDOUT_DIR / "conversations_blind3.yml"),
     # Written at the start of session 10 the same way; scored once at its end, a development set since.
     "conversations_blind4": ConversationSet("conversations_blind4", HELDOUT_DIR / "conversations_blind4.yml"),
+    # Written at the start of session 11 the same way; scored once at its end, a development set since.
+    "conversations_blind5": ConversationSet("conversations_blind5", HELDOUT_DIR / "conversations_blind5.yml"),
 }
 
 

@@ -274,3 +274,21 @@ def test_detector_stays_quiet_on_ordinary_messages_found_in_session_10(text):
 ])
 def test_detector_reads_ongoing_violence_against_a_relative_found_in_session_11(text, found):
     assert ("domestic_violence" in detect_crisis(text)) is found
+
+
+# Written in my own words after the fifth blind set showed the kinds (session 11).
+@pytest.mark.parametrize(("text", "situation"), [
+    ("被裁了 老婆也走了 天天都在想着怎么从这个世界消失", "self_harm"),
+    ("if i died would my kids still get the insurance money even if it was suicide", "self_harm"),
+    ("i have been stockpiling my meds for a few weeks now", "self_harm"),
+    ("picked my daughter up from her dads and she has a black eye she wont explain", "child_harm"),
+])
+def test_detector_recognises_crises_found_in_session_11(text, situation):
+    assert situation in detect_crisis(text)
+
+
+@pytest.mark.parametrize("text", [
+    "打死我也不相信法律援助一分钱不收", "我在写一部小说 男主角被老婆家暴 现实里男的能申请保护令吗",
+])
+def test_detector_stays_quiet_on_ordinary_messages_found_in_session_11(text):
+    assert not set(detect_crisis(text)) - {"ruled_out"}
