@@ -202,7 +202,10 @@ def figures_asked_without_a_topic(text: str, intent: str, confidence: float, top
     guess at one."""
     unsure = intent == FALLBACK_INTENT or confidence < UNSURE_BELOW
     # "2019年他们帮了多少案子" after the duty lawyers: theirs, whichever figures the classifier chose.
-    theirs = intent.startswith(STAT_INTENT_PREFIX) and bool(REFERS_BACK.search(text))
+    # "how many people use it" after the WeChat channel, read as that answer again: its figures.
+    own_statistic = statistic_of(topic or "")
+    same_service = intent == topic or intent in SERVICE_OF_STATISTIC.get(own_statistic or "", ())
+    theirs = (intent.startswith(STAT_INTENT_PREFIX) or same_service) and bool(REFERS_BACK.search(text))
     if not (unsure or theirs) or NAMES_A_SERVICE.search(text) or not asks_figures_in_words(text) or (
             ASKS_A_PRICE.search(text) or ASKS_A_CONTACT.search(text)):
         return None

@@ -205,6 +205,7 @@ def _is_a_vague_first_question(text: str, intent: str, topic: str | None,
 # An unclear follow-up is read as the same service's question ranked first behind the unclear
 # verdict, this high ("what if im missing some papers" after how to apply: the documents).
 MIN_SAME_SERVICE_ASPECT = 0.12
+MIN_OWN_PROBLEM = 0.35
 
 
 def _same_service(intent: str, topic: str) -> bool:
@@ -286,14 +287,20 @@ def intent_in_context(text: str, intent: str, confidence: float, last_answer: ob
     after_figures = topic is not None and topic.startswith(STAT_INTENT_PREFIX)
     if after_figures and asks_more_of_the_figures(simplified, intent, confidence, topic or ""):
         return PERIOD_FOLLOWUP_INTENT
-    points_back = FOLLOW_UP_WORDS.search(simplified) or (after_figures and (
+    points_back = FOLLOW_UP_WORDS.search(simplified) or ASKS_THE_SAME.search(simplified) or (after_figures and (
         named_place(simplified) or not read_period(simplified, this_year=date.today().year).is_empty))
     # "那我现在去哪", "how do i start" after the pre-check's outcome: how to apply.
     after_check = previous_answer is not None and (previous_answer.kind == "eligibility" or (
         previous_answer.kind == "answer" and previous_answer.intent in ANSWERS_FOLLOWED_BY_CHECK))
-    if after_check and ASKS_HOW_LONG.search(simplified) and (confidence < UNSURE_BELOW or intent == FALLBACK_INTENT):
-        defence = previous_answer is not None and (previous_answer.rule or "").startswith(DEFENCE_RULE_PREFIX)
+    unplaced = confidence < UNSURE_BELOW or intent in (FALLBACK_INTENT, OUT_OF_SCOPE_INTENT)
+    defence = previous_answer is not None and ((previous_answer.rule or "").startswith(DEFENCE_RULE_PREFIX) or (
+        previous_answer.kind == "answer" and previous_answer.intent == CRIMINAL_LEGAL_AID_INTENT))
+    if after_check and ASKS_HOW_LONG.search(simplified) and unplaced:
         return CRIMINAL_LEGAL_AID_INTENT if defence else DECISION_TIME_INTENT
+    # "who asks for the lawyer, us or the police" after the outcome for a suspect: criminal legal aid.
+    if defence and previous_answer is not None and previous_answer.kind == "eligibility" and unplaced and (
+            FOLLOW_UP_WORDS.search(simplified)):
+        return CRIMINAL_LEGAL_AID_INTENT
     if after_check and ASKS_HOW.search(simplified) and (confidence < UNSURE_BELOW or intent in (
             FALLBACK_INTENT, OUT_OF_SCOPE_INTENT, CHECK_ELIGIBILITY_INTENT, HELP_INTENT)):
         return AFTER_ELIGIBILITY_OUTCOME
@@ -320,6 +327,11 @@ def intent_in_context(text: str, intent: str, confidence: float, last_answer: ob
     figures_unasked = (intent.startswith(STAT_INTENT_PREFIX) and topic.startswith(FAQ_INTENT_PREFIX)
                        and not ASKS_FOR_FIGURES.search(simplified))
     if not (unsure or misread_aspect or figures_unasked):
+        return intent
+    # "how do i get a protection order" after the legal-aid criteria: a kind of problem the
+    # classifier ranks first, fairly surely, is a question of its own, not about the last answer.
+    if intent.startswith(PROBLEM_INTENT_PREFIX) and confidence >= MIN_OWN_PROBLEM and not topic.startswith(
+            PROBLEM_INTENT_PREFIX):
         return intent
     # "谁可以申请" after what legal aid is, "晚上十点还有人接吗" after the hotline: an unsure
     # question on another aspect of the same service keeps that aspect (ranked first, or

@@ -318,3 +318,14 @@ def test_a_question_whether_a_service_speaks_a_language_is_about_the_service():
         == "faq_hotline_12348"
     assert intent_in_context("can you answer in english please", "switch_language", 0.9, None, (), ranking) \
         == "switch_language"
+
+
+def test_after_criminal_legal_aid_how_fast_is_its_answer_and_a_sure_enough_problem_is_its_own():
+    """"how fast" after criminal legal aid: the lawyer is appointed within 3 days (that answer);
+    "how do i get a protection order" after the legal-aid criteria: domestic violence."""
+    criminal = topic("faq_legal_aid_criminal")
+    assert intent_in_context("how fast", "out_of_scope", 0.28, criminal) == "faq_legal_aid_criminal"
+    assert intent_in_context("how do i get a protection order", "problem_domestic_violence", 0.43,
+                             topic("faq_legal_aid_eligibility")) == "problem_domestic_violence"
+    assert intent_in_context("and legal service staff", "faq_public_legal_services", 0.6,
+                             topic("stat_service_entities")) == "ask_period_followup"
