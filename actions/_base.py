@@ -10,7 +10,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge_access import KnowledgeUnavailable
 from actions.texts import say
-from assistant.contract import LANGUAGE_SLOT, LAST_ANSWER_SLOT, language_or_default, problem_kind_of
+from assistant.contract import (
+    LANGUAGE_SLOT,
+    LAST_ANSWER_SLOT,
+    LAST_PROBLEM_SLOT,
+    language_or_default,
+    problem_kind_of,
+)
 from assistant.last_answer import LastAnswer
 from assistant.follow_up import intent_in_context
 
@@ -48,7 +54,7 @@ def latest_intent(tracker: Tracker) -> Text:
     return intent_in_context(
         latest_text(tracker), classified_intent(tracker), classified_confidence(tracker),
         tracker.get_slot(LAST_ANSWER_SLOT), last_bot_buttons(tracker.events),
-        tracker.latest_message.get("intent_ranking") or [],
+        tracker.latest_message.get("intent_ranking") or [], tracker.get_slot(LAST_PROBLEM_SLOT),
     )
 
 

@@ -11,7 +11,7 @@ from actions._base import KnowledgeAction, conversation_language, latest_intent
 from actions.formatting import format_date, format_source
 from actions.knowledge_access import ask
 from actions.texts import referral_button, say
-from assistant.contract import CHECK_ELIGIBILITY_INTENT, LAST_ANSWER_SLOT, problem_kind_of
+from assistant.contract import CHECK_ELIGIBILITY_INTENT, LAST_ANSWER_SLOT, LAST_PROBLEM_SLOT, problem_kind_of
 from assistant.last_answer import LastAnswer, answer_of
 from knowledge import routes
 from knowledge.views import ProblemRouteView
@@ -65,4 +65,4 @@ class ActionRouteProblem(KnowledgeAction):
             referral_button(language),
         ]
         dispatcher.utter_message(text=format_problem_answer(route, language), buttons=buttons)
-        return [SlotSet(LAST_ANSWER_SLOT, answer_of(intent).to_slot())]
+        return [SlotSet(LAST_ANSWER_SLOT, answer_of(intent).to_slot()), SlotSet(LAST_PROBLEM_SLOT, intent)]

@@ -131,6 +131,9 @@ LEAVING_WORDS = frozenset({
 # absence after one means the action failed (rasa_addons/knowledge_router.py then apologises
 # on the action's behalf).
 LAST_ANSWER_SLOT = "last_answer"
+# The kind of problem whose routes were given last (problem_<kind>), kept across other answers:
+# "过了多久就不能告了" after a detour to notarization is still about the inheritance told before.
+LAST_PROBLEM_SLOT = "last_problem"
 # The statistic topic and indicator of the last figure given, for "and in 2020?".
 STAT_TOPIC_SLOT = "stat_topic"
 STAT_INDICATOR_SLOT = "stat_indicator"

@@ -47,6 +47,7 @@ from assistant.last_answer import CHOICE_KINDS, LastAnswer
 from assistant.periods import read_period
 from assistant.places import named_place
 from assistant.question_words import (
+    ASKS_ABOUT_SUING,
     ASKS_ABOUT_THE_ROUTE,
     ASKS_A_PRICE,
     ASKS_FOR_FIGURES,
@@ -223,7 +224,8 @@ def previous_topic(previous_answer: LastAnswer | None) -> str | None:
 
 
 def intent_in_context(text: str, intent: str, confidence: float, last_answer: object,
-                      buttons: Sequence[dict] = (), ranking: Sequence[dict] = ()) -> str:
+                      buttons: Sequence[dict] = (), ranking: Sequence[dict] = (),
+                      last_problem: str | None = None) -> str:
     """The intent a message asks, read against the previous answer and the buttons it offered.
 
     Returns `intent` itself unless the message is a short follow-up that the classifier
@@ -231,7 +233,9 @@ def intent_in_context(text: str, intent: str, confidence: float, last_answer: ob
     other service just answered; then the previous topic (for figures, the period
     follow-up, which the statistics action reads against the previous figures). A period
     asked with no figures before it ("十八大以来法援一共办了多少案子" as a first message) asks
-    for the figures the classifier ranks best (`ranking`: Rasa's intent ranking).
+    for the figures the classifier ranks best (`ranking`: Rasa's intent ranking). A question
+    on a problem's routes ("过了多久就不能告了") after another answer is about `last_problem`,
+    the kind of problem routed last (LAST_PROBLEM_SLOT), when it names no service.
     """
     previous_answer = LastAnswer.from_slot(last_answer)
     topic = previous_topic(previous_answer)
@@ -295,7 +299,7 @@ def intent_in_context(text: str, intent: str, confidence: float, last_answer: ob
     unplaced = confidence < UNSURE_BELOW or intent in (FALLBACK_INTENT, OUT_OF_SCOPE_INTENT)
     defence = previous_answer is not None and ((previous_answer.rule or "").startswith(DEFENCE_RULE_PREFIX) or (
         previous_answer.kind == "answer" and previous_answer.intent == CRIMINAL_LEGAL_AID_INTENT))
-    if after_check and ASKS_HOW_LONG.search(simplified) and unplaced:
+    if after_check and ASKS_HOW_LONG.search(simplified) and unplaced and not ASKS_ABOUT_SUING.search(simplified):
         return CRIMINAL_LEGAL_AID_INTENT if defence else DECISION_TIME_INTENT
     # "who asks for the lawyer, us or the police" after the outcome for a suspect: criminal legal aid.
     if defence and previous_answer is not None and previous_answer.kind == "eligibility" and unplaced and (
@@ -307,6 +311,11 @@ def intent_in_context(text: str, intent: str, confidence: float, last_answer: ob
     if topic is not None and topic.startswith(PROBLEM_INTENT_PREFIX) and _asks_about_the_route(
             simplified, intent, confidence):
         return topic
+    # "is there a time limit for suing her" after the pre-check, "過了多久就不能告了" after a detour
+    # to notarization: the routes of the problem told before.
+    if (last_problem and not (topic or "").startswith(PROBLEM_INTENT_PREFIX) and ASKS_ABOUT_SUING.search(simplified)
+            and not NAMES_A_SERVICE.search(simplified) and _asks_about_the_route(simplified, intent, confidence)):
+        return last_problem
     figures_asked = figures_asked_without_a_topic(simplified, intent, confidence, topic)
     if figures_asked is not None:
         return figures_asked

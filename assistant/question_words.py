@@ -94,6 +94,10 @@ ASKS_ABOUT_THE_FIGURE = re.compile(
     re.IGNORECASE)
 # "how many cases have THEY handled" after the figures of lawyer mediation: their figures.
 REFERS_BACK = re.compile(r"他们|它们|它|其|这些|那些|\b(they|them|their|it|its|those|these)\b", re.IGNORECASE)
+# "how long do i have to sue", "过了多久就不能告了": a time limit for going to court, not how
+# long a legal-aid decision takes.
+ASKS_ABOUT_SUING = re.compile(r"起诉|告|时效|诉讼|打官司|\b(sue|suing|court|deadline|time limit|limitation|too late)\b",
+                              re.IGNORECASE)
 # After the pre-check's outcome, "how fast do they assign someone" asks how long a decision takes.
 ASKS_HOW_LONG = re.compile(r"多久|多长时间|几天|多快|\bhow (?:long|fast|soon|quickly)\b", re.IGNORECASE)
 # After the routes for a problem: what to keep, how long there is, where to complain, what next.

@@ -33,6 +33,7 @@ from assistant.contract import (
     STOP_CHECK_INTENT,
     SWITCH_LANGUAGE_INTENT,
     LAST_ANSWER_SLOT,
+    LAST_PROBLEM_SLOT,
     PERIOD_FOLLOWUP_INTENT,
     PROBLEM_INTENT_PREFIX,
     STAT_INTENT_PREFIX,
@@ -166,7 +167,7 @@ class KnowledgeRouterPolicy(Policy):
             intent = intent_in_context(
                 (message.parse_data or {}).get("text") or "", intent, message.intent.get("confidence") or 0.0,
                 tracker.get_slot(LAST_ANSWER_SLOT), _last_bot_buttons(tracker),
-                (message.parse_data or {}).get("intent_ranking") or [],
+                (message.parse_data or {}).get("intent_ranking") or [], tracker.get_slot(LAST_PROBLEM_SLOT),
             )
         if not loop and intent == FALLBACK_INTENT and message.intent.get("name") != intent:
             return self.config["unclear_request_action"]  # "is it free" with nothing before it

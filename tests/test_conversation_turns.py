@@ -132,3 +132,14 @@ def test_figures_and_services_asked_without_naming_them_follow_the_last_answer(c
         assert last_answer.split(":")[0] == answered_as or last_answer == answered_as, (text, last_answer, reply)
         assert marker in reply, (text, reply)
         assert is_mostly_chinese(reply) == is_mostly_chinese(text), (text, reply)
+
+
+def test_a_time_limit_asked_after_a_detour_goes_back_to_the_problem_told(client):
+    """Session 11: the routes for a problem are remembered across another answer."""
+    sender = "detour-zh"
+    _, first = converse(client, sender, "我爸去年走了 没留遗嘱 大伯说老房子归他 我们几个子女一分都拿不到 怎么办")
+    assert first == "problem_inheritance", first
+    converse(client, sender, "那公证处能帮忙吗")
+    reply, answered = converse(client, sender, "拖了两年了还能起诉吗")
+    assert answered == "problem_inheritance", (answered, reply)
+    assert is_mostly_chinese(reply)

@@ -329,3 +329,17 @@ def test_after_criminal_legal_aid_how_fast_is_its_answer_and_a_sure_enough_probl
                              topic("faq_legal_aid_eligibility")) == "problem_domestic_violence"
     assert intent_in_context("and legal service staff", "faq_public_legal_services", 0.6,
                              topic("stat_service_entities")) == "ask_period_followup"
+
+
+def test_a_time_limit_asked_after_a_detour_is_about_the_problem_told_before():
+    """The problem routed last (LAST_PROBLEM_SLOT) answers "还能告吗" after another answer, unless
+    the question names a service or is about the service just answered."""
+    assert intent_in_context("过了多久就不能告了", "nlu_fallback", 0.2, topic("faq_notarization"), (), (),
+                             "problem_inheritance") == "problem_inheritance"
+    assert intent_in_context("is there a time limit for suing her", "faq_labour_arbitration", 0.33,
+                             LastAnswer("eligibility", rule="civil_waived").to_slot(), (), (),
+                             "problem_elderly_support") == "problem_elderly_support"
+    assert intent_in_context("去哪办", "nlu_fallback", 0.2, topic("faq_notarization"), (), (),
+                             "problem_inheritance") == "faq_notarization"
+    assert intent_in_context("过了多久就不能告了", "nlu_fallback", 0.2, topic("faq_notarization")) != \
+        "problem_inheritance"
