@@ -41,6 +41,7 @@ from assistant.contract import (
     is_statistic_intent,
     topic_of,
 )
+from assistant.figure_follow_ups import asks_no_figure_in_particular
 from assistant.last_answer import LastAnswer, answer_of
 from knowledge import repository
 
@@ -161,7 +162,8 @@ class ActionAnswerStatistic(KnowledgeAction):
         elif intent == PERIOD_FOLLOWUP_INTENT and tracker.get_slot(STAT_TOPIC_SLOT):
             topic = tracker.get_slot(STAT_TOPIC_SLOT)
         else:
-            return await self._offer_topics(dispatcher, intent, language)
+            return await self._offer_topics(dispatcher, intent, language, vague=asks_no_figure_in_particular(
+                latest_text(tracker)))
 
         topic = await self._topic_of_a_follow_up(tracker, intent, topic, language)
         matched = await ask(
@@ -356,9 +358,10 @@ class ActionAnswerStatistic(KnowledgeAction):
         return [SlotSet(LAST_ANSWER_SLOT, LastAnswer("clarify").to_slot())]
 
     async def _offer_topics(
-        self, dispatcher: CollectingDispatcher, intent: Text, language: Text
+        self, dispatcher: CollectingDispatcher, intent: Text, language: Text, vague: bool = False
     ) -> list[dict[Text, Any]]:
         topics = await ask(repository.list_topics, kind="stat", language=language)
-        key = "which_figures" if intent == PERIOD_FOLLOWUP_INTENT else "figures_not_held"
+        # "stats please" asks which figures; "how many judges are there" asks for figures not held.
+        key = "which_figures" if intent == PERIOD_FOLLOWUP_INTENT or vague else "figures_not_held"
         dispatcher.utter_message(text=say(language, key), buttons=topic_buttons(topics))
         return [SlotSet(LAST_ANSWER_SLOT, LastAnswer("unknown_statistic", intents=(intent,)).to_slot())]

@@ -195,6 +195,23 @@ def asks_more_of_the_figures(text: str, intent: str, confidence: float, topic: s
     return bool(ASKS_THE_SAME.search(text)) or (confidence < UNSURE_BELOW and bool(ASKS_FOR_FIGURES.search(text)))
 
 
+# The words around a request for figures that name nothing counted ("give me some stats pls").
+_REQUEST_FILLER = re.compile(
+    r"我|想|要|查|看|问|个|点|些|一下|请|给|有|吗|呢|的|官方|"
+    r"\b(i|want|wanna|need|to|see|show|give|get|me|some|any|the|a|please|pls|plz|official|can|could|you|"
+    r"have|got|do|what|are|there|your|latest)\b", re.IGNORECASE)
+
+
+def asks_no_figure_in_particular(text: str) -> bool:
+    """"numbers?", "stats please", "我想查个数": a request for figures that says no more
+    ("how many judges are there" names what it counts)."""
+    han, words = count_scripts(text)
+    if han > MAX_VAGUE_HAN or words > MAX_VAGUE_WORDS or not asks_figures_in_words(text):
+        return False
+    rest = _REQUEST_FILLER.sub(" ", ASKS_FOR_FIGURES.sub(" ", text))
+    return not re.search(r"[A-Za-z\u4e00-\u9fff]", rest)
+
+
 def figures_asked_without_a_topic(text: str, intent: str, confidence: float, topic: str | None) -> str | None:
     """A short request for figures that names no service: after the answer on a service, its
     figures ("how many county level areas have it" after lawyer mediation); with no service
@@ -211,8 +228,8 @@ def figures_asked_without_a_topic(text: str, intent: str, confidence: float, top
         return None
     if topic is not None and topic.startswith(FAQ_INTENT_PREFIX):
         return statistic_of(topic)
-    han, words = count_scripts(text)
-    vague = han <= MAX_VAGUE_HAN and words <= MAX_VAGUE_WORDS  # longer: it names what it counts
-    if topic is None and vague and (intent == FALLBACK_INTENT or intent.startswith(STAT_INTENT_PREFIX)):
+    # Longer than a vague request, it names what it counts.
+    if topic is None and asks_no_figure_in_particular(text) and (
+            intent == FALLBACK_INTENT or intent.startswith(STAT_INTENT_PREFIX)):
         return UNKNOWN_STATISTIC_INTENT
     return None

@@ -343,3 +343,12 @@ def test_a_time_limit_asked_after_a_detour_is_about_the_problem_told_before():
                              "problem_inheritance") == "faq_notarization"
     assert intent_in_context("过了多久就不能告了", "nlu_fallback", 0.2, topic("faq_notarization")) != \
         "problem_inheritance"
+
+
+def test_a_request_for_figures_that_names_nothing_is_told_apart_from_figures_not_held():
+    """"stats please" is asked which figures; "how many judges are there" names figures the
+    bot does not hold (actions/statistics.py says so)."""
+    from assistant.figure_follow_ups import asks_no_figure_in_particular
+
+    assert all(asks_no_figure_in_particular(t) for t in ("stats please", "numbers?", "我想查个数", "give me the numbers"))
+    assert not any(asks_no_figure_in_particular(t) for t in ("how many judges are there", "法官有多少", "hello"))
