@@ -282,6 +282,7 @@ def test_detector_reads_ongoing_violence_against_a_relative_found_in_session_11(
     ("if i died would my kids still get the insurance money even if it was suicide", "self_harm"),
     ("i have been stockpiling my meds for a few weeks now", "self_harm"),
     ("picked my daughter up from her dads and she has a black eye she wont explain", "child_harm"),
+    ("my debts keep piling up and my family would be better off if i wasnt around anymore", "self_harm"),
 ])
 def test_detector_recognises_crises_found_in_session_11(text, situation):
     assert situation in detect_crisis(text)
