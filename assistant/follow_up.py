@@ -105,8 +105,6 @@ DEFENCE_RULE_PREFIX = "defence_"
 CRIMINAL_LEGAL_AID_INTENT = "faq_legal_aid_criminal"
 
 
-
-
 def is_short(text: str) -> bool:
     """Whether a message is short enough to be a follow-up."""
     han, words = count_scripts(text)
@@ -139,18 +137,6 @@ def _unsure_story_problem(text: str, intent: str, ranking: Sequence[dict]) -> st
     return None
 
 
-
-
-
-
-
-
-
-
-
-
-
-
 def _in_scope_runner_up(text: str, intent: str, confidence: float, ranking: Sequence[dict]) -> str | None:
     """"what exactly is 12348": an unsure "out of scope" for a message that names a service,
     with that service's question ranked close behind, is that question; so is a language named
@@ -168,10 +154,6 @@ def _in_scope_runner_up(text: str, intent: str, confidence: float, ranking: Sequ
                 candidate.get("confidence") or 0.0) >= MIN_IN_SCOPE_RUNNER_UP:
             return name
     return None
-
-
-
-
 
 
 def _asks_about_the_route(text: str, intent: str, confidence: float) -> bool:
