@@ -352,3 +352,13 @@ def test_a_request_for_figures_that_names_nothing_is_told_apart_from_figures_not
 
     assert all(asks_no_figure_in_particular(t) for t in ("stats please", "numbers?", "我想查个数", "give me the numbers"))
     assert not any(asks_no_figure_in_particular(t) for t in ("how many judges are there", "法官有多少", "hello"))
+
+
+def test_the_defence_rule_prefix_names_every_rule_for_a_suspect(read_eligibility_table):
+    """follow_up.DEFENCE_RULE_PREFIX is a contract with knowledge/data/eligibility_rules.yml:
+    every rule for a suspect or defendant, and no other, starts with it."""
+    from assistant.follow_up import DEFENCE_RULE_PREFIX
+
+    for rule in read_eligibility_table("en").rules:
+        for_suspect = "criminal_suspect" in dict(rule.conditions).get("elig_matter", ())
+        assert rule.key.startswith(DEFENCE_RULE_PREFIX) == for_suspect, rule.key
