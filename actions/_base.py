@@ -17,8 +17,8 @@ from assistant.contract import (
     language_or_default,
     problem_kind_of,
 )
-from assistant.last_answer import LastAnswer
 from assistant.follow_up import intent_in_context
+from assistant.last_answer import LastAnswer
 
 
 class KnowledgeAction(Action, abc.ABC):

@@ -23,7 +23,7 @@ from assistant.contract import (
     CRISIS_SITUATIONS,
     LAST_ANSWER_SLOT,
     LAST_PROBLEM_SLOT,
-    PROBLEM_INTENT_PREFIX,
+    problem_intent,
     problem_kind_of,
 )
 from assistant.last_answer import LastAnswer
@@ -107,7 +107,7 @@ class ActionCrisisHelp(Action):
                 [say(language, "crisis_your_problem", title=route.title), format_routes(route, language)]
             ))
         # A crisis turn ends a running pre-check: its next question would talk over the help.
-        routed = (f"{PROBLEM_INTENT_PREFIX}{route.key}",) if route is not None else ()
+        routed = (problem_intent(route.key),) if route is not None else ()
         return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None), SlotSet(LAST_ANSWER_SLOT, LastAnswer(
             "crisis", intents=routed, situations=tuple(situations)).to_slot()),
             *([SlotSet(LAST_PROBLEM_SLOT, routed[0])] if routed else [])]

@@ -17,25 +17,30 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
 from actions._base import conversation_language, latest_text, ranked_problem_kind
-from assistant.language import count_scripts
-from assistant.pleasantries import asks_something
+from actions.eligibility_context import kept_answers, story_answers
 from actions.formatting import format_articles, format_date, format_source
 from actions.knowledge_access import KnowledgeUnavailable, ask
 from actions.texts import referral_button, say
 from assistant.contract import (
     CHECK_ELIGIBILITY_INTENT,
+    ELIGIBILITY_ANSWERS_SLOT,
     ELIGIBILITY_FORM,
     ELIGIBILITY_MATTER_QUESTION,
     ELIGIBILITY_NO_OPTION,
     ELIGIBILITY_RESULT_SLOT,
     LAST_ANSWER_SLOT,
+    LAST_PROBLEM_SLOT,
     OUT_OF_SCOPE_INTENT,
     STOP_CHECK_INTENT,
     eligibility_button_payload,
     is_leaving_word,
+    problem_intent,
     problem_kind_of,
 )
+from assistant.language import count_scripts, to_simplified
 from assistant.last_answer import LastAnswer, answer_of
+from assistant.pleasantries import asks_something
+from assistant.question_words import ASKS_WHAT_ELSE
 from knowledge.eligibility import EligibilityTable, get_eligibility_table, is_option_number
 from knowledge.routes import get_problem_route
 
@@ -124,21 +129,22 @@ def _told_problem_kind(tracker: Tracker) -> str | None:
     return ranked_problem_kind(tracker, MIN_TOLD_PROBLEM, TOLD_PROBLEM_RANKS)
 
 
-async def _matter_of_problem(tracker: Tracker, language: str, in_check: bool = False) -> str | None:
-    """The matter answer for the kind of problem this message tells ("老人要赡养费 可以申请
-    法援吗", "赡养费的事，儿子不给钱" in the check) or, when the check starts, the previous
-    answer routed, if either does."""
+async def _matter_of_problem(tracker: Tracker, language: str,
+                             in_check: bool = False) -> tuple[str | None, str | None]:
+    """The kind of problem this message tells ("老人要赡养费 可以申请法援吗", "赡养费的事，
+    儿子不给钱" in the check) or, when the check starts, the one the previous answer routed,
+    and the matter answer for it (None, None when neither tells one)."""
     kind = _told_problem_kind(tracker)
     if kind is None and not in_check:
         previous = LastAnswer.from_slot(tracker.get_slot(LAST_ANSWER_SLOT))
         kind = problem_kind_of(previous.intent or "") if previous and previous.kind == "answer" else None
     if kind is None:
-        return None
+        return None, None
     try:
         route = await ask(get_problem_route, kind=kind, language=language)
     except KnowledgeUnavailable:
-        return None  # then the matter question is asked, as without a previous problem
-    return route.check_matter if route is not None else None
+        return kind, None  # then the matter question is asked, as without a previous problem
+    return kind, route.check_matter if route is not None else None
 
 
 async def table_or_apology(dispatcher: CollectingDispatcher, language: str) -> EligibilityTable | None:
@@ -168,6 +174,10 @@ class ValidateEligibilityForm(Action):
         asked = tracker.get_slot(REQUESTED_SLOT) if tracker.active_loop.get("name") == ELIGIBILITY_FORM else None
         new: dict[str, str] = {}
         retracted: set[str] = set()
+        told_kind = None
+        # Started again by a correction of its outcome: the other answers stand.
+        kept = kept_answers(tracker, latest_text(tracker)) if not asked else {}
+        answers.update(kept)
         if not asked:
             dispatcher.utter_message(text=say(language, "check_intro"))
         # Right after a user message (not when resuming after the answer to another question;
@@ -179,18 +189,22 @@ class ValidateEligibilityForm(Action):
                 return [ActionExecutionRejected(ELIGIBILITY_FORM)]  # the router stops the check
             from_button = _payload_answers(tracker, table)
             typed = {} if from_button else table.match_answers(latest_text(tracker), asked)
+            if not asked and not from_button:
+                # "can I get legal aid for this?" after a story: the story answers too.
+                typed = {**story_answers(tracker, table), **typed}
             # "不是欠薪，是工伤": a recorded answer the message denies is taken back.
             retracted = set() if from_button else table.denied_answers(latest_text(tracker), answers)
             for question in retracted:
                 answers.pop(question)
             if retracted:  # the "不是"/"not" of a correction is not a "none of these"
                 typed = {q: v for q, v in typed.items() if v != ELIGIBILITY_NO_OPTION}
-            new = {q: v for q, v in {**typed, **from_button}.items() if q == asked or q not in answers}
+            # A correction's own words replace what was kept ("不对 是工伤" names a new matter).
+            new = {q: v for q, v in {**typed, **from_button}.items() if q == asked or q not in answers or q in kept}
+            # "can I get legal aid for this?" right after the routes for a kind of problem, or
+            # the problem told as the answer ("my dad was killed by a car and the insurer wont
+            # pay"): the kind of problem names the matter, unless the words named it already.
+            told_kind, matter = await _matter_of_problem(tracker, language, in_check=bool(asked))
             if ELIGIBILITY_MATTER_QUESTION not in new and ELIGIBILITY_MATTER_QUESTION not in answers:
-                # "can I get legal aid for this?" right after the routes for a kind of problem,
-                # or the problem told as the answer ("my dad was killed by a car and the
-                # insurer wont pay"): the kind of problem names the matter.
-                matter = await _matter_of_problem(tracker, language, in_check=bool(asked))
                 if matter is not None:
                     typed[ELIGIBILITY_MATTER_QUESTION] = new[ELIGIBILITY_MATTER_QUESTION] = matter
             assumed = _skipped_as_none(table, asked, new, answers)
@@ -205,7 +219,10 @@ class ValidateEligibilityForm(Action):
                           else INTERRUPTION_CONFIDENCE)
                 if intent.get("name") == STOP_CHECK_INTENT or (
                         intent.get("name") not in NOT_AN_INTERRUPTION
-                        and (intent.get("confidence") or 0) >= needed):
+                        and (intent.get("confidence") or 0) >= needed) or (
+                        # "那我还能咋办" about the problem told: its routes, then the check resumes.
+                        tracker.get_slot(LAST_PROBLEM_SLOT)
+                        and ASKS_WHAT_ELSE.search(to_simplified(latest_text(tracker)))):
                     return [ActionExecutionRejected(ELIGIBILITY_FORM)]
                 if intent.get("name") != CHECK_ELIGIBILITY_INTENT and not new:
                     dispatcher.utter_message(text=say(language, "check_not_understood"))
@@ -218,10 +235,14 @@ class ValidateEligibilityForm(Action):
         answers.update(new)
         step = table.next_step(answers)
         events = [SlotSet(question, None) for question in retracted if question not in new]
-        events += [SlotSet(question, value) for question, value in new.items()]
+        events += [SlotSet(question, value) for question, value in {**kept, **new}.items()
+                   if question not in retracted or question in new]
         events.append(SlotSet(REQUESTED_SLOT, step.question))
         if step.rule is not None:
             events.append(SlotSet(ELIGIBILITY_RESULT_SLOT, step.rule.key))
+        if told_kind is not None and ELIGIBILITY_MATTER_QUESTION in new:
+            # "is there a time limit for suing her" after the outcome: that problem's routes.
+            events.append(SlotSet(LAST_PROBLEM_SLOT, problem_intent(told_kind)))
         # Resuming, the turn's answer stays the one to the question asked in between.
         answered = (tracker.get_slot(LAST_ANSWER_SLOT) if answered_in_between else None) or answer_of(
             CHECK_ELIGIBILITY_INTENT).to_slot()
@@ -326,7 +347,8 @@ class ActionEligibilityOutcome(Action):
             # The check followed the answer to the question asked ("my son was arrested, can he
             # get legal aid?"): the turn stays that answer, with the outcome as its next step.
             answered = tracker.get_slot(LAST_ANSWER_SLOT) or answered
-        return _reset(domain) + [SlotSet(ELIGIBILITY_RESULT_SLOT, rule.key), SlotSet(LAST_ANSWER_SLOT, answered)]
+        return _reset(domain) + [SlotSet(ELIGIBILITY_RESULT_SLOT, rule.key), SlotSet(ELIGIBILITY_ANSWERS_SLOT, answers),
+                                 SlotSet(LAST_ANSWER_SLOT, answered)]
 
 
 class ActionStopEligibilityCheck(Action):
@@ -341,7 +363,8 @@ class ActionStopEligibilityCheck(Action):
         language = conversation_language(tracker)
         running = tracker.active_loop.get("name") == ELIGIBILITY_FORM
         dispatcher.utter_message(text=say(language, "check_stopped" if running else "check_not_running"))
-        return [ActiveLoop(None), *_reset(domain), SlotSet(LAST_ANSWER_SLOT, answer_of(STOP_CHECK_INTENT).to_slot())]
+        return [ActiveLoop(None), *_reset(domain), SlotSet(ELIGIBILITY_ANSWERS_SLOT, None),
+                SlotSet(LAST_ANSWER_SLOT, answer_of(STOP_CHECK_INTENT).to_slot())]
 
 
 __all__ = ["ActionEligibilityOutcome", "ActionStopEligibilityCheck", "AskDefence", "AskMatter",

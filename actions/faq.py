@@ -17,7 +17,7 @@ from assistant.contract import (
     CHECK_ELIGIBILITY_INTENT,
     ELIGIBILITY_FORM,
     LAST_ANSWER_SLOT,
-    PROBLEM_INTENT_PREFIX,
+    problem_intent,
     topic_of,
 )
 from assistant.last_answer import LastAnswer, answer_of
@@ -83,7 +83,7 @@ class ActionAnswerFaq(KnowledgeAction):
         route = await ask(routes.get_problem_route, kind=kind, language=language) if kind else None
         if route is not None:
             buttons.append({"title": f"{say(language, 'problem_routes_button')}: {route.title}",
-                            "payload": f"/{PROBLEM_INTENT_PREFIX}{route.key}"})
+                            "payload": f"/{problem_intent(route.key)}"})
         dispatcher.utter_message(text="\n\n".join(parts), buttons=buttons or None)
         events: list[dict[Text, Any]] = [SlotSet(LAST_ANSWER_SLOT, answer_of(intent).to_slot())]
         if (intent in ANSWERS_FOLLOWED_BY_CHECK and not tracker.active_loop.get("name")

@@ -28,9 +28,6 @@ from actions.figure_periods import figures_for_period, until_figure
 from actions.formatting import format_earlier, format_month, format_statistic
 from actions.knowledge_access import ask
 from actions.texts import referral_button, say
-from assistant.language import HAN_CHARACTER, count_scripts, to_simplified
-from assistant.periods import AskedPeriod, in_a_span_of_years, read_period
-from assistant.places import named_place
 from assistant.contract import (
     LAST_ANSWER_SLOT,
     PERIOD_FOLLOWUP_INTENT,
@@ -42,7 +39,10 @@ from assistant.contract import (
     topic_of,
 )
 from assistant.figure_follow_ups import asks_no_figure_in_particular
+from assistant.language import HAN_CHARACTER, count_scripts, to_simplified
 from assistant.last_answer import LastAnswer, answer_of
+from assistant.periods import AskedPeriod, in_a_span_of_years, read_period
+from assistant.places import named_place
 from knowledge import repository
 
 MAX_EARLIER_FIGURES = 3

@@ -64,7 +64,8 @@ def load_patterns(path: Path = PATTERNS_FILE) -> tuple[SituationPatterns, ...]:
 def prepare(text: str) -> str:
     """Return the text as the patterns read it."""
     text = unicodedata.normalize("NFKC", text[:MAX_CHARACTERS]).translate(_APOSTROPHES).lower()
-    text = _WHITESPACE.sub(" ", to_simplified(text))
+    # 俺 is the first person in northern speech ("俺男人又打俺了"): the patterns are written with 我.
+    text = _WHITESPACE.sub(" ", to_simplified(text)).replace("俺", "我")
     return _SPACE_BETWEEN_HAN.sub("", text).strip()
 
 

@@ -43,6 +43,8 @@ MIN_SIBLING_STATISTIC = 0.1
 
 # The classifier this unsure of a short message has not found a topic of its own in it.
 UNSURE_BELOW = 0.5
+# A question about a service this sure of itself is not about the figures just given.
+CONFIDENT_SERVICE_QUESTION = 0.9
 
 FALLBACK_INTENT = "nlu_fallback"
 
@@ -167,6 +169,8 @@ def asks_more_of_the_figures(text: str, intent: str, confidence: float, topic: s
     "as of when", "这是一年的还是累计的", "and for migrant workers", "鉴定人呢", "调解员有几个",
     "how many cases have they handled". A confident question of its own ("how many lawyers
     are there", "公证处呢", "and how do i apply") is left to the rest of the reading."""
+    if intent.startswith(FAQ_INTENT_PREFIX) and confidence >= CONFIDENT_SERVICE_QUESTION:
+        return False  # "is it open 24 hours" after the hotline's calls: a question of its own
     if ASKS_ABOUT_THE_FIGURE.search(text):
         return True
     if ASKS_HOW.search(text) or ASKS_A_PRICE.search(text) or ASKS_ABOUT_A_COST.search(text):

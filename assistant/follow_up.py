@@ -23,6 +23,9 @@ from assistant.contract import (
     SERVICE_OF_STATISTIC,
     SERVICES_OF_AN_ASPECT,
     STAT_INTENT_PREFIX,
+    STOP_CHECK_INTENT,
+    STORY_MIN_HAN_CHARACTERS,
+    STORY_MIN_LATIN_WORDS,
     SWITCH_LANGUAGE_INTENT,
     UNKNOWN_STATISTIC_INTENT,
 )
@@ -54,12 +57,18 @@ from assistant.question_words import (
     ASKS_FOR_THE_CHECK,
     ASKS_HOW,
     ASKS_HOW_LONG,
+    ASKS_HOW_TO_APPLY,
     ASKS_IF_LEGAL_AID_FOR_ME,
     ASKS_THE_SAME,
+    ASKS_WHAT_ELSE,
     ASKS_WHETHER_A_SERVICE_CAN,
+    CORRECTS_AN_ANSWER,
+    COURT,
+    EXCEPT_LEGAL_AID,
     FOLLOW_UP_WORDS,
     NAMES_A_SERVICE,
     NAMES_LEGAL_AID,
+    WANTS_TO_APPLY,
 )
 
 # A follow-up is short: longer messages carry their own topic.
@@ -93,6 +102,8 @@ PRICE_OF = {"stat_legal_aid": "faq_legal_aid_cost"}
 OUT_OF_SCOPE_DOUBT = 0.5
 MIN_IN_SCOPE_RUNNER_UP = 0.15
 DECISION_TIME_INTENT = "faq_legal_aid_decision_time"
+# Questions on who gets legal aid in general: asked with a story, they ask about the person's case.
+GENERAL_LEGAL_AID_QUESTIONS = ("faq_legal_aid_eligibility", "faq_legal_aid_matters", "faq_legal_aid_what")
 # "how do i start" is a request for the help menu, except right after the pre-check's outcome.
 HELP_INTENT = "help"
 # After the routes for a labour problem, "arbitration" is labour arbitration ("does arbitration
@@ -109,6 +120,12 @@ def is_short(text: str) -> bool:
     """Whether a message is short enough to be a follow-up."""
     han, words = count_scripts(text)
     return han <= MAX_FOLLOW_UP_HAN and words <= MAX_FOLLOW_UP_WORDS
+
+
+def _is_a_story(text: str) -> bool:
+    """Whether a message is as long as a story (StoryPreference's measure)."""
+    han, words = count_scripts(text)
+    return han >= STORY_MIN_HAN_CHARACTERS or words >= STORY_MIN_LATIN_WORDS
 
 
 def _is_a_long_follow_up_length(text: str) -> bool:
@@ -160,13 +177,19 @@ def _asks_about_the_route(text: str, intent: str, confidence: float) -> bool:
     """After the routes for a problem, whether a message asks what they answer ("what should i
     keep as evidence", "is there a deadline", "要是拖了好几年还能告吗"), not a new question of its
     own: a confident other problem, or legal aid by name."""
-    if not ASKS_ABOUT_THE_ROUTE.search(text) or NAMES_LEGAL_AID.search(text):
+    if not (ASKS_ABOUT_THE_ROUTE.search(text) or ASKS_WHAT_ELSE.search(text)) or NAMES_LEGAL_AID.search(text):
         return False
     # "so where else can i complain" read as complaints about legal aid, which it does not name.
     other_service = intent.startswith((FAQ_INTENT_PREFIX, STAT_INTENT_PREFIX)) and not intent.startswith(
         LEGAL_AID_TOPICS)
     return not (intent.startswith(PROBLEM_INTENT_PREFIX) and confidence >= UNSURE_BELOW) and not (
         other_service and confidence >= CONFIDENT_ELSEWHERE)
+
+
+def _names_a_service_besides_the_court(text: str) -> bool:
+    """"how long do we have to take him to court" names no service of its own: going to court is
+    one of a problem's routes; nor does "除了法援还能找谁" (who else, besides legal aid)."""
+    return NAMES_A_SERVICE.search(COURT.sub("", EXCEPT_LEGAL_AID.sub("", text))) is not None
 
 
 def _is_a_vague_first_question(text: str, intent: str, topic: str | None,
@@ -226,9 +249,21 @@ def intent_in_context(text: str, intent: str, confidence: float, last_answer: ob
     intent = _in_scope_runner_up(simplified, intent, confidence, ranking) or intent
     if _is_a_vague_first_question(simplified, intent, topic, previous_answer):
         return FALLBACK_INTENT  # "Which service do you mean?"
-    if ((intent.startswith(PROBLEM_INTENT_PREFIX) or intent == FALLBACK_INTENT)
+    if ((intent.startswith(PROBLEM_INTENT_PREFIX) or intent in (FALLBACK_INTENT, CHECK_ELIGIBILITY_INTENT)
+         or (intent in GENERAL_LEGAL_AID_QUESTIONS and _is_a_story(text))
+         # "能找法援不" after the routes for a problem: for that problem.
+         or (intent in GENERAL_LEGAL_AID_QUESTIONS[:2] and last_problem))
             and ASKS_IF_LEGAL_AID_FOR_ME.search(simplified)):
+        # "i got hurt stopping a thief. can i get legal aid to sue him": the person's own case.
         return CHECK_ELIGIBILITY_INTENT
+    if previous_answer is not None and previous_answer.kind == "eligibility" and CORRECTS_AN_ANSWER.search(
+            simplified):
+        # The outcome repeats what was read and invites a correction: the check reads it again.
+        return CHECK_ELIGIBILITY_INTENT
+    if WANTS_TO_APPLY.search(simplified.strip()) and not ASKS_HOW_TO_APPLY.search(simplified):
+        # "我想申请法律援助": the pre-check first; after its outcome, where and how to apply.
+        return AFTER_ELIGIBILITY_OUTCOME if previous_answer is not None and (
+            previous_answer.kind == "eligibility") else CHECK_ELIGIBILITY_INTENT
     story_problem = _unsure_story_problem(text, intent, ranking) or two_figures_asked(
         simplified, intent, ranking)
     if story_problem is not None:
@@ -249,7 +284,7 @@ def intent_in_context(text: str, intent: str, confidence: float, last_answer: ob
         service = PRICE_OF.get(intent) or next(iter(SERVICE_OF_STATISTIC.get(intent, ())), None)
         if service is not None:
             return service
-    if ASKS_FOR_THE_CHECK.search(simplified) and is_short(text):
+    if ASKS_FOR_THE_CHECK.search(simplified) and is_short(text) and intent != STOP_CHECK_INTENT:
         return CHECK_ELIGIBILITY_INTENT
     if topic in LABOUR_PROBLEMS and intent in IN_LABOUR_DISPUTES:
         return IN_LABOUR_DISPUTES[intent]
@@ -281,6 +316,12 @@ def intent_in_context(text: str, intent: str, confidence: float, last_answer: ob
     unplaced = confidence < UNSURE_BELOW or intent in (FALLBACK_INTENT, OUT_OF_SCOPE_INTENT)
     defence = previous_answer is not None and ((previous_answer.rule or "").startswith(DEFENCE_RULE_PREFIX) or (
         previous_answer.kind == "answer" and previous_answer.intent == CRIMINAL_LEGAL_AID_INTENT))
+    # "那我还能找谁帮忙", "so what can i do then" after the pre-check or another answer: the
+    # routes of the problem told before (in the check too), when no service is named.
+    if (last_problem and not (topic or "").startswith(PROBLEM_INTENT_PREFIX) and ASKS_WHAT_ELSE.search(simplified)
+            and not _names_a_service_besides_the_court(simplified)
+            and not (intent.startswith(PROBLEM_INTENT_PREFIX) and confidence >= UNSURE_BELOW)):
+        return last_problem
     if after_check and ASKS_HOW_LONG.search(simplified) and unplaced and not ASKS_ABOUT_SUING.search(simplified):
         return CRIMINAL_LEGAL_AID_INTENT if defence else DECISION_TIME_INTENT
     # "who asks for the lawyer, us or the police" after the outcome for a suspect: criminal legal aid.
@@ -296,7 +337,8 @@ def intent_in_context(text: str, intent: str, confidence: float, last_answer: ob
     # "is there a time limit for suing her" after the pre-check, "過了多久就不能告了" after a detour
     # to notarization: the routes of the problem told before.
     if (last_problem and not (topic or "").startswith(PROBLEM_INTENT_PREFIX) and ASKS_ABOUT_SUING.search(simplified)
-            and not NAMES_A_SERVICE.search(simplified) and _asks_about_the_route(simplified, intent, confidence)):
+            and not _names_a_service_besides_the_court(simplified)
+            and _asks_about_the_route(simplified, intent, confidence)):
         return last_problem
     figures_asked = figures_asked_without_a_topic(simplified, intent, confidence, topic)
     if figures_asked is not None:

@@ -55,9 +55,24 @@ _REQUESTS = {
         re.IGNORECASE,
     ),
 }
+# Asking whether someone speaks a language is not asking the bot to: "12348能说英语吗", "律师会讲
+#英文吗", "does the hotline speak english", "can the lawyer talk to me in chinese".
+_ASKS_IF_SOMEONE_SPEAKS = re.compile(
+    r"(12348|热线|律师|法院|法官|他们|那边|工作人员|接线员|客服|公证处|仲裁|中心|翻译)[^，,。？?]{0,6}"
+    r"(能|会|可以|能不能|会不会|可不可以)(说|讲|用|听懂)(英语|英文|中文|汉语|普通话)"
+    r"|\b(does|do|can|could|will|is|are)\s+(12348|the hotline|they|the lawyers?|the staff|staff|the court|the judge|"
+    r"someone|anyone|the operator|the centre|the center|he|she)\b.{0,30}\b(speak|speaks|talk|understand)\w*\b",
+    re.IGNORECASE)
 # Words that belong to no language: "ok" after a Chinese answer keeps the conversation Chinese.
 _NEUTRAL_WORDS = frozenset({"ok", "okay", "okk", "k", "kk", "thx", "ty", "lol", "haha", "hmm", "emm", "em",
                             "oh", "ohh", "wow", "hi", "bye", "sos"})
+
+# "好的 thanks", "ok 谢谢": pleasantries in both scripts say nothing of the language the person
+# writes in, so they keep the conversation's, like "ok" alone.
+_MIXED_PLEASANTRY = re.compile(
+    r"^[\W_]*(?:(?:好的|好滴|好吧|好|谢谢|谢了|多谢|嗯+|哦+|噢+|行|收到|明白了?|了解|辛苦了|拜拜|再见"
+    r"|thanks|thank you|thank u|thx|ty|ok|okay|okk|got it|cool|great|nice|bye)[\W_]*)+$",
+    re.IGNORECASE)
 
 _CHINESE_DIGITS = {"〇": "0", "零": "0", "○": "0", "一": "1", "二": "2", "三": "3", "四": "4",
                    "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
@@ -72,6 +87,8 @@ def count_scripts(text: str) -> tuple[int, int]:
 
 def requested_language(text: str) -> str | None:
     """Return the language the user explicitly asks for, or None."""
+    if _ASKS_IF_SOMEONE_SPEAKS.search(text):
+        return None
     for language, pattern in _REQUESTS.items():
         if pattern.search(text):
             return language
@@ -87,6 +104,8 @@ def detect_language(text: str) -> str | None:
     # "ok", "thx", "lol" belong to neither language: they do not tip a mixed message either.
     latin_words = sum(1 for word in _LATIN_WORD.findall(text) if word.lower() not in _NEUTRAL_WORDS)
     if han == 0 and latin_words == 0:
+        return None
+    if han and _LATIN_WORD.search(text) and _MIXED_PLEASANTRY.match(text):
         return None
     if han and latin_words:
         english_grammar = any(word.lower() in _ENGLISH_GRAMMAR_WORDS for word in _LATIN_WORD.findall(text))

@@ -13,6 +13,9 @@ NAMES_A_SERVICE = re.compile(
     r"\b(legal aid|mediat\w*|notar\w*|arbitrat\w*|apprais\w*|lawyers?|hotline|court|labou?r|wages?|divorce|"
     r"legal advis\w*|legal counsel\w*|legal service network|public legal services?|defen[cs]e)\b",
     re.IGNORECASE)
+EXCEPT_LEGAL_AID = re.compile(r"除了(?:法律援助|法援)|\b(?:besides|apart from|other than|except) legal aid\b",
+                              re.IGNORECASE)
+COURT = re.compile(r"法院|\b(?:the |a )?court\b", re.IGNORECASE)
 NAMES_LEGAL_AID = re.compile(r"法律援助|法援|legal aid", re.IGNORECASE)
 # Words that point back at the last answer, or ask one more thing about it.
 FOLLOW_UP_WORDS = re.compile(
@@ -63,6 +66,35 @@ ASKS_FOR_THE_CHECK = re.compile(
     r"|(?:法律援助|法援).{0,8}(?:帮|给)?[我她他]?(?:查查|查一下|查一查|看看够不够|看看符不符合)"
     r"|\beligibility check\b|\bcheck (?:if|whether) (?:i|we|he|she|they|my \w+) (?:qualif\w+|(?:is|am|are) eligible)",
     re.IGNORECASE)
+# "我想申请法律援助", "i want to apply for legal aid": a wish to apply, not a question on how to,
+# which the pre-check answers first (its outcome says where to apply and what to bring).
+WANTS_TO_APPLY = re.compile(
+    r"^(?:你好|您好|hi|hello)?[，,\s]*(?:我|我们|我家|俺)?(?:的)?(?:妈|爸|老公|老婆|爷爷|奶奶|姥姥|姥爷|外婆|外公|哥|姐|弟|妹"
+    r"|儿子|女儿|孩子|朋友|亲戚|她|他)?(?:想|要|打算|准备|需要)(?:申请|申|办|找)(?:一下|个)?(?:法律援助|法援)"
+    r"|^(?:hi|hello)?[,\s]*(?:i|we|my \w+|he|she) (?:want|wants|wanna|would like|need|needs|d like) to "
+    r"(?:apply for|get) (?:free )?legal aid\b",
+    re.IGNORECASE)
+# How, where, what or when: a question on applying, not only the wish to.
+ASKS_HOW_TO_APPLY = re.compile(
+    r"怎么|怎样|如何|哪|流程|材料|步骤|多久|要带|手续|条件|\b(how|where|what|when|which|documents?|steps?)\b",
+    re.IGNORECASE)
+# After the pre-check or another answer, "那我还能找谁帮忙", "so what can i do then": the routes
+# of the problem told before, not how to apply.
+ASKS_WHAT_ELSE = re.compile(
+    r"还能找谁|找谁帮忙|还能怎么办|那怎么办|那咋办|那我咋办|那我怎么办|还有什么办法|别的办法|其他办法|其他途径|别的途径"
+    r"|\bwhat (?:can|should|else can|else should) (?:i|we) do\b|\bwho (?:else )?can help\b|\b(?:other|my) options\b"
+    r"|\bwhere else\b|\bany other way\b"
+    # "那我现在先干啥", "那我还能咋办", "so what do i do now": what next, opened as a continuation.
+    r"|^(?:那|那么|所以)[^，,。？?]{0,6}(?:咋办|怎么办|干啥|干什么|做什么|咋整|咋弄)"
+    r"|^\W*(?:so|then|ok so|okay so)\b.{0,12}\bwhat (?:do|should|can) (?:i|we) do\b|\bwhat now\b",
+    re.IGNORECASE)
+# "不是欠薪 是工伤", "no its a work injury not wages": an answer of the pre-check corrected
+# after its outcome was given, which the check then reads again.
+CORRECTS_AN_ANSWER = re.compile(
+    r"^\W*(?:不是|不对|搞错了|弄错了|错了)[^？?]{0,12}(?:是|而是)"
+    r"|^\W*(?:no|nope|wrong|not)\b[^?]{0,30}\b(?:its|it is|it was|i said|i meant|i mean)\b"
+    r"|^\W*(?:its|it is|it was) (?:not|a|an|about)\b[^?]{0,30}\bnot\b",
+    re.IGNORECASE)
 # Words that ask how to use a service rather than for its figures.
 ASKS_HOW = re.compile(
     r"怎么|咋|如何|哪里|哪儿|去哪|在哪|联系|电话|找谁|找他|找她|申请|流程|手续|材料|要带|多久来|上门|收费|要钱"
@@ -96,16 +128,17 @@ ASKS_ABOUT_THE_FIGURE = re.compile(
 REFERS_BACK = re.compile(r"他们|它们|它|其|这些|那些|\b(they|them|their|it|its|those|these)\b", re.IGNORECASE)
 # "how long do i have to sue", "过了多久就不能告了": a time limit for going to court, not how
 # long a legal-aid decision takes.
-ASKS_ABOUT_SUING = re.compile(r"起诉|告|时效|诉讼|打官司|\b(sue|suing|court|deadline|time limit|limitation|too late)\b",
-                              re.IGNORECASE)
+ASKS_ABOUT_SUING = re.compile(
+    r"起诉|告|时效|期限|时间限制|诉讼|打官司|\b(sue|suing|court|deadline|time limit|limitation|too late)\b",
+    re.IGNORECASE)
 # After the pre-check's outcome, "how fast do they assign someone" asks how long a decision takes.
 ASKS_HOW_LONG = re.compile(r"多久|多长时间|几天|多快|\bhow (?:long|fast|soon|quickly)\b", re.IGNORECASE)
 # After the routes for a problem: what to keep, how long there is, where to complain, what next.
 # The routes answer all of these, so they are about that problem, however the classifier reads them.
 ASKS_ABOUT_THE_ROUTE = re.compile(
     r"证据|留什么|保存|删|时效|期限|多久|来得及|还能告|还能起诉|过期|下一步|然后呢|接下来|找谁|去哪|投诉|举报|告他|起诉|"
-    r"犯法吗|犯罪吗|算犯罪|能要回|要回来|追回"
+    r"犯法吗|犯罪吗|算犯罪|能要回|要回来|追回|要不要请律师|需要请律师|需不需要律师|用不用请律师"
     r"|\b(evidence|proof|keep|delete|deadline|time limit|how long|too late|what now|next step|who (?:do|can|should) i|"
     r"where (?:do|can|should) i|complain|sue|report (?:him|her|them|it)|a crime|get (?:it|my money) back|"
-    r"challenge it)\b",
+    r"challenge it|need a lawyer|get a lawyer)\b",
     re.IGNORECASE)

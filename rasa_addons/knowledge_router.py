@@ -41,7 +41,7 @@ from assistant.contract import (
     is_leaving_word,
 )
 from assistant.follow_up import FALLBACK_INTENT, intent_in_context, is_short
-from assistant.language import requested_language
+from assistant.language import has_han, requested_language
 
 
 @DefaultV1Recipe.register(
@@ -162,8 +162,9 @@ class KnowledgeRouterPolicy(Policy):
             return self.config["crisis_action"]
         loop = tracker.active_loop_name
         intent = message.intent.get("name") or ""
-        if not loop:
-            # "贵不贵啊" after notarization, "2" after "did you mean": the actions read it alike.
+        if not loop or tracker.is_active_loop_rejected:
+            # "贵不贵啊" after notarization, "2" after "did you mean": the actions read it alike
+            # (inside the check too, for a message the check handed back: "那我还能咋办").
             intent = intent_in_context(
                 (message.parse_data or {}).get("text") or "", intent, message.intent.get("confidence") or 0.0,
                 tracker.get_slot(LAST_ANSWER_SLOT), _last_bot_buttons(tracker),
@@ -229,6 +230,10 @@ def _asked_language_events(tracker: DialogueStateTracker) -> list[SlotSet]:
     remembered = tracker.get_slot(ASKED_LANGUAGE_SLOT)
     if remembered and tracker.get_slot(LANGUAGE_SLOT) != remembered:
         return [SlotSet(LANGUAGE_SLOT, remembered)]
+    if tracker.get_slot(LANGUAGE_SLOT) is None and message is not None and has_han(message.text or ""):
+        # "好的thx" as a first message belongs to neither language (assistant/language.py), but
+        # with no conversation to keep the language of, its Chinese decides.
+        return [SlotSet(LANGUAGE_SLOT, "zh")]
     return []
 
 

@@ -124,6 +124,9 @@ HELDOUT_SETS = {
     # became patterns and `unless` rules: a development set now.
     "personal_blind5": QuestionSet("personal_blind5", HELDOUT_DIR / "personal_blind5.yml", "both",
                                    personal=True),
+    # Written in session 12 (5 Dec 2026) by another separate author from the brief and the fact
+    # sheets only, as a development set of hard crises and ordinary messages (200): tuned on.
+    "crisis_dev6": QuestionSet("crisis_dev6", HELDOUT_DIR / "crisis_dev6.yml", "both", personal=True),
 }
 ACCURACY_SETS = {name: s for name, s in HELDOUT_SETS.items() if not s.personal}
 DEVELOPMENT_SETS = [s for s in HELDOUT_SETS.values() if s.development]

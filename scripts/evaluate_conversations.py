@@ -71,6 +71,8 @@ CONVERSATION_SETS = {
     "conversations_blind4": ConversationSet("conversations_blind4", HELDOUT_DIR / "conversations_blind4.yml"),
     # Written at the start of session 11 the same way; scored once at its end, a development set since.
     "conversations_blind5": ConversationSet("conversations_blind5", HELDOUT_DIR / "conversations_blind5.yml"),
+    # Written in session 12 the same way, as a development set of conversations only.
+    "conversations_dev6": ConversationSet("conversations_dev6", HELDOUT_DIR / "conversations_dev6.yml"),
 }
 
 

@@ -293,3 +293,38 @@ def test_detector_recognises_crises_found_in_session_11(text, situation):
 ])
 def test_detector_stays_quiet_on_ordinary_messages_found_in_session_11(text):
     assert not set(detect_crisis(text)) - {"ruled_out"}
+
+
+# Written in my own words after the session-12 development set showed the kinds.
+@pytest.mark.parametrize(("text", "situation"), [
+    ("厂里拖了我半年工资 房东天天催 我这会儿已经站在天台上了", "self_harm"),
+    ("官司要是输了我也不活了 办法我都想好了", "self_harm"),
+    ("wo zhen de bu xiang huo le", "self_harm"),
+    ("left a goodbye letter for my parents on the table, one more thing, who inherits my flat", "self_harm"),
+    ("ive been planning how id do it for a week", "self_harm"),
+    ("thanks for everything, you wont hear from me again after tonight", "self_harm"),
+    ("俺爹喝多了又打俺 俺娘不敢管", "domestic_violence"),
+    ("他把我身份证收了 不让我出门 已经三天了", "domestic_violence"),
+    ("拆迁队开着挖掘机来了 我奶奶人还在里面", "danger_now"),
+    ("the demolition guys are knocking down the wall and my dad is still inside", "danger_now"),
+    ("about 10 of them with iron pipes, theyre starting to beat the workers", "danger_now"),
+    ("he says he will bury me alive and his guys are waiting outside my shop", "danger_now"),
+    ("舅舅让我脱衣服 还说这是我们俩的秘密", "child_harm"),
+    ("后妈不给我饭吃 晚上让我睡楼道", "child_harm"),
+])
+def test_detector_recognises_crises_found_in_session_12(text, situation):
+    assert situation in detect_crisis(text)
+
+
+@pytest.mark.parametrize("text", [
+    "新闻里说有个男的把老婆家暴致死 这种会判几年",
+    "我们村有个人前年喝农药死了 他家的宅基地现在归谁",
+    "我是社工 服务对象说过想自杀 我需要上报吗",
+    "方案再改不完领导要杀了我😂 加班费能要吗",
+    "what does the law say about self defence if someone pulls a knife on you",
+    "can anyone call 12356 or is it only for people with suicidal thoughts",
+    "my kid got hit by another boy last semester, his parents wont pay the dental bills",
+    "以前婆婆不让我回娘家 手机也被她收过 现在已经搬出来住了 这算家暴吗",
+])
+def test_detector_stays_quiet_on_ordinary_messages_found_in_session_12(text):
+    assert not set(detect_crisis(text)) - {"ruled_out"}

@@ -102,6 +102,11 @@ def test_every_path_of_answers_reaches_a_rule_and_every_rule_is_reached(table: E
     # "None" is only an answer to the question asked: "no money" fills no other question.
     ("no money", "elig_means", {"elig_means": "hardship"}),
     ("banana", "elig_matter", {}),
+    # Session 12: an adult in good health is none of the defence situations; little pay and no
+    # savings is hardship, an office job alone says nothing.
+    ("no he has no lawyer. hes 41 and healthy, he got into a fight", "elig_defence", {"elig_defence": "none"}),
+    ("she cleans offices, doesnt earn much and has no savings", "elig_means", {"elig_means": "hardship"}),
+    ("i have an office job", "elig_means", {}),
 ])
 def test_typed_answers(table: EligibilityTable, text, asked, expected):
     assert table.match_answers(text, asked) == expected
@@ -164,6 +169,22 @@ def test_domestic_violence_needs_no_means_test_in_chinese(talk):
     reply = reply_text(talk("11"))
     assert HEADLINES["zh"]["no_means_test"] in reply and "第三十二条" in reply
     assert "由法律援助机构审查决定" in reply and is_mostly_chinese(reply)
+
+
+def test_a_correction_after_the_outcome_changes_one_answer_and_keeps_the_others(talk):
+    talk("帮我看看能不能申请法律援助")
+    reply = reply_text(talk("我是进城打工的 老板欠我三个月工资"))
+    assert "第四十二条" in reply, reply
+    reply = reply_text(talk("不对 是工伤 我在车间被机器轧了手"))
+    # The migrant worker stands: the outcome comes at once, for injury compensation.
+    assert "人身损害赔偿" in reply and "第四十二条" in reply and "您的经济状况" not in reply, reply
+
+
+def test_a_check_after_a_story_reads_the_story(talk):
+    talk("we are a crew of migrant workers from sichuan, the subcontractor vanished before new year "
+         "owing us half a year of pay and the main contractor says its not their problem")
+    reply = reply_text(talk("can we get legal aid"))
+    assert "Migrant worker" in reply and "42" in reply and "financial situation?" not in reply, reply
 
 
 def test_traditional_characters_and_typed_words(talk):

@@ -125,6 +125,8 @@ def test_a_place_is_named():
     ("and 人民调解?", "en"), ("我想问下 legal aid 申请下来要多久", "zh"),
     # Asking in one script for the other language.
     ("可以用English回复吗", "en"), ("can u reply 用中文", "zh"),
+    # Pleasantries in both scripts keep the conversation's language; a question still decides.
+    ("好的 thanks", None), ("ok 谢谢!", None), ("thanks 法律援助怎么申请", "zh"),
 ])
 def test_the_language_of_a_message(text, language):
     assert detect_language(text) == language
@@ -362,3 +364,56 @@ def test_the_defence_rule_prefix_names_every_rule_for_a_suspect(read_eligibility
     for rule in read_eligibility_table("en").rules:
         for_suspect = "criminal_suspect" in dict(rule.conditions).get("elig_matter", ())
         assert rule.key.startswith(DEFENCE_RULE_PREFIX) == for_suspect, rule.key
+
+
+def test_a_wish_to_apply_starts_the_check_and_after_its_outcome_asks_where_to_apply():
+    for text in ("我要申请法律援助", "您好，我们想申请一下法援。", "I would like to apply for legal aid"):
+        assert intent_in_context(text, "faq_legal_aid_apply", 0.9, None) == "check_eligibility", text
+    outcome = LastAnswer("eligibility", rule="civil_waived").to_slot()
+    assert intent_in_context("我想申请法律援助", "faq_legal_aid_apply", 0.9, outcome) == "faq_legal_aid_apply"
+    # Asking how is a question on applying, not a wish.
+    assert intent_in_context("我想申请法律援助 怎么申请", "faq_legal_aid_apply", 0.9, None) == "faq_legal_aid_apply"
+    assert intent_in_context("how do i apply for legal aid", "faq_legal_aid_apply", 0.9, None) == "faq_legal_aid_apply"
+
+
+def test_what_else_after_the_outcome_is_about_the_problem_told_in_the_check():
+    outcome = LastAnswer("eligibility", rule="civil_means_tested").to_slot()
+    for text in ("那我还能找谁帮忙", "ok so what can i do then", "還有什麼別的辦法嗎"):
+        assert intent_in_context(text, "faq_legal_aid_apply", 0.4, outcome, (), (),
+                                 "problem_traffic_accident") == "problem_traffic_accident", text
+    # Without a problem told, or naming a service, it is not.
+    assert intent_in_context("那我还能找谁帮忙", "faq_legal_aid_apply", 0.4, outcome) == "faq_legal_aid_apply"
+    assert intent_in_context("还能找谁 公证处吗", "faq_notarization", 0.9, outcome, (), (),
+                             "problem_traffic_accident") == "faq_notarization"
+
+
+def test_a_correction_after_the_outcome_reopens_the_check():
+    outcome = LastAnswer("eligibility", rule="wages_injury_waived").to_slot()
+    for text in ("不是欠薪 是工伤 我从梯子上摔下来了", "no its not wages, it was an injury at work"):
+        assert intent_in_context(text, "problem_work_injury", 0.8, outcome) == "check_eligibility", text
+    # Not after any other answer, and "不是" alone corrects nothing.
+    assert intent_in_context("不是欠薪 是工伤", "problem_work_injury", 0.8, topic("faq_notarization")) \
+        == "problem_work_injury"
+    assert intent_in_context("不是很懂", "nlu_fallback", 0.2, outcome) != "check_eligibility"
+
+
+@pytest.mark.parametrize(("sender", "turns"), [
+    # A wish to apply starts the check; a story answers its first question and names the problem,
+    # which a later "what else" reads (the check's answers are not the routes' kind).
+    ("wish-zh", [("我要申请法律援助", "check_eligibility"), ("孩子他爸离婚后一分抚养费都没给过", "check_eligibility"),
+                 ("我在吃低保", "eligibility:civil_waived"), ("除了法援还能找谁帮忙", "problem_family")]),
+    ("suing-en", [("could you check whether my mother can get legal aid", "check_eligibility"),
+                  ("she is 81 and my brother wont give her a cent for her upkeep", "check_eligibility"),
+                  ("she has no income at all, no pension", "eligibility:civil_waived"),
+                  ("how long do we have to take him to court", "problem_elderly_support")]),
+    ("correct-zh", [("帮我查一下能不能申请法援", "check_eligibility"), ("老板拖欠我两个月工资 我是进城务工的", ""),
+                    # The migrant worker stands: the outcome at once, for the injury.
+                    ("不对 是工伤 我在车间把手压伤了", "eligibility:wages_injury_waived")]),
+])
+def test_the_check_in_a_conversation(client, sender, turns):
+    for text, answered_as in turns:
+        reply, last_answer = converse(client, sender, text)
+        if answered_as:
+            assert last_answer == answered_as, (text, last_answer, reply)
+    if sender == "correct-zh":
+        assert "人身损害赔偿" in reply and "欠薪" not in reply.split("已记录")[-1].split("。")[0], reply
