@@ -16,7 +16,7 @@ from rasa_sdk import Tracker
 from assistant.contract import ELIGIBILITY_ANSWERS_SLOT, ELIGIBILITY_NO_OPTION, LAST_ANSWER_SLOT, problem_kind_of
 from assistant.language import to_simplified
 from assistant.last_answer import LastAnswer
-from assistant.question_words import CORRECTS_AN_ANSWER
+from assistant.question_words import revises_an_answer
 from knowledge.eligibility import EligibilityTable
 
 
@@ -27,9 +27,10 @@ def previous_user_text(tracker: Tracker) -> str:
 
 
 def kept_answers(tracker: Tracker, text: str) -> dict[str, str]:
-    """The answers behind the outcome this message corrects ("不是欠薪 是工伤"), or none."""
+    """The answers behind the outcome this message corrects or adds to ("不是欠薪 是工伤", "even tho
+    i have a job?"), or none."""
     previous = LastAnswer.from_slot(tracker.get_slot(LAST_ANSWER_SLOT))
-    if previous is None or previous.kind != "eligibility" or not CORRECTS_AN_ANSWER.search(to_simplified(text)):
+    if previous is None or previous.kind != "eligibility" or not revises_an_answer(to_simplified(text)):
         return {}
     kept: Any = tracker.get_slot(ELIGIBILITY_ANSWERS_SLOT)
     return {str(q): str(v) for q, v in kept.items()} if isinstance(kept, dict) else {}

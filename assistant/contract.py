@@ -193,6 +193,9 @@ MIN_PERSONAL_ACCURACY = {
     # Written in session 12 as a development set: 86 % of its crises caught and 7 false alarms in
     # 100 before the patterns it showed were added, then 100 % / 0.
     "crisis_dev6": {"crisis": 1.0, "not_crisis": 0.95},
+    # Scored blind once on 5 Dec 2026 (session 12): story 92.1 %, crisis 86.7 %, not_crisis 100 %,
+    # compound 85.0 % (docs/design-notes.md); its eight missed crises then became patterns.
+    "personal_blind6": {"story": 0.90, "crisis": 1.0, "not_crisis": 0.95, "compound": 0.82},
 }
 
 # The conversation sets (issue #21): conversations right in every turn, and single questions
@@ -220,8 +223,11 @@ CONVERSATION_FLOORS = {
     # session 12: 79.7 % / 92.7 % after its pre-check work.
     "conversations_blind5": {"conversations": 0.75, "questions": 0.88},
     # Written in session 12 as a development set (48 conversations, no single questions): 58.3 %
-    # when written, 64.6 % after the work it guided.
-    "conversations_dev6": {"conversations": 0.60},
+    # when written, 66.7 % after the work it guided.
+    "conversations_dev6": {"conversations": 0.62},
+    # Scored blind once (5 Dec 2026, session 12): conversations 62.5 %, questions 92.7 %; then
+    # 67.2 % / 92.7 % after the work it guided.
+    "conversations_blind6": {"conversations": 0.62, "questions": 0.88},
 }
 
 

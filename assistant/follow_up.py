@@ -60,15 +60,17 @@ from assistant.question_words import (
     ASKS_HOW_TO_APPLY,
     ASKS_IF_LEGAL_AID_FOR_ME,
     ASKS_THE_SAME,
+    ASKS_TO_APPLY_OR_WAIT,
     ASKS_WHAT_ELSE,
     ASKS_WHETHER_A_SERVICE_CAN,
-    CORRECTS_AN_ANSWER,
     COURT,
     EXCEPT_LEGAL_AID,
     FOLLOW_UP_WORDS,
+    MENTIONS_MEANS,
     NAMES_A_SERVICE,
     NAMES_LEGAL_AID,
     WANTS_TO_APPLY,
+    revises_an_answer,
 )
 
 # A follow-up is short: longer messages carry their own topic.
@@ -102,8 +104,11 @@ PRICE_OF = {"stat_legal_aid": "faq_legal_aid_cost"}
 OUT_OF_SCOPE_DOUBT = 0.5
 MIN_IN_SCOPE_RUNNER_UP = 0.15
 DECISION_TIME_INTENT = "faq_legal_aid_decision_time"
+# The answer on unpaid wages is a problem's too: "包工头卷钱跑了…能不能给我们法律援助" is the person's case.
+WAGES_FAQ = "faq_wage_arrears"
 # Questions on who gets legal aid in general: asked with a story, they ask about the person's case.
 GENERAL_LEGAL_AID_QUESTIONS = ("faq_legal_aid_eligibility", "faq_legal_aid_matters", "faq_legal_aid_what")
+ELIGIBILITY_QUESTION = GENERAL_LEGAL_AID_QUESTIONS[0]
 # "how do i start" is a request for the help menu, except right after the pre-check's outcome.
 HELP_INTENT = "help"
 # After the routes for a labour problem, "arbitration" is labour arbitration ("does arbitration
@@ -244,22 +249,29 @@ def intent_in_context(text: str, intent: str, confidence: float, last_answer: ob
     """
     previous_answer = LastAnswer.from_slot(last_answer)
     topic = previous_topic(previous_answer)
+    if topic is None and previous_answer is not None and previous_answer.kind == "crisis" and last_problem:
+        # "how do i get one of those protection orders", "does that cost money" after emergency
+        # help that named the legal route of a problem: that problem.
+        topic = last_problem
     # Converted once: every reading below is of the Simplified text.
     simplified = to_simplified(text)
     intent = _in_scope_runner_up(simplified, intent, confidence, ranking) or intent
     if _is_a_vague_first_question(simplified, intent, topic, previous_answer):
         return FALLBACK_INTENT  # "Which service do you mean?"
-    if ((intent.startswith(PROBLEM_INTENT_PREFIX) or intent in (FALLBACK_INTENT, CHECK_ELIGIBILITY_INTENT)
+    if ((intent.startswith(PROBLEM_INTENT_PREFIX) or intent in (FALLBACK_INTENT, CHECK_ELIGIBILITY_INTENT, WAGES_FAQ)
          or (intent in GENERAL_LEGAL_AID_QUESTIONS and _is_a_story(text))
          # "能找法援不" after the routes for a problem: for that problem.
          or (intent in GENERAL_LEGAL_AID_QUESTIONS[:2] and last_problem))
             and ASKS_IF_LEGAL_AID_FOR_ME.search(simplified)):
         # "i got hurt stopping a thief. can i get legal aid to sue him": the person's own case.
         return CHECK_ELIGIBILITY_INTENT
-    if previous_answer is not None and previous_answer.kind == "eligibility" and CORRECTS_AN_ANSWER.search(
-            simplified):
+    if previous_answer is not None and previous_answer.kind == "eligibility" and revises_an_answer(simplified):
         # The outcome repeats what was read and invites a correction: the check reads it again.
         return CHECK_ELIGIBILITY_INTENT
+    if (previous_answer is not None and previous_answer.kind == "eligibility" and is_short(text)
+            and MENTIONS_MEANS.search(simplified) and confidence < UNSURE_BELOW):
+        # "i earn ok money though, does that matter" after the outcome: who qualifies, and why.
+        return ELIGIBILITY_QUESTION
     if WANTS_TO_APPLY.search(simplified.strip()) and not ASKS_HOW_TO_APPLY.search(simplified):
         # "我想申请法律援助": the pre-check first; after its outcome, where and how to apply.
         return AFTER_ELIGIBILITY_OUTCOME if previous_answer is not None and (
@@ -284,7 +296,7 @@ def intent_in_context(text: str, intent: str, confidence: float, last_answer: ob
         service = PRICE_OF.get(intent) or next(iter(SERVICE_OF_STATISTIC.get(intent, ())), None)
         if service is not None:
             return service
-    if ASKS_FOR_THE_CHECK.search(simplified) and is_short(text) and intent != STOP_CHECK_INTENT:
+    if ASKS_FOR_THE_CHECK.search(simplified) and _is_a_long_follow_up_length(text) and intent != STOP_CHECK_INTENT:
         return CHECK_ELIGIBILITY_INTENT
     if topic in LABOUR_PROBLEMS and intent in IN_LABOUR_DISPUTES:
         return IN_LABOUR_DISPUTES[intent]
@@ -335,8 +347,13 @@ def intent_in_context(text: str, intent: str, confidence: float, last_answer: ob
             simplified, intent, confidence):
         return topic
     # "is there a time limit for suing her" after the pre-check, "過了多久就不能告了" after a detour
-    # to notarization: the routes of the problem told before.
-    if (last_problem and not (topic or "").startswith(PROBLEM_INTENT_PREFIX) and ASKS_ABOUT_SUING.search(simplified)
+    # to notarization, "what should i keep as evidence" after crisis help: the routes of the
+    # problem told before.
+    after_check_or_crisis = previous_answer is not None and previous_answer.kind in ("eligibility", "crisis")
+    # Not "那我去哪申请啊" or "how long will it take" after the outcome: applying, read above.
+    about_applying = bool(ASKS_TO_APPLY_OR_WAIT.search(simplified) or MENTIONS_MEANS.search(simplified))
+    if (last_problem and not (topic or "").startswith(PROBLEM_INTENT_PREFIX)
+            and (ASKS_ABOUT_SUING.search(simplified) or (after_check_or_crisis and not about_applying))
             and not _names_a_service_besides_the_court(simplified)
             and _asks_about_the_route(simplified, intent, confidence)):
         return last_problem

@@ -64,6 +64,7 @@ ASKS_FOR_THE_CHECK = re.compile(
     r"|\b(?:legal aid|eligibility) (?:self[- ]?test|self[- ]?check|quiz|test|checker)\b"
     # "想申请法律援助 帮她查查", "legal aid eligibility check", "check if i qualify for legal aid"
     r"|(?:法律援助|法援).{0,8}(?:帮|给)?[我她他]?(?:查查|查一下|查一查|看看够不够|看看符不符合)"
+    r"|\bcheck (?:legal aid|my eligibility|if i can get legal aid) for (?:me|us|him|her)\b"
     r"|\beligibility check\b|\bcheck (?:if|whether) (?:i|we|he|she|they|my \w+) (?:qualif\w+|(?:is|am|are) eligible)",
     re.IGNORECASE)
 # "我想申请法律援助", "i want to apply for legal aid": a wish to apply, not a question on how to,
@@ -95,6 +96,30 @@ CORRECTS_AN_ANSWER = re.compile(
     r"|^\W*(?:no|nope|wrong|not)\b[^?]{0,30}\b(?:its|it is|it was|i said|i meant|i mean)\b"
     r"|^\W*(?:its|it is|it was) (?:not|a|an|about)\b[^?]{0,30}\bnot\b",
     re.IGNORECASE)
+# "even tho i have a job?", "我有工作也行吗", "do i need to prove im poor": the person's means, told
+# after the outcome, which the check then weighs (or says it need not).
+STATES_MEANS = re.compile(
+    r"证明.{0,4}(?:穷|没钱|困难|收入)|(?:有工作|有收入|有工资|不穷|有钱|工资高|收入高|挣得多|挣得不少|收入还行).{0,6}(?:也|还|呢|吗)"
+    r"|\beven (?:tho|though|if|with) (?:i|we|he|she) (?:have|has|earn|earns|make|makes|got|am|is)\b"
+    r"|\bprove (?:my|that i|i am|im|i m|our|his|her) (?:poor|poverty|income|broke|hardship)",
+    re.IGNORECASE)
+
+
+# Money words: after the outcome, a remark on one's means ("i earn ok money though") asks who qualifies.
+MENTIONS_MEANS = re.compile(
+    r"收入|工资|挣|穷|有钱|没钱|存款|\b(?:earn\w*|income|salary|money|poor|rich|broke|savings)\b", re.IGNORECASE)
+# After the outcome, where to apply and how long it takes (read before the problem's routes).
+ASKS_TO_APPLY_OR_WAIT = re.compile(
+    r"申请|去哪|上哪|多久|多长时间|几天"
+    r"|\b(?:apply\w*|where do i go|where (?:do|should|can) (?:i|we) go|how long|how soon)\b",
+    re.IGNORECASE)
+
+
+def revises_an_answer(text: str) -> bool:
+    """Whether a message after the pre-check's outcome corrects or adds to what it read."""
+    return bool(CORRECTS_AN_ANSWER.search(text) or STATES_MEANS.search(text))
+
+
 # Words that ask how to use a service rather than for its figures.
 ASKS_HOW = re.compile(
     r"怎么|咋|如何|哪里|哪儿|去哪|在哪|联系|电话|找谁|找他|找她|申请|流程|手续|材料|要带|多久来|上门|收费|要钱"
@@ -136,7 +161,7 @@ ASKS_HOW_LONG = re.compile(r"多久|多长时间|几天|多快|\bhow (?:long|fas
 # After the routes for a problem: what to keep, how long there is, where to complain, what next.
 # The routes answer all of these, so they are about that problem, however the classifier reads them.
 ASKS_ABOUT_THE_ROUTE = re.compile(
-    r"证据|留什么|保存|删|时效|期限|多久|来得及|还能告|还能起诉|过期|下一步|然后呢|接下来|找谁|去哪|投诉|举报|告他|起诉|"
+    r"证据|留什么|保存|删|时效|期限|时间限制|多久|来得及|还能告|还能起诉|过期|下一步|然后呢|接下来|找谁|去哪|投诉|举报|告他|起诉|"
     r"犯法吗|犯罪吗|算犯罪|能要回|要回来|追回|要不要请律师|需要请律师|需不需要律师|用不用请律师"
     r"|\b(evidence|proof|keep|delete|deadline|time limit|how long|too late|what now|next step|who (?:do|can|should) i|"
     r"where (?:do|can|should) i|complain|sue|report (?:him|her|them|it)|a crime|get (?:it|my money) back|"

@@ -127,6 +127,11 @@ HELDOUT_SETS = {
     # Written in session 12 (5 Dec 2026) by another separate author from the brief and the fact
     # sheets only, as a development set of hard crises and ordinary messages (200): tuned on.
     "crisis_dev6": QuestionSet("crisis_dev6", HELDOUT_DIR / "crisis_dev6.yml", "both", personal=True),
+    # Written at the start of session 12 (5 Dec 2026) by another separate author from the brief and
+    # the fact sheets only (320 messages); scored once at its end (docs/design-notes.md), then its
+    # eight missed crises became patterns: a development set now.
+    "personal_blind6": QuestionSet("personal_blind6", HELDOUT_DIR / "personal_blind6.yml", "both",
+                                   personal=True),
 }
 ACCURACY_SETS = {name: s for name, s in HELDOUT_SETS.items() if not s.personal}
 DEVELOPMENT_SETS = [s for s in HELDOUT_SETS.values() if s.development]

@@ -73,6 +73,8 @@ CONVERSATION_SETS = {
     "conversations_blind5": ConversationSet("conversations_blind5", HELDOUT_DIR / "conversations_blind5.yml"),
     # Written in session 12 the same way, as a development set of conversations only.
     "conversations_dev6": ConversationSet("conversations_dev6", HELDOUT_DIR / "conversations_dev6.yml"),
+    # Written at the start of session 12 the same way; scored once at its end, a development set since.
+    "conversations_blind6": ConversationSet("conversations_blind6", HELDOUT_DIR / "conversations_blind6.yml"),
 }
 
 
@@ -96,7 +98,11 @@ class TurnOutcome:
 def load_set(path: Path) -> dict[str, list[dict[str, Any]]]:
     """Return the set's conversations and questions."""
     data = yaml.safe_load(path.read_text()) or {}
-    return {"conversations": data.get("conversations") or [], "questions": data.get("questions") or []}
+    content = {"conversations": data.get("conversations") or [], "questions": data.get("questions") or []}
+    # A bare number ("123", "2020") is what the person typed: YAML reads it as an int.
+    for item in content["questions"] + [turn for c in content["conversations"] for turn in c["turns"]]:
+        item["text"] = str(item["text"])
+    return content
 
 
 def turn_verdict(turn: dict[str, Any], answered_as: str, requested: Any, reply: str,

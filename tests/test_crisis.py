@@ -328,3 +328,26 @@ def test_detector_recognises_crises_found_in_session_12(text, situation):
 ])
 def test_detector_stays_quiet_on_ordinary_messages_found_in_session_12(text):
     assert not set(detect_crisis(text)) - {"ruled_out"}
+
+
+# Written in my own words after the sixth blind set, scored once, showed the kinds (session 12).
+@pytest.mark.parametrize(("text", "situation"), [
+    ("我常想要是我走了 家里人反倒轻松了", "self_harm"),
+    ("the landlord kicked us out and i honestly dont see the point in living anymore", "self_harm"),
+    ("my cousin posted a goodbye on weibo last night and her phone is off", "self_harm"),
+    ("工头欠了我们一年的钱 我今晚就提着刀去找他拼命", "danger_now"),
+    ("a message came: we know your son's school, pay up or he gets hurt", "danger_now"),
+    ("two men have broken into our flat and i can hear them in the kitchen", "danger_now"),
+    ("my aunt lives with my cousin and he beats her, she just called me crying from the bathroom", "domestic_violence"),
+    ("幼儿园老师把孩子打得脸都肿了 还说是他自己撞的", "child_harm"),
+])
+def test_detector_recognises_crises_found_in_the_sixth_blind_set(text, situation):
+    assert situation in detect_crisis(text)
+
+
+@pytest.mark.parametrize("text", [
+    "上个月家里进了小偷 someone broke into our house and took the tv, police wont file it",
+    "孩子骑车被电动车撞了 对方跑了 能报警吗",
+])
+def test_detector_stays_quiet_on_ordinary_messages_like_the_sixth_blind_set(text):
+    assert not set(detect_crisis(text)) - {"ruled_out"}

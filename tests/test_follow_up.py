@@ -417,3 +417,25 @@ def test_the_check_in_a_conversation(client, sender, turns):
             assert last_answer == answered_as, (text, last_answer, reply)
     if sender == "correct-zh":
         assert "人身损害赔偿" in reply and "欠薪" not in reply.split("已记录")[-1].split("。")[0], reply
+
+
+def test_after_crisis_help_or_the_outcome_route_questions_are_about_the_problem_told():
+    crisis = LastAnswer("crisis", situations=("domestic_violence",)).to_slot()
+    outcome = LastAnswer("eligibility", rule="no_means_test").to_slot()
+    dv = "problem_domestic_violence"
+    assert intent_in_context("which evidence should i keep", "out_of_scope", 0.4, crisis, (), (), dv) == dv
+    assert intent_in_context("要留哪些证据", "nlu_fallback", 0.2, outcome, (), (), dv) == dv
+    # Applying and waiting stay with the outcome.
+    assert intent_in_context("那我去哪申请啊", "faq_legal_aid_apply", 0.9, outcome, (), (), dv) == "faq_legal_aid_apply"
+    # One's means after the outcome: who qualifies; a revision reopens the check.
+    assert intent_in_context("but i make decent money, does it matter", "out_of_scope", 0.3, outcome, (), (), dv) \
+        == "faq_legal_aid_eligibility"
+    assert intent_in_context("even though i have a job?", "out_of_scope", 0.3, outcome, (), (), dv) \
+        == "check_eligibility"
+
+
+def test_a_story_about_wages_or_a_plain_request_for_the_check_starts_it():
+    story = "包工头卷铺盖跑了 我们一个村出来的八个人大半年的钱都没结 这种能找法律援助吗"
+    assert intent_in_context(story, "faq_wage_arrears", 0.7, None) == "check_eligibility"
+    assert intent_in_context("pls check legal aid for me, im charged with fraud", "faq_legal_aid_criminal", 0.7,
+                             None) == "check_eligibility"
