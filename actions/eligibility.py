@@ -34,6 +34,7 @@ from assistant.contract import (
     STOP_CHECK_INTENT,
     eligibility_button_payload,
     is_leaving_word,
+    problem_answered,
     problem_intent,
     problem_kind_of,
 )
@@ -137,7 +138,8 @@ async def _matter_of_problem(tracker: Tracker, language: str,
     kind = _told_problem_kind(tracker)
     if kind is None and not in_check:
         previous = LastAnswer.from_slot(tracker.get_slot(LAST_ANSWER_SLOT))
-        kind = problem_kind_of(previous.intent or "") if previous and previous.kind == "answer" else None
+        answered = problem_answered(previous.intent or "") if previous and previous.kind == "answer" else None
+        kind = problem_kind_of(answered or "")
     if kind is None:
         return None, None
     try:

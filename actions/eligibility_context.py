@@ -13,7 +13,7 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from assistant.contract import ELIGIBILITY_ANSWERS_SLOT, ELIGIBILITY_NO_OPTION, LAST_ANSWER_SLOT, problem_kind_of
+from assistant.contract import ELIGIBILITY_ANSWERS_SLOT, ELIGIBILITY_NO_OPTION, LAST_ANSWER_SLOT, problem_answered
 from assistant.language import to_simplified
 from assistant.last_answer import LastAnswer
 from assistant.question_words import revises_an_answer
@@ -37,10 +37,10 @@ def kept_answers(tracker: Tracker, text: str) -> dict[str, str]:
 
 
 def story_answers(tracker: Tracker, table: EligibilityTable) -> dict[str, str]:
-    """The answers a story routed just before tells ("我们十几个农民工…"); "none of these" is
+    """The answers a story answered just before tells ("我们十几个农民工…"); "none of these" is
     never read from a story, since nobody asked it there."""
     previous = LastAnswer.from_slot(tracker.get_slot(LAST_ANSWER_SLOT))
-    if previous is None or previous.kind != "answer" or problem_kind_of(previous.intent or "") is None:
+    if previous is None or previous.kind != "answer" or problem_answered(previous.intent or "") is None:
         return {}
     story = previous_user_text(tracker)
     return {q: v for q, v in table.match_answers(story, None).items() if v != ELIGIBILITY_NO_OPTION}

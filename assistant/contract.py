@@ -257,6 +257,18 @@ def problem_intent(kind: str) -> str:
     return f"{PROBLEM_INTENT_PREFIX}{kind}"
 
 
+# Answers of the FAQ that are a problem's too: a check started after them reads the story they
+# answered ("we are migrant workers, the subcontractor ran off…" then "can we get legal aid").
+PROBLEM_OF_AN_ANSWER = {"faq_wage_arrears": f"{PROBLEM_INTENT_PREFIX}unpaid_wages"}
+
+
+def problem_answered(intent: str) -> str | None:
+    """Return the problem intent an answer's intent is about (itself for a problem), or None."""
+    if problem_kind_of(intent) is not None:
+        return intent
+    return PROBLEM_OF_AN_ANSWER.get(intent)
+
+
 def problem_kind_of(intent: str) -> str | None:
     """Return the kind of personal problem an intent names (problem_family -> family), or None."""
     if intent.startswith(PROBLEM_INTENT_PREFIX) and len(intent) > len(PROBLEM_INTENT_PREFIX):

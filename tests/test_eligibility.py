@@ -187,6 +187,12 @@ def test_a_check_after_a_story_reads_the_story(talk):
     assert "Migrant worker" in reply and "42" in reply and "financial situation?" not in reply, reply
 
 
+def test_a_check_after_the_answer_on_unpaid_wages_reads_the_story_it_answered(talk):
+    talk("我们一个村出来的八个人在工地干了大半年 包工头过年前卷钱跑了 一分钱没结")
+    reply = reply_text(talk("我们能申请法律援助吗"))
+    assert "进城务工人员" in reply and "第四十二条" in reply and "您的经济状况" not in reply, reply
+
+
 def test_traditional_characters_and_typed_words(talk):
     reply = reply_text(talk("我能不能申請法律援助"))
     assert "您要办理的是哪一类事情" in reply
