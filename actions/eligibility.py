@@ -180,7 +180,7 @@ class ValidateEligibilityForm(Action):
         # Started again by a correction of its outcome: the other answers stand.
         kept = kept_answers(tracker, latest_text(tracker)) if not asked else {}
         answers.update(kept)
-        if not asked:
+        if not asked and not kept:  # a correction continues the check it corrects: no new intro
             dispatcher.utter_message(text=say(language, "check_intro"))
         # Right after a user message (not when resuming after the answer to another question;
         # a check started by the answer itself reads the message that led to it).
