@@ -28,6 +28,7 @@ from assistant.contract import (
     STORY_MIN_LATIN_WORDS,
     SWITCH_LANGUAGE_INTENT,
     UNKNOWN_STATISTIC_INTENT,
+    problem_answered,
 )
 from assistant.choices import chosen_button, payload_intent
 from assistant.language import count_scripts, requested_language, to_simplified
@@ -104,8 +105,6 @@ PRICE_OF = {"stat_legal_aid": "faq_legal_aid_cost"}
 OUT_OF_SCOPE_DOUBT = 0.5
 MIN_IN_SCOPE_RUNNER_UP = 0.15
 DECISION_TIME_INTENT = "faq_legal_aid_decision_time"
-# The answer on unpaid wages is a problem's too: "包工头卷钱跑了…能不能给我们法律援助" is the person's case.
-WAGES_FAQ = "faq_wage_arrears"
 # Questions on who gets legal aid in general: asked with a story, they ask about the person's case.
 GENERAL_LEGAL_AID_QUESTIONS = ("faq_legal_aid_eligibility", "faq_legal_aid_matters", "faq_legal_aid_what")
 ELIGIBILITY_QUESTION = GENERAL_LEGAL_AID_QUESTIONS[0]
@@ -258,7 +257,9 @@ def intent_in_context(text: str, intent: str, confidence: float, last_answer: ob
     intent = _in_scope_runner_up(simplified, intent, confidence, ranking) or intent
     if _is_a_vague_first_question(simplified, intent, topic, previous_answer):
         return FALLBACK_INTENT  # "Which service do you mean?"
-    if ((intent.startswith(PROBLEM_INTENT_PREFIX) or intent in (FALLBACK_INTENT, CHECK_ELIGIBILITY_INTENT, WAGES_FAQ)
+    # A problem, or an answer that is a problem's too (contract.PROBLEM_OF_AN_ANSWER), asked with
+    # "can I get legal aid" ("包工头卷钱跑了…能不能给我们法律援助"): the person's own case.
+    if ((problem_answered(intent) is not None or intent in (FALLBACK_INTENT, CHECK_ELIGIBILITY_INTENT)
          or (intent in GENERAL_LEGAL_AID_QUESTIONS and _is_a_story(text))
          # "能找法援不" after the routes for a problem: for that problem.
          or (intent in GENERAL_LEGAL_AID_QUESTIONS[:2] and last_problem))
