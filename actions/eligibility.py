@@ -205,7 +205,10 @@ class ValidateEligibilityForm(Action):
             # "can I get legal aid for this?" right after the routes for a kind of problem, or
             # the problem told as the answer ("my dad was killed by a car and the insurer wont
             # pay"): the kind of problem names the matter, unless the words named it already.
-            told_kind, matter = await _matter_of_problem(tracker, language, in_check=bool(asked))
+            # Looked up only while the matter is open or answered now (the kind is remembered then).
+            matter_open = ELIGIBILITY_MATTER_QUESTION not in answers or ELIGIBILITY_MATTER_QUESTION in new
+            told_kind, matter = (await _matter_of_problem(tracker, language, in_check=bool(asked))
+                                 if matter_open else (None, None))
             if ELIGIBILITY_MATTER_QUESTION not in new and ELIGIBILITY_MATTER_QUESTION not in answers:
                 if matter is not None:
                     typed[ELIGIBILITY_MATTER_QUESTION] = new[ELIGIBILITY_MATTER_QUESTION] = matter
