@@ -2,7 +2,8 @@
 
 The knowledge router runs this before anything else when the crisis detector tagged the
 message or the classifier ranks `crisis` high (rasa_addons/knowledge_router.py). A crisis
-turn ends a running pre-check and never shows a figure.
+turn ends a running pre-check and never shows a figure; when the check was running and the help is
+for violence at home, the check's outcome follows the help (actions/eligibility_outcome.py).
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
 from actions._base import conversation_language, latest_intent, ranked_problem_kind
+from actions.eligibility_outcome import Outcome, check_is_running, outcome_after_violence_at_home
 from actions.knowledge_access import KnowledgeUnavailable, ask
 from actions.problems import format_routes
 from actions.texts import say
@@ -21,6 +23,8 @@ from assistant.contract import (
     CHECK_ELIGIBILITY_INTENT,
     CRISIS_ENTITY,
     CRISIS_SITUATIONS,
+    ELIGIBILITY_ANSWERS_SLOT,
+    ELIGIBILITY_RESULT_SLOT,
     LAST_ANSWER_SLOT,
     LAST_PROBLEM_SLOT,
     problem_intent,
@@ -28,6 +32,7 @@ from assistant.contract import (
 )
 from assistant.last_answer import LastAnswer
 from knowledge import routes
+from knowledge.eligibility import get_eligibility_table
 
 # The classifier alone (no pattern) names no situation: cover danger and despair, unless a kind
 # of problem it ranks next names one ("he came home drunk again and i locked myself in the
@@ -90,14 +95,16 @@ class ActionCrisisHelp(Action):
             route = await ask(routes.get_problem_route, kind=kind, language=language) if kind else None
         except KnowledgeUnavailable:
             helps, route = [], None
+        outcome = await _outcome_of_the_check(tracker, situations, language) if helps else None
         if not helps:
             # The emergency numbers never depend on the knowledge base.
             dispatcher.utter_message(response="utter_crisis_fallback")
         else:
             dispatcher.utter_message(text="\n\n".join(help_.help.strip() for help_ in helps))
             after = [help_.legal_route.strip() for help_ in helps if help_.legal_route]
-            # Legal aid without a means test for violence at home: the pre-check confirms it.
-            offer_check = "domestic_violence" in situations
+            # Legal aid without a means test for violence at home: the pre-check confirms it
+            # (or has, when it was running: its outcome follows).
+            offer_check = "domestic_violence" in situations and outcome is None
             dispatcher.utter_message(text="\n".join(
                 [say(language, "crisis_when_safe"), *after, say(language, "crisis_legal_help")]
             ), buttons=[{"title": say(language, "check_offer_button"),
@@ -106,8 +113,31 @@ class ActionCrisisHelp(Action):
             dispatcher.utter_message(text="\n".join(
                 [say(language, "crisis_your_problem", title=route.title), format_routes(route, language)]
             ))
+        if outcome is not None:
+            # The person was asking about legal aid: after the help, the check's answer to that.
+            dispatcher.utter_message(text=outcome.text, buttons=outcome.buttons)
         # A crisis turn ends a running pre-check: its next question would talk over the help.
         routed = (problem_intent(route.key),) if route is not None else ()
-        return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None), SlotSet(LAST_ANSWER_SLOT, LastAnswer(
-            "crisis", intents=routed, situations=tuple(situations)).to_slot()),
-            *([SlotSet(LAST_PROBLEM_SLOT, routed[0])] if routed else [])]
+        # The problem whose routes a question asked next is about ("what should i keep as
+        # evidence"): the one shown, or the one whose legal route the help itself gave.
+        covered = next((problem_intent(kind) for kind, situation in COVERED_BY_CRISIS_HELP.items()
+                        if situation in situations), None)
+        last_problem = routed[0] if routed else covered
+        answered = LastAnswer("crisis", intents=routed, situations=tuple(situations)) if outcome is None else (
+            LastAnswer("eligibility", rule=outcome.rule, situations=tuple(situations)))
+        return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None), SlotSet(LAST_ANSWER_SLOT, answered.to_slot()),
+                *([SlotSet(LAST_PROBLEM_SLOT, last_problem)] if last_problem else []),
+                *([SlotSet(ELIGIBILITY_RESULT_SLOT, outcome.rule), SlotSet(ELIGIBILITY_ANSWERS_SLOT, outcome.answers),
+                   *[SlotSet(question, None) for question in outcome.answers]] if outcome is not None else [])]
+
+
+async def _outcome_of_the_check(tracker: Tracker, situations: tuple[str, ...], language: str) -> Outcome | None:
+    """The pre-check's outcome, when violence at home is told while it runs: the check asked about
+    legal aid, and the help for it settles that (Art. 32). The emergency help still comes first."""
+    if "domestic_violence" not in situations or not check_is_running(tracker):
+        return None
+    try:
+        table = await ask(get_eligibility_table, language=language)
+    except KnowledgeUnavailable:
+        return None
+    return outcome_after_violence_at_home(tracker, table, language)

@@ -18,9 +18,9 @@ from rasa_sdk.forms import REQUESTED_SLOT
 
 from actions._base import conversation_language, latest_text, ranked_problem_kind
 from actions.eligibility_context import kept_answers, story_answers
-from actions.formatting import format_articles, format_date, format_source
+from actions.eligibility_outcome import outcome_of
 from actions.knowledge_access import KnowledgeUnavailable, ask
-from actions.texts import referral_button, say
+from actions.texts import say
 from assistant.contract import (
     CHECK_ELIGIBILITY_INTENT,
     ELIGIBILITY_ANSWERS_SLOT,
@@ -322,38 +322,18 @@ class ActionEligibilityOutcome(Action):
         table = await table_or_apology(dispatcher, language)
         if table is None:
             return _reset(domain) + [SlotSet(LAST_ANSWER_SLOT, LastAnswer("knowledge_unavailable").to_slot())]
-        rule = table.next_step(answers).rule
-        if rule is None:
+        outcome = outcome_of(table, answers, language)
+        if outcome is None:
             # The check ended without an outcome (it already said why).
             return _reset(domain) + [SlotSet(LAST_ANSWER_SLOT, LastAnswer("eligibility", rule="none").to_slot())]
-        used = [table.option(q, answers[q]).title for q, _ in rule.conditions if q in answers]
-        guidance = table.guidance_for(answers.get(ELIGIBILITY_MATTER_QUESTION))
-        source = format_source(rule.source_title, rule.source_date, rule.source_url, language=language)
-        parts = [
-            say(language, "check_result", outcome=say(language, f"outcome:{rule.outcome}")),
-            say(language, "check_based_on", answers=say(language, "answers_joiner").join(used)),
-            say(language, "check_rule", reason=rule.reason.strip(),
-                articles=format_articles(rule.source_title, rule.articles, language)),
-        ]
-        if guidance is not None:
-            parts += [say(language, "check_where", where=guidance.where_to_apply.strip()),
-                      say(language, "check_bring", bring=guidance.what_to_bring.strip())]
-        parts += [say(language, "check_centre_decides"),
-                  say(language, "answer_source", source=source,
-                      reviewed=format_date(rule.last_reviewed, language))]
-        buttons = [
-            {"title": say(language, "check_documents_button"), "payload": "/faq_legal_aid_documents"},
-            {"title": say(language, "check_again_button"), "payload": f"/{CHECK_ELIGIBILITY_INTENT}"},
-            referral_button(language),
-        ]
-        dispatcher.utter_message(text="\n\n".join(parts), buttons=buttons)
-        answered = LastAnswer("eligibility", rule=rule.key).to_slot()
+        dispatcher.utter_message(text=outcome.text, buttons=outcome.buttons)
+        answered = LastAnswer("eligibility", rule=outcome.rule).to_slot()
         if _check_started_this_turn(tracker) and _interrupted_since_last_message(tracker):
             # The check followed the answer to the question asked ("my son was arrested, can he
             # get legal aid?"): the turn stays that answer, with the outcome as its next step.
             answered = tracker.get_slot(LAST_ANSWER_SLOT) or answered
-        return _reset(domain) + [SlotSet(ELIGIBILITY_RESULT_SLOT, rule.key), SlotSet(ELIGIBILITY_ANSWERS_SLOT, answers),
-                                 SlotSet(LAST_ANSWER_SLOT, answered)]
+        return _reset(domain) + [SlotSet(ELIGIBILITY_RESULT_SLOT, outcome.rule),
+                                 SlotSet(ELIGIBILITY_ANSWERS_SLOT, answers), SlotSet(LAST_ANSWER_SLOT, answered)]
 
 
 class ActionStopEligibilityCheck(Action):

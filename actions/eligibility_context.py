@@ -40,7 +40,11 @@ def story_answers(tracker: Tracker, table: EligibilityTable) -> dict[str, str]:
     """The answers a story answered just before tells ("我们十几个农民工…"); "none of these" is
     never read from a story, since nobody asked it there."""
     previous = LastAnswer.from_slot(tracker.get_slot(LAST_ANSWER_SLOT))
-    if previous is None or previous.kind != "answer" or problem_answered(previous.intent or "") is None:
+    # A story answered with a problem's routes, or with emergency help ("my husband has been
+    # hitting me for two years…", then "so can i get legal aid?").
+    told = previous is not None and (previous.kind == "crisis" or (
+        previous.kind == "answer" and problem_answered(previous.intent or "") is not None))
+    if not told:
         return {}
     story = previous_user_text(tracker)
     return {q: v for q, v in table.match_answers(story, None).items() if v != ELIGIBILITY_NO_OPTION}

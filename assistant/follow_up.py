@@ -24,12 +24,10 @@ from assistant.contract import (
     SERVICES_OF_AN_ASPECT,
     STAT_INTENT_PREFIX,
     STOP_CHECK_INTENT,
-    STORY_MIN_HAN_CHARACTERS,
-    STORY_MIN_LATIN_WORDS,
     SWITCH_LANGUAGE_INTENT,
     UNKNOWN_STATISTIC_INTENT,
-    problem_answered,
 )
+from assistant.check_follow_ups import CRIMINAL_LEGAL_AID_INTENT, check_request, is_short
 from assistant.choices import chosen_button, payload_intent
 from assistant.language import count_scripts, requested_language, to_simplified
 from assistant.figure_follow_ups import (
@@ -58,8 +56,6 @@ from assistant.question_words import (
     ASKS_FOR_THE_CHECK,
     ASKS_HOW,
     ASKS_HOW_LONG,
-    ASKS_HOW_TO_APPLY,
-    ASKS_IF_LEGAL_AID_FOR_ME,
     ASKS_THE_SAME,
     ASKS_TO_APPLY_OR_WAIT,
     ASKS_WHAT_ELSE,
@@ -70,13 +66,8 @@ from assistant.question_words import (
     MENTIONS_MEANS,
     NAMES_A_SERVICE,
     NAMES_LEGAL_AID,
-    WANTS_TO_APPLY,
-    revises_an_answer,
 )
 
-# A follow-up is short: longer messages carry their own topic.
-MAX_FOLLOW_UP_HAN = 16
-MAX_FOLLOW_UP_WORDS = 10
 # After the routes for a problem, people ask one more thing in a full sentence ("is there a free
 # way to sort this out without going to court"): a follow-up may be longer there.
 MAX_LONG_FOLLOW_UP_HAN = 24
@@ -105,9 +96,6 @@ PRICE_OF = {"stat_legal_aid": "faq_legal_aid_cost"}
 OUT_OF_SCOPE_DOUBT = 0.5
 MIN_IN_SCOPE_RUNNER_UP = 0.15
 DECISION_TIME_INTENT = "faq_legal_aid_decision_time"
-# Questions on who gets legal aid in general: asked with a story, they ask about the person's case.
-GENERAL_LEGAL_AID_QUESTIONS = ("faq_legal_aid_eligibility", "faq_legal_aid_matters", "faq_legal_aid_what")
-ELIGIBILITY_QUESTION = GENERAL_LEGAL_AID_QUESTIONS[0]
 # "how do i start" is a request for the help menu, except right after the pre-check's outcome.
 HELP_INTENT = "help"
 # After the routes for a labour problem, "arbitration" is labour arbitration ("does arbitration
@@ -117,19 +105,6 @@ IN_LABOUR_DISPUTES = {"faq_arbitration": "faq_labour_arbitration"}
 # After the pre-check's outcome for a suspect or defendant, "how fast do they give him one" asks
 # when the lawyer is appointed, which the answer on criminal legal aid gives.
 DEFENCE_RULE_PREFIX = "defence_"
-CRIMINAL_LEGAL_AID_INTENT = "faq_legal_aid_criminal"
-
-
-def is_short(text: str) -> bool:
-    """Whether a message is short enough to be a follow-up."""
-    han, words = count_scripts(text)
-    return han <= MAX_FOLLOW_UP_HAN and words <= MAX_FOLLOW_UP_WORDS
-
-
-def _is_a_story(text: str) -> bool:
-    """Whether a message is as long as a story (StoryPreference's measure)."""
-    han, words = count_scripts(text)
-    return han >= STORY_MIN_HAN_CHARACTERS or words >= STORY_MIN_LATIN_WORDS
 
 
 def _is_a_long_follow_up_length(text: str) -> bool:
@@ -257,26 +232,9 @@ def intent_in_context(text: str, intent: str, confidence: float, last_answer: ob
     intent = _in_scope_runner_up(simplified, intent, confidence, ranking) or intent
     if _is_a_vague_first_question(simplified, intent, topic, previous_answer):
         return FALLBACK_INTENT  # "Which service do you mean?"
-    # A problem, or an answer that is a problem's too (contract.PROBLEM_OF_AN_ANSWER), asked with
-    # "can I get legal aid" ("包工头卷钱跑了…能不能给我们法律援助"): the person's own case.
-    if ((problem_answered(intent) is not None or intent in (FALLBACK_INTENT, CHECK_ELIGIBILITY_INTENT)
-         or (intent in GENERAL_LEGAL_AID_QUESTIONS and _is_a_story(text))
-         # "能找法援不" after the routes for a problem: for that problem.
-         or (intent in GENERAL_LEGAL_AID_QUESTIONS[:2] and last_problem))
-            and ASKS_IF_LEGAL_AID_FOR_ME.search(simplified)):
-        # "i got hurt stopping a thief. can i get legal aid to sue him": the person's own case.
-        return CHECK_ELIGIBILITY_INTENT
-    if previous_answer is not None and previous_answer.kind == "eligibility" and revises_an_answer(simplified):
-        # The outcome repeats what was read and invites a correction: the check reads it again.
-        return CHECK_ELIGIBILITY_INTENT
-    if (previous_answer is not None and previous_answer.kind == "eligibility" and is_short(text)
-            and MENTIONS_MEANS.search(simplified) and confidence < UNSURE_BELOW):
-        # "i earn ok money though, does that matter" after the outcome: who qualifies, and why.
-        return ELIGIBILITY_QUESTION
-    if WANTS_TO_APPLY.search(simplified.strip()) and not ASKS_HOW_TO_APPLY.search(simplified):
-        # "我想申请法律援助": the pre-check first; after its outcome, where and how to apply.
-        return AFTER_ELIGIBILITY_OUTCOME if previous_answer is not None and (
-            previous_answer.kind == "eligibility") else CHECK_ELIGIBILITY_INTENT
+    asks_for_the_check = check_request(text, simplified, intent, confidence, previous_answer, last_problem)
+    if asks_for_the_check is not None:
+        return asks_for_the_check
     story_problem = _unsure_story_problem(text, intent, ranking) or two_figures_asked(
         simplified, intent, ranking)
     if story_problem is not None:
@@ -339,7 +297,7 @@ def intent_in_context(text: str, intent: str, confidence: float, last_answer: ob
         return CRIMINAL_LEGAL_AID_INTENT if defence else DECISION_TIME_INTENT
     # "who asks for the lawyer, us or the police" after the outcome for a suspect: criminal legal aid.
     if defence and previous_answer is not None and previous_answer.kind == "eligibility" and unplaced and (
-            FOLLOW_UP_WORDS.search(simplified)):
+            FOLLOW_UP_WORDS.search(simplified)) and not ASKS_A_PRICE.search(simplified):
         return CRIMINAL_LEGAL_AID_INTENT
     if after_check and ASKS_HOW.search(simplified) and (confidence < UNSURE_BELOW or intent in (
             FALLBACK_INTENT, OUT_OF_SCOPE_INTENT, CHECK_ELIGIBILITY_INTENT, HELP_INTENT)):
@@ -390,6 +348,7 @@ def intent_in_context(text: str, intent: str, confidence: float, last_answer: ob
     runner_up = next((c for c in ranking if c.get("name") not in (FALLBACK_INTENT, intent)), {})
     aspect = intent if intent != FALLBACK_INTENT else str(runner_up.get("name") or "")
     sure_enough = aspect == intent or (runner_up.get("confidence") or 0.0) >= MIN_SAME_SERVICE_ASPECT
-    if _same_service(aspect, topic) and sure_enough:
+    # "is it open 24 hours" after the hotline's figures: that service's hours.
+    if sure_enough and (_same_service(aspect, topic) or aspect in SERVICE_OF_STATISTIC.get(topic, ())):
         return aspect
     return PERIOD_FOLLOWUP_INTENT if topic.startswith(STAT_INTENT_PREFIX) else topic

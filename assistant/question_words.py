@@ -48,7 +48,7 @@ ASKS_IF_LEGAL_AID_FOR_ME = re.compile(
 )
 # "多少钱", "how much does it cost": a price, not a figure.
 ASKS_A_PRICE = re.compile(
-    r"多少钱|几块|几百|收费|收\s*\d+|\d+\s*(?:块|元)|交钱|去哪交|付钱"
+    r"多少钱|几块|几百|收费|收\s*\d+|\d+\s*(?:块|元)|交钱|去哪交|付钱|出钱|掏钱|花钱"
     r"|\bhow much (?:does|is|do|will|would)\b|\bcost|\d+\s*(?:yuan|rmb|kuai)\b|\bpay\b|\bfees?\b|\bcharges?\b",
     re.IGNORECASE)
 # A question answered yes or no ("都有律师辩护吗", "is it open at night") asks for no figure.
@@ -104,10 +104,21 @@ STATES_MEANS = re.compile(
     r"|\bprove (?:my|that i|i am|im|i m|our|his|her) (?:poor|poverty|income|broke|hardship)",
     re.IGNORECASE)
 
+# "我是四川出来打工的", "hes deaf btw": a fact the check asks about, told after its outcome.
+STATES_A_FACT = re.compile(
+    r"^\W*(?:(?:对了|哦|噢|另外|还有|忘了说|补充一下)\W*)?(?:我|他|她|我们)(?:也|还|其实)?是[^？?]{0,10}"
+    r"(?:打工|务工|农民工|民工|残疾|低保|特困|五保|未成年|聋|盲|哑)"
+    r"|^\W*(?:(?:oh|and|also|btw|ah|wait|forgot to say)\W+){0,3}"
+    r"(?:i am|im|i'm|he is|hes|he's|she is|shes|she's|we are|were|we're)\b[^?]{0,20}"
+    r"\b(?:migrant|disabled|on dibao|a minor|under 18|deaf|blind|mute)\b",
+    re.IGNORECASE)
+
 
 # Money words: after the outcome, a remark on one's means ("i earn ok money though") asks who qualifies.
 MENTIONS_MEANS = re.compile(
-    r"收入|工资|挣|穷|有钱|没钱|存款|\b(?:earn\w*|income|salary|money|poor|rich|broke|savings)\b", re.IGNORECASE)
+    r"收入|工资|挣|穷|有钱|没钱|存款|有工作"
+    r"|\b(?:earn\w*|income|salary|money|poor|rich|broke|savings|a job|have work)\b",
+    re.IGNORECASE)
 # After the outcome, where to apply and how long it takes (read before the problem's routes).
 ASKS_TO_APPLY_OR_WAIT = re.compile(
     r"申请|去哪|上哪|多久|多长时间|几天"
@@ -117,13 +128,15 @@ ASKS_TO_APPLY_OR_WAIT = re.compile(
 
 def revises_an_answer(text: str) -> bool:
     """Whether a message after the pre-check's outcome corrects or adds to what it read."""
-    return bool(CORRECTS_AN_ANSWER.search(text) or STATES_MEANS.search(text))
+    return bool(CORRECTS_AN_ANSWER.search(text) or STATES_MEANS.search(text) or STATES_A_FACT.search(text))
 
 
 # Words that ask how to use a service rather than for its figures.
 ASKS_HOW = re.compile(
     r"怎么|咋|如何|哪里|哪儿|去哪|在哪|联系|电话|找谁|找他|找她|申请|流程|手续|材料|要带|多久来|上门|收费|要钱"
-    r"|\b(how do|how can|how to|where|contact|phone|call|reach|apply|process|visit|find one|find them|start|next)\b",
+    r"|本人去|亲自去|代办|代她|代他|替她|替他|帮她办|帮他办"
+    r"|\b(how do|how can|how to|where|contact|phone|call|reach|apply|process|visit|find one|find them|start|next"
+    r"|in person|on (?:her|his|my) behalf|for her|for him)\b",
     re.IGNORECASE,
 )
 # "农村居民的", "上海的有吗": after figures, the same figures of something else, said in a few words.

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import time
@@ -39,6 +40,7 @@ OTHER_ROUTED = {
     PERIOD_FOLLOWUP_INTENT: "action_answer_statistic",
     UNKNOWN_STATISTIC_INTENT: "action_answer_statistic",
 }
+EPOCHS = re.compile(r"epochs: \d+")
 STOCK_FILES = ("config.yml", "domain.yml", "credentials.yml", "data/nlu", "data/rules.yml",
                "data/stories.yml")
 
@@ -73,11 +75,16 @@ def stock_rules(domain: dict) -> list[dict]:
     return rules
 
 
-def write_stock_project(destination: Path, root: Path = PROJECT_ROOT) -> Path:
+def write_stock_project(destination: Path, root: Path = PROJECT_ROOT, epochs: int | None = None) -> Path:
     """Write the stock project (config, domain with the fixed replies, data with the extra
-    rules) to `destination`."""
+    rules) to `destination`. With `epochs`, every network trains that many epochs instead of
+    stock's 100: for measuring speed only, since the networks' sizes, and so what serving a
+    message costs, do not depend on how long they were trained; their answers do."""
     (destination / "data").mkdir(parents=True, exist_ok=True)
-    shutil.copy2(STOCK_CONFIG, destination / "config.yml")
+    config = STOCK_CONFIG.read_text()
+    if epochs is not None:
+        config = EPOCHS.sub(f"epochs: {epochs}", config)
+    (destination / "config.yml").write_text(config)
     (destination / "domain.yml").write_text(
         (root / "domain.yml").read_text()
         + "\n# Written by bench/stock.py from assistant/replies.py.\n"

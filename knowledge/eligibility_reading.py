@@ -3,7 +3,8 @@
 An option's keyword counts only where the text does not deny it: "我不穷", "不是欠薪",
 "he is not a minor" and "i'm not poor" do not choose the option they name. An age under
 18 ("他才15岁", "my son is 16") answers "under 18"; a monthly income or pension of a few
-hundred yuan ("his pension is tiny, like 300 a month", "一个月就800") answers "low income".
+hundred yuan ("his pension is tiny, like 300 a month", "一个月就800") answers "low income"; having
+come from elsewhere to work ("从河南来深圳打工") answers "migrant worker".
 Everything else stays data: the keywords of each option live in
 knowledge/data/eligibility_options.yml.
 """
@@ -11,10 +12,10 @@ from __future__ import annotations
 
 import re
 
-# Words that deny what follows ("不是", "没有被", "并不太", "is not a", "isn't really", "no
+# Words that deny what follows ("不是", "不是欠", "没有被", "并不太", "is not a", "isn't really", "no
 # disability", "nothing like life in prison"). Not a
 # bare 没/没有: "没有工资" says the wages are missing, not that the matter is not wages.
-_DENIED_ZH = re.compile(r"(?:不是|并非|不属于|不算|没有被|没被|未被|不太|不怎么|不很|不)$")
+_DENIED_ZH = re.compile(r"(?:不是|并非|不属于|不算|没有被|没被|未被|不太|不怎么|不很|不)(?:拖欠|欠)?$")
 _DENIED_EN = re.compile(
     r"(?<![a-z])(?:not|never|isn't|isnt|aren't|arent|wasn't|wasnt|don't|dont|doesn't|doesnt|didn't|didnt|"
     r"no longer|no|nothing like|without)\s+(?:a\s+|an\s+|really\s+|very\s+|that\s+|so\s+|in\s+)?$"
@@ -45,6 +46,14 @@ _MONTHLY_AMOUNT = re.compile(
     r"|(?:月收入|月工资|退休金|养老金|(?:每个?月|一个月)(?:就|才|只有?|(?:就|才|只)?(?:挣|赚|拿|收入|工资|有)))\D{0,4}?"
     r"(?<![\d.,])(\d[\d,]*)(?![\d.,]*\s*(?:千|万|岁|年|天))")
 LOW_INCOME_WORDS = " low income 收入低 "
+# Having come from elsewhere to work ("came from anhui to work in a factory", "从河南来深圳打工"):
+# a migrant worker (Art. 42), whatever the place is called.
+_CAME_TO_WORK = re.compile(
+    r"\b(?:came|come|moved|went)\s+(?:here\s+|over\s+|out\s+|all the way\s+)?from\s+"
+    r"(?:my\s+|the\s+|a\s+|our\s+)?(?!office|home|school|work|there|lunch)[a-z]+(?:\s+province)?"
+    r"\s+to\s+(?:\w+\s+){0,2}?(?:work|find work|do work|find a job)\b"
+    r"|从[^，,。！？\s]{1,6}?(?:来|到|跑到)[^，,。！？\s]{0,6}?(?:打工|干活|上班|务工|做工)")
+MIGRANT_WORDS = " migrant worker 外来务工 "
 # Whether the suspect has a lawyer is not one of the check's questions (having none is its
 # premise): "no he has no lawyer yet", "没有 还没请律师" answer that, not "none of these".
 _NO_LAWYER = re.compile(
@@ -107,4 +116,5 @@ def with_income_words(text: str) -> str:
 def with_inferred_words(text: str) -> str:
     """The text with the words its ages and amounts imply, and without an answer to a question
     the check never asked ("no he has no lawyer yet": the "no" is about the lawyer)."""
-    return with_income_words(with_age_words(_NO_LAWYER.sub(" ", text)))
+    text = with_income_words(with_age_words(_NO_LAWYER.sub(" ", text)))
+    return text + MIGRANT_WORDS if _CAME_TO_WORK.search(text) else text

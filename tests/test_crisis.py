@@ -188,6 +188,32 @@ def test_crisis_inside_the_pre_check_ends_it_and_gets_help_first(talk, start, cr
     assert "已记录" not in reply_text(talk("2")) and "Noted" not in text
 
 
+@pytest.mark.parametrize(("start", "story", "outcome", "cost", "free"), [
+    ("帮我看看能不能申请法律援助", "他喝了酒就对我动手 已经好几年了 我想跟他离婚", "您申请法律援助不受经济困难条件的限制", "那要钱吗",
+     "不收取任何费用"),
+    ("can you check if i qualify for legal aid", "my husband has been hitting me for years, i want out of this marriage",
+     "Result: you can get legal aid without a financial-hardship test", "does it cost money", "free of charge"),
+])
+def test_violence_at_home_told_in_the_check_gets_help_first_then_the_checks_outcome(talk, start, story, outcome,
+                                                                                   cost, free):
+    """Session 13: the person asked about legal aid; the help for violence at home comes first,
+    then the outcome it settles (Art. 32), and a question about legal aid after it is about legal aid."""
+    talk(start)
+    text = reply_text(talk(story))
+    assert "110" in text and outcome in text, text
+    assert text.index("110") < text.index(outcome) and ("Art. 32" in text or "第三十二条" in text)
+    assert free in reply_text(talk(cost))
+
+
+def test_after_help_for_violence_at_home_the_check_reads_the_story_told(talk):
+    """Session 13: "so can i get legal aid?" after the help: the story answered the matter and the
+    special situation, so the outcome comes at once, not "What is your matter about?"."""
+    talk("my wife hits me whenever she drinks and last week she broke my glasses, i want a divorce")
+    text = reply_text(talk("so can i get legal aid for that?"))
+    assert "Result: you can get legal aid without a financial-hardship test" in text, text
+    assert "What is your matter about?" not in text
+
+
 def test_crisis_during_a_clarification_gets_help_first(talk):
     talk("kkkk legal")  # an unclear message: "Did you mean...?" or a request to rephrase
     reply = talk("i want to end my life")
@@ -350,4 +376,22 @@ def test_detector_recognises_crises_found_in_the_sixth_blind_set(text, situation
     "孩子骑车被电动车撞了 对方跑了 能报警吗",
 ])
 def test_detector_stays_quiet_on_ordinary_messages_like_the_sixth_blind_set(text):
+    assert not set(detect_crisis(text)) - {"ruled_out"}
+
+
+@pytest.mark.parametrize(("text", "situation"), [
+    # Session 13: a child named by age, and a bus driver who hurts one (not a traffic accident).
+    ("my 7 yr old says the school bus driver keeps touching her", "child_harm"),
+    ("我外孙6岁 从他爸那接回来身上全是伤", "child_harm"),
+])
+def test_detector_recognises_a_child_named_by_age(text, situation):
+    assert situation in detect_crisis(text)
+
+
+@pytest.mark.parametrize("text", [
+    "my son was hit by a bus on the way to school, who pays the hospital",
+    "我女儿十岁那年被老师打过 现在想起诉学校要赔偿",
+    "my brother takes money from our 78 year old mom and she is upset",
+])
+def test_detector_stays_quiet_on_accidents_past_harm_and_older_people_named_by_age(text):
     assert not set(detect_crisis(text)) - {"ruled_out"}

@@ -49,6 +49,7 @@ def test_a_typed_choice_picks_a_button(text, expected):
     ("那我现在去哪", "nlu_fallback", 0.2, outcome("wages_injury_waived"), "faq_legal_aid_apply"),
     ("how do i start", "help", 0.8, outcome("civil_no_hardship"), "faq_legal_aid_apply"),
     ("how do i start", "help", 0.8, None, "help"),
+    ("那得他本人去吗 他住院了", "nlu_fallback", 0.2, outcome("civil_waived"), "faq_legal_aid_apply"),
     ("老人要赡养费 可以申请法援吗", "problem_elderly_support", 0.6, None, "check_eligibility"),
     # A first question about one aspect that names no service: which service is meant?
     ("is it free", "faq_legal_aid_cost", 0.9, None, "nlu_fallback"),
@@ -58,6 +59,7 @@ def test_a_typed_choice_picks_a_button(text, expected):
     ("法援要花钱吗", "faq_legal_aid_cost", 0.9, None, "faq_legal_aid_cost"),
     # After figures, a question with no figure in it is about the service itself.
     ("can i call on a sunday", "faq_hotline_hours", 0.58, topic("stat_hotline_calls"), "faq_hotline_hours"),
+    ("is it open 24 hours", "faq_hotline_hours", 1.0, topic("stat_hotline_calls"), "faq_hotline_hours"),
     ("what do they actually do", "nlu_fallback", 0.2, topic("stat_village_advisers"), "faq_village_legal_adviser"),
     ("is the award final or can i appeal", "nlu_fallback", 0.2, topic("stat_arbitration"), "faq_arbitration"),
     ("鉴定费能减免吗，我家条件不好", "faq_legal_aid_cost", 0.37, topic("stat_judicial_appraisal"), "faq_judicial_appraisal"),
@@ -439,3 +441,29 @@ def test_a_story_about_wages_or_a_plain_request_for_the_check_starts_it():
     assert intent_in_context(story, "faq_wage_arrears", 0.7, None) == "check_eligibility"
     assert intent_in_context("pls check legal aid for me, im charged with fraud", "faq_legal_aid_criminal", 0.7,
                              None) == "check_eligibility"
+
+
+def test_legal_aid_asked_for_someone_in_a_criminal_case_or_after_help_for_violence_at_home_is_the_check():
+    """Session 13: criminal legal aid asked for someone with a fact that decides it is their case,
+    asked without one or in general it is the answer; one's means after the help for violence at home, or a fact told after the
+    outcome, is read by the check (assistant/check_follow_ups.py)."""
+    criminal = "faq_legal_aid_criminal"
+    assert intent_in_context("我弟才16 被派出所带走了 能申请法援吗", criminal, 0.7, None) == "check_eligibility"
+    assert intent_in_context("my son got arrested, can he get legal aid?", criminal, 0.7, None) == criminal
+    assert intent_in_context("could my uncle get legal aid, hes blind and they arrested him", criminal, 0.7,
+                             None) == "check_eligibility"
+    assert intent_in_context("犯罪嫌疑人能申请法律援助吗", criminal, 0.8, None) == criminal
+    violence = LastAnswer("crisis", situations=("danger_now", "domestic_violence")).to_slot()
+    despair = LastAnswer("crisis", situations=("self_harm",)).to_slot()
+    assert intent_in_context("but i have a job, still ok?", "out_of_scope", 0.4, violence) == "check_eligibility"
+    assert intent_in_context("but i have a job, still ok?", "out_of_scope", 0.4, despair) != "check_eligibility"
+    after = outcome("civil_hardship")
+    for fact in ("我其实是从甘肃出来打工的", "oh and hes deaf btw"):
+        assert intent_in_context(fact, "nlu_fallback", 0.2, after) == "check_eligibility", fact
+
+
+def test_a_price_asked_after_the_outcome_for_a_suspect_is_about_the_price():
+    """"那要我们家出钱吗" after the outcome for a suspect asks what legal aid costs, not who asks for it."""
+    after = outcome("defence_appointed")
+    assert intent_in_context("那要我们家出钱吗", "faq_legal_aid_cost", 0.3, after) == "faq_legal_aid_cost"
+    assert intent_in_context("那谁去申请", "nlu_fallback", 0.2, after) == "faq_legal_aid_criminal"

@@ -31,6 +31,7 @@ from scripts.evaluate_conversations import (
     evaluate_conversations,
     load_set,
     scores,
+    turn_verdict,
 )
 from scripts.evaluate_personal import below_personal_floors, evaluate_personal, personal_report
 from scripts.near_duplicates import near_duplicates, training_examples
@@ -141,3 +142,15 @@ def test_conversation_sets_hold_their_floors(rasa_url, rasa_api_secret, name):
         assert hits / total >= floor, conversation_report(outcomes)
     # Near-duplicates of training examples are sent but not scored: most turns are scored.
     assert sum(o.scored for o in outcomes) >= 0.85 * len(outcomes)
+
+
+@pytest.mark.parametrize(("written", "reply", "counts"), [
+    ("15", "一般自受理之日起十五个工作日内出具公证书", True),
+    ("30", "自调解协议生效之日起三十日内共同申请司法确认", True),
+    ("2000", "话务员超过两千名", True),
+    ("15", "一般自受理之日起五个工作日内出具", False),
+])
+def test_a_number_the_reply_must_have_counts_in_chinese_numerals_too(written, reply, counts):
+    """The scorer reads "十五" as 15: a Chinese answer writes numbers as government texts do."""
+    turn = {"expect": "any", "reply_has": [written]}
+    assert (turn_verdict(turn, "faq_notarization", None, reply, "zh") == "") is counts

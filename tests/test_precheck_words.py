@@ -57,6 +57,15 @@ def table(read_eligibility_table) -> EligibilityTable:
     ("i earn minimum wage and raise 2 kids by myself", "elig_means", {"elig_matter": "wages", "elig_means": "hardship"}),
     ("its a work injury not wages. i came from guizhou to work in the city", "elig_means",
      {"elig_matter": "injury", "elig_means": "migrant"}),
+    # Session 13: having come from a named place to work is a migrant worker, whatever the place;
+    # "不是欠工资" denies the wages; a fall from scaffolding is an injury; hitting at home in English.
+    ("we moved from gansu to find work and the factory owes us four months", None,
+     {"elig_matter": "wages", "elig_means": "migrant"}),
+    ("我们从贵州跑到东莞做工 厂里三个月没发钱", None, {"elig_matter": "wages", "elig_means": "migrant"}),
+    ("i came from the office to work on my appeal", None, {}),
+    ("不是拖欠工资 是从脚手架上摔下来骨折了", "elig_means", {"elig_matter": "injury"}),
+    ("my wife keeps hitting me and the kids", "elig_special", {"elig_special": "violence"}),
+    ("i stopped a man snatching a phone and he cut my hand", "elig_special", {"elig_special": "bravery"}),
 ])
 def test_answers_in_own_words(table: EligibilityTable, text, asked, expected):
     assert table.match_answers(text, asked) == expected

@@ -1,0 +1,98 @@
+"""When a message asks for the legal-aid pre-check about the person's own case (issue #21).
+
+"can my friend get legal aid, hes deaf and the police took him in", "包工头卷钱跑了…能不能给我们
+法律援助", "不是欠薪 是工伤" after the check's outcome, "even tho i have a job?" after the help for
+violence at home: each asks whether legal aid covers this person, which the pre-check answers
+(it reads the story told just before, actions/eligibility_context.py). Split from
+assistant/follow_up.py, which asks `check_request` first. Pure standard library.
+"""
+from __future__ import annotations
+
+import re
+
+from assistant.contract import (
+    AFTER_ELIGIBILITY_OUTCOME,
+    CHECK_ELIGIBILITY_INTENT,
+    STORY_MIN_HAN_CHARACTERS,
+    STORY_MIN_LATIN_WORDS,
+    problem_answered,
+)
+from assistant.figure_follow_ups import FALLBACK_INTENT, UNSURE_BELOW
+from assistant.language import count_scripts
+from assistant.last_answer import LastAnswer
+from assistant.question_words import (
+    ASKS_HOW_TO_APPLY,
+    ASKS_IF_LEGAL_AID_FOR_ME,
+    MENTIONS_MEANS,
+    WANTS_TO_APPLY,
+    revises_an_answer,
+)
+
+# A follow-up is short: longer messages carry their own topic.
+MAX_FOLLOW_UP_HAN = 16
+MAX_FOLLOW_UP_WORDS = 10
+# Questions on who gets legal aid in general: asked with a story, they ask about the person's case.
+GENERAL_LEGAL_AID_QUESTIONS = ("faq_legal_aid_eligibility", "faq_legal_aid_matters", "faq_legal_aid_what")
+ELIGIBILITY_QUESTION = GENERAL_LEGAL_AID_QUESTIONS[0]
+CRIMINAL_LEGAL_AID_INTENT = "faq_legal_aid_criminal"
+# Criminal legal aid asked for someone with a fact that decides it ("can my friend get legal aid,
+# hes deaf", "我弟才16 被抓了 能申请法援吗": a lawyer is appointed, Art. 25): that person's case,
+# which the check concludes at once. Without one ("can my son get legal aid, he was arrested"),
+# or in general ("犯罪嫌疑人能申请法律援助吗"), the answer on criminal legal aid lists the cases.
+NAMES_SOMEONE = re.compile(r"我|他|她|咱|\b(?:i|we|my|our|he|she|his|her|hes|shes|him)\b", re.IGNORECASE)
+DECIDING_DEFENCE_FACT = re.compile(
+    r"聋|盲|哑|残疾|未成年|精神病|智力|\d{1,2}岁|才\d{1,2}(?!\d)|死刑|无期"
+    r"|\b(?:deaf|blind|mute|disabled|disability|minor|under 18|\d{1,2} years old|mental\w*"
+    r"|death penalty|life sentence)\b",
+    re.IGNORECASE)
+# The crisis help for violence at home says legal aid comes without a means test there.
+VIOLENCE_AT_HOME = "domestic_violence"
+
+
+def is_short(text: str) -> bool:
+    """Whether a message is short enough to be a follow-up."""
+    han, words = count_scripts(text)
+    return han <= MAX_FOLLOW_UP_HAN and words <= MAX_FOLLOW_UP_WORDS
+
+
+def is_a_story(text: str) -> bool:
+    """Whether a message is as long as a story (StoryPreference's measure)."""
+    han, words = count_scripts(text)
+    return han >= STORY_MIN_HAN_CHARACTERS or words >= STORY_MIN_LATIN_WORDS
+
+
+def _asks_for_own_case(text: str, simplified: str, intent: str, last_problem: str | None) -> bool:
+    """A problem, or an answer that is a problem's too (contract.PROBLEM_OF_AN_ANSWER), asked with
+    "can I get legal aid": the person's own case."""
+    if not ASKS_IF_LEGAL_AID_FOR_ME.search(simplified):
+        return False
+    return (problem_answered(intent) is not None or intent in (FALLBACK_INTENT, CHECK_ELIGIBILITY_INTENT)
+            or (intent in GENERAL_LEGAL_AID_QUESTIONS and is_a_story(text))
+            # "能找法援不" after the routes for a problem: for that problem.
+            or (intent in GENERAL_LEGAL_AID_QUESTIONS[:2] and last_problem is not None)
+            or (intent == CRIMINAL_LEGAL_AID_INTENT and NAMES_SOMEONE.search(simplified) is not None
+                and DECIDING_DEFENCE_FACT.search(simplified) is not None))
+
+
+def check_request(text: str, simplified: str, intent: str, confidence: float,
+                  previous_answer: LastAnswer | None, last_problem: str | None) -> str | None:
+    """The intent a message asking about the person's own legal aid means (the pre-check, or
+    after its outcome, who qualifies and how to apply), or None when it asks nothing of the kind."""
+    if _asks_for_own_case(text, simplified, intent, last_problem):
+        return CHECK_ELIGIBILITY_INTENT
+    after_outcome = previous_answer is not None and previous_answer.kind == "eligibility"
+    if after_outcome and revises_an_answer(simplified):
+        # The outcome repeats what was read and invites a correction: the check reads it again.
+        return CHECK_ELIGIBILITY_INTENT
+    remarks_on_means = is_short(text) and MENTIONS_MEANS.search(simplified) and confidence < UNSURE_BELOW
+    if after_outcome and remarks_on_means:
+        # "i earn ok money though, does that matter" after the outcome: who qualifies, and why.
+        return ELIGIBILITY_QUESTION
+    if (remarks_on_means and previous_answer is not None and previous_answer.kind == "crisis"
+            and VIOLENCE_AT_HOME in previous_answer.situations):
+        # "even tho i have a job?" after the help for violence at home: the check, on the story told.
+        return CHECK_ELIGIBILITY_INTENT
+    if WANTS_TO_APPLY.search(simplified.strip()) and not ASKS_HOW_TO_APPLY.search(simplified):
+        # "我想申请法律援助": the pre-check first; after its outcome, where and how to apply.
+        return AFTER_ELIGIBILITY_OUTCOME if after_outcome else CHECK_ELIGIBILITY_INTENT
+    return None
