@@ -43,7 +43,8 @@ ASKS_IF_LEGAL_AID_FOR_ME = re.compile(
     r".{0,20}\b(help|cover|me|us|him|her|this)\b"
     r"|\b(can|could|may) (i|we|he|she|they|my \w+) (get|have|apply for|receive) (a )?(free )?"
     r"(legal aid|legal-aid|free lawyer)\b"
-    r"|\b(do i|do we|does he|does she|would i|would we) qualify\b|\b(am i|are we|is he|is she) eligible\b",
+    r"|\b(do i|do we|does he|does she|would i|would we) qualify\b|\b(am i|are we|is he|is she) eligible\b"
+    r"|\blegal aid\s*\?+\s*$",
     re.IGNORECASE,
 )
 # "多少钱", "how much does it cost": a price, not a figure.
@@ -94,7 +95,9 @@ ASKS_WHAT_ELSE = re.compile(
 CORRECTS_AN_ANSWER = re.compile(
     r"^\W*(?:不是|不对|搞错了|弄错了|错了)[^？?]{0,12}(?:是|而是)"
     r"|^\W*(?:no|nope|wrong|not)\b[^?]{0,30}\b(?:its|it is|it was|i said|i meant|i mean)\b"
-    r"|^\W*(?:its|it is|it was) (?:not|a|an|about)\b[^?]{0,30}\bnot\b",
+    r"|^\W*(?:its|it is|it was) (?:not|a|an|about)\b[^?]{0,30}\bnot\b"
+    r"|^\W*(?:(?:wait|oh|sorry|hmm)\W+)?actually\b(?![^?]*\b(?:ask|question|wanted to know)\b)"
+    r"|^\W*(?:等等|等一下|不好意思|对了)?\W*其实(?!.*(?:想问|问一下|问问))",
     re.IGNORECASE)
 # "even tho i have a job?", "我有工作也行吗", "do i need to prove im poor": the person's means, told
 # after the outcome, which the check then weighs (or says it need not).
@@ -176,7 +179,9 @@ ASKS_HOW_LONG = re.compile(r"多久|多长时间|几天|多快|\bhow (?:long|fas
 ASKS_ABOUT_THE_ROUTE = re.compile(
     r"证据|留什么|保存|删|时效|期限|时间限制|多久|来得及|还能告|还能起诉|过期|下一步|然后呢|接下来|找谁|去哪|投诉|举报|告他|起诉|"
     r"犯法吗|犯罪吗|算犯罪|能要回|要回来|追回|要不要请律师|需要请律师|需不需要律师|用不用请律师"
+    r"|要不要去法院|要去法院吗|非得打官司|不服|不认可|不同意"
     r"|\b(evidence|proof|keep|delete|deadline|time limit|how long|too late|what now|next step|who (?:do|can|should) i|"
     r"where (?:do|can|should) i|complain|sue|report (?:him|her|them|it)|a crime|get (?:it|my money) back|"
-    r"challenge it|need a lawyer|get a lawyer)\b",
+    r"challenge it|need a lawyer|get a lawyer|go to court|take (?:him|her|them|it) to court|"
+    r"(?:i|we) (?:dont|don't|do not) agree|disagree)\b",
     re.IGNORECASE)

@@ -25,7 +25,7 @@ CHINESE_NUMBERS = {word: n for n, word in enumerate(
     "一 二 三 四 五 六 七 八 九 十 十一 十二 十三 十四 十五 十六 十七".split(), start=1)}
 _AGE = re.compile(
     r"(\d{1,3}|[一二三四五六七八九十]{1,3})\s*(?:周岁|岁)"
-    r"|(?:才|只有|刚满?)(\d{1,2})(?![\d.])(?!\s*(?:块|元|万|千|天|个|年|月|号|点|次|%))"
+    r"|(?:才|只有|刚满?|还?没满|不满|未满)(\d{1,2})(?![\d.])(?!\s*(?:块|元|万|千|天|个|年|月|号|点|次|%))"
     r"|(?<![\d.])(\d{1,3})\s*(?:years? old|yrs? old|y/o|yo)\b"
     r"|\b(?:aged?|is|he's|she's|hes|shes|i'm|im|only|just)\s+(\d{1,2})\b(?!\s*(?:yuan|rmb|kuai|k\b|%|months?|days?))"
 )
@@ -52,6 +52,7 @@ _CAME_TO_WORK = re.compile(
     r"\b(?:came|come|moved|went)\s+(?:here\s+|over\s+|out\s+|all the way\s+)?from\s+"
     r"(?:my\s+|the\s+|a\s+|our\s+)?(?!office|home|school|work|there|lunch)[a-z]+(?:\s+province)?"
     r"\s+to\s+(?:\w+\s+){0,2}?(?:work|find work|do work|find a job)\b"
+    r"|\b(?:i am|im|i'm|we are|we're) from (?!here\b)[a-z]+\b[^.?!]{0,20}\b(?:working|work) (?:in|at)\b"
     r"|从[^，,。！？\s]{1,6}?(?:来|到|跑到)[^，,。！？\s]{0,6}?(?:打工|干活|上班|务工|做工)")
 MIGRANT_WORDS = " migrant worker 外来务工 "
 # Whether the suspect has a lawyer is not one of the check's questions (having none is its

@@ -132,6 +132,10 @@ HELDOUT_SETS = {
     # eight missed crises became patterns: a development set now.
     "personal_blind6": QuestionSet("personal_blind6", HELDOUT_DIR / "personal_blind6.yml", "both",
                                    personal=True),
+    # Written at the start of session 13 the same way (320 messages); scored once at its end, then
+    # its eleven missed crises and three false alarms became patterns: a development set now.
+    "personal_blind7": QuestionSet("personal_blind7", HELDOUT_DIR / "personal_blind7.yml", "both",
+                                   personal=True),
 }
 ACCURACY_SETS = {name: s for name, s in HELDOUT_SETS.items() if not s.personal}
 DEVELOPMENT_SETS = [s for s in HELDOUT_SETS.values() if s.development]

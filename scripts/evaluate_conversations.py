@@ -76,6 +76,8 @@ CONVERSATION_SETS = {
     "conversations_dev6": ConversationSet("conversations_dev6", HELDOUT_DIR / "conversations_dev6.yml"),
     # Written at the start of session 12 the same way; scored once at its end, a development set since.
     "conversations_blind6": ConversationSet("conversations_blind6", HELDOUT_DIR / "conversations_blind6.yml"),
+    # Written at the start of session 13 the same way; scored once at its end, a development set since.
+    "conversations_blind7": ConversationSet("conversations_blind7", HELDOUT_DIR / "conversations_blind7.yml"),
 }
 
 

@@ -395,3 +395,34 @@ def test_detector_recognises_a_child_named_by_age(text, situation):
 ])
 def test_detector_stays_quiet_on_accidents_past_harm_and_older_people_named_by_age(text):
     assert not set(detect_crisis(text)) - {"ruled_out"}
+
+
+@pytest.mark.parametrize(("text", "situation"), [
+    # Session 13, kinds the seventh blind set found (written here in other words).
+    ("仓库里有个同事被货架砸了 脸上全是血 叫不醒 主管说别报警", "danger_now"),
+    ("初二了 没人管我 手腕上划了十几道 这次划得很深", "self_harm"),
+    ("小区门口有个小女孩 五六岁 一身伤 一直在哭 找不到大人", "child_harm"),
+    ("sitting on the railway tracks near my village, the last train is at 11", "self_harm"),
+    ("just want to not wake up tomorrow, thats all", "self_harm"),
+    ("got the hose and tape ready in the garage", "self_harm"),
+    ("there was a shooting next door a minute ago and now nobody answers", "danger_now"),
+    ("the bulldozer is already at the wall and my mum is still inside the house", "danger_now"),
+    ("the guy who cheated me, im heading over there tonight with a bat", "danger_now"),
+    ("a lorry flipped, the driver is trapped in his truck and its smoking", "danger_now"),
+])
+def test_detector_recognises_crises_found_in_the_seventh_blind_set(text, situation):
+    assert situation in detect_crisis(text)
+
+
+@pytest.mark.parametrize("text", [
+    "做伤情鉴定要去哪家鉴定机构 费用多少",
+    "the hotpot place made us all sick, felt like we were gonna die haha, everyone is fine now, refund?",
+    "my manager threatens to kill my reference if i complain, is that legal",
+    "the restaurant's exhaust pipe blows smoke into my window every night",
+])
+def test_detector_stays_quiet_on_ordinary_messages_like_the_seventh_blind_set(text):
+    assert not set(detect_crisis(text)) - {"ruled_out"}
+
+
+def test_hurt_while_stopping_a_crime_is_not_violence_at_home():
+    assert "domestic_violence" not in detect_crisis("我上前制止小偷被他打伤了 他不赔医药费 能申请法律援助吗")

@@ -467,3 +467,17 @@ def test_a_price_asked_after_the_outcome_for_a_suspect_is_about_the_price():
     after = outcome("defence_appointed")
     assert intent_in_context("那要我们家出钱吗", "faq_legal_aid_cost", 0.3, after) == "faq_legal_aid_cost"
     assert intent_in_context("那谁去申请", "nlu_fallback", 0.2, after) == "faq_legal_aid_criminal"
+
+
+def test_after_a_problems_routes_court_and_disagreement_are_about_them_and_actually_corrects_the_check():
+    """Session 13 (the seventh blind set's kinds, in other words)."""
+    routes = topic("problem_inheritance")
+    for text in ("do we really have to go to court", "the police report blames me, i dont agree", "要不要去法院啊"):
+        assert intent_in_context(text, "nlu_fallback", 0.2, routes) == "problem_inheritance", text
+    after = outcome("other_matter")
+    assert intent_in_context("oh actually he hit me too, twice", "problem_domestic_violence", 0.6, after) \
+        == "check_eligibility"
+    assert intent_in_context("其实他也动过手", "problem_domestic_violence", 0.6, after) == "check_eligibility"
+    # A story ending in "legal aid?" asks for the check.
+    assert intent_in_context("they kept me 2 years and the retrial cleared me. compensation from the state, legal aid?",
+                             "problem_dismissal", 0.4, None) == "check_eligibility"

@@ -66,6 +66,12 @@ def table(read_eligibility_table) -> EligibilityTable:
     ("不是拖欠工资 是从脚手架上摔下来骨折了", "elig_means", {"elig_matter": "injury"}),
     ("my wife keeps hitting me and the kids", "elig_special", {"elig_special": "violence"}),
     ("i stopped a man snatching a phone and he cut my hand", "elig_special", {"elig_special": "bravery"}),
+    # The seventh blind set's kinds, in other words: an age as "not yet 16", where one is from,
+    # a rural hukou, hitting told as a correction.
+    ("他还没满17", "elig_defence", {"elig_defence": "minor"}),
+    ("we are from yunnan, working at a building site in xiamen", None, {"elig_means": "migrant"}),
+    ("俺是农村户口 在县城饭店打工", None, {"elig_means": "migrant"}),
+    ("oh and he did hit me a couple of times", "elig_means", {"elig_special": "violence"}),
 ])
 def test_answers_in_own_words(table: EligibilityTable, text, asked, expected):
     assert table.match_answers(text, asked) == expected
