@@ -119,7 +119,7 @@ retrain: $(STAMP) load-kb ## validate, train, evaluate, then serve the new model
 unanswered: $(STAMP) ## report questions that hit fallback, from the tracker store (deploy/endpoints.yml)
 	$(PY) -m scripts.unanswered --endpoints $${RASA_ENDPOINTS:-deploy/endpoints.yml}
 
-bench: setup ## benchmarks vs stock Rasa and vs the previous build, writes bench/RESULTS.md, PREVIOUS_BUILD.md and DURABLE.md (~25 min; the first time +40 min or more: stock model)
+bench: setup ## benchmarks vs stock Rasa and vs the previous build, writes bench/RESULTS.md, PREVIOUS_BUILD.md and DURABLE.md (~25 min; the first time the stock model trains too, hours on 2 cores: see docs/design-notes.md, Benchmarks)
 	$(PY) -m bench
 	$(PY) -m bench.previous_build
 	$(PY) -m bench.durable

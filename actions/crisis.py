@@ -38,11 +38,12 @@ from knowledge.eligibility import get_eligibility_table
 # of problem it ranks next names one ("he came home drunk again and i locked myself in the
 # bathroom": violence at home, whose help names 12338 and the protection order).
 UNNAMED_CRISIS = ("danger_now", "self_harm")
-SITUATION_OF_PROBLEM = {"domestic_violence": "domestic_violence"}
+VIOLENCE_AT_HOME = "domestic_violence"  # a situation (contract.CRISIS_SITUATIONS) and a kind of problem
+SITUATION_OF_PROBLEM = {VIOLENCE_AT_HOME: VIOLENCE_AT_HOME}
 MIN_RANKED_PROBLEM = 0.05
 RANKS_READ = 4
 # Kinds of problem whose legal route the crisis help already gives.
-COVERED_BY_CRISIS_HELP = {"domestic_violence": "domestic_violence"}
+COVERED_BY_CRISIS_HELP = {VIOLENCE_AT_HOME: VIOLENCE_AT_HOME}
 # A crisis named by the classifier alone, in a message it also reads as a kind of problem ranked
 # this high ("the school is holding my passport…", "债主都找上门了 我想离婚"): the emergency help
 # first, then that problem's routes, so a story the classifier over-read is still answered.
@@ -57,13 +58,15 @@ def problem_told_in_crisis(tracker: Tracker) -> str | None:
     return ranked_problem_kind(tracker, MIN_ROUTED_PROBLEM, RANKS_READ)
 
 
+def detected_situations(tracker: Tracker) -> set[str]:
+    """The situations the crisis detector's patterns found in the latest message."""
+    return {str(entity.get("value")) for entity in tracker.latest_message.get("entities") or []
+            if entity.get("entity") == CRISIS_ENTITY}
+
+
 def crisis_situations(tracker: Tracker) -> tuple[str, ...]:
     """Return the situations the detector found in the latest message, most urgent first."""
-    found = {
-        entity.get("value")
-        for entity in tracker.latest_message.get("entities") or []
-        if entity.get("entity") == CRISIS_ENTITY
-    }
+    found = detected_situations(tracker)
     named = tuple(situation for situation in CRISIS_SITUATIONS if situation in found)
     if named:
         return named
@@ -95,7 +98,7 @@ class ActionCrisisHelp(Action):
             route = await ask(routes.get_problem_route, kind=kind, language=language) if kind else None
         except KnowledgeUnavailable:
             helps, route = [], None
-        outcome = await _outcome_of_the_check(tracker, situations, language) if helps else None
+        outcome = await _outcome_of_the_check(tracker, language) if helps else None
         if not helps:
             # The emergency numbers never depend on the knowledge base.
             dispatcher.utter_message(response="utter_crisis_fallback")
@@ -104,7 +107,7 @@ class ActionCrisisHelp(Action):
             after = [help_.legal_route.strip() for help_ in helps if help_.legal_route]
             # Legal aid without a means test for violence at home: the pre-check confirms it
             # (or has, when it was running: its outcome follows).
-            offer_check = "domestic_violence" in situations and outcome is None
+            offer_check = VIOLENCE_AT_HOME in situations and outcome is None
             dispatcher.utter_message(text="\n".join(
                 [say(language, "crisis_when_safe"), *after, say(language, "crisis_legal_help")]
             ), buttons=[{"title": say(language, "check_offer_button"),
@@ -131,10 +134,11 @@ class ActionCrisisHelp(Action):
                    *[SlotSet(question, None) for question in outcome.answers]] if outcome is not None else [])]
 
 
-async def _outcome_of_the_check(tracker: Tracker, situations: tuple[str, ...], language: str) -> Outcome | None:
+async def _outcome_of_the_check(tracker: Tracker, language: str) -> Outcome | None:
     """The pre-check's outcome, when violence at home is told while it runs: the check asked about
     legal aid, and the help for it settles that (Art. 32). The emergency help still comes first."""
-    if "domestic_violence" not in situations or not check_is_running(tracker):
+    # Told in words the patterns know, not only ranked by the classifier: the outcome is a legal reading.
+    if VIOLENCE_AT_HOME not in detected_situations(tracker) or not check_is_running(tracker):
         return None
     try:
         table = await ask(get_eligibility_table, language=language)

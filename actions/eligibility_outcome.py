@@ -11,13 +11,20 @@ from rasa_sdk import Tracker
 
 from actions.formatting import format_articles, format_date, format_source
 from actions.texts import referral_button, say
-from assistant.contract import CHECK_ELIGIBILITY_INTENT, ELIGIBILITY_FORM, ELIGIBILITY_MATTER_QUESTION
+from assistant.contract import (
+    CHECK_ELIGIBILITY_INTENT,
+    ELIGIBILITY_FORM,
+    ELIGIBILITY_MATTER_QUESTION,
+    ELIGIBILITY_SPECIAL_QUESTION,
+)
 from knowledge.eligibility import EligibilityTable
 
-# The special situation the crisis help for violence at home answers (eligibility_options.yml),
-# and the matter when the story names no other: the victim's claims are the matter (Art. 32).
-VIOLENCE_AT_HOME_ANSWER = ("elig_special", "violence")
-VIOLENCE_AT_HOME_MATTER = ("elig_matter", "other")
+# The special situation the crisis help for violence at home answers (eligibility_options.yml).
+VIOLENCE_AT_HOME = "violence"
+# Art. 32 covers the victim's claims about the violence: the check concludes for these matters
+# only (none named yet is taken as "something else"), never for wages or an injury claim.
+OTHER_MATTER = "other"
+MATTERS_OF_VIOLENCE_AT_HOME = (OTHER_MATTER, "support", "criminal_victim")
 
 
 @dataclass(frozen=True)
@@ -35,7 +42,8 @@ def outcome_of(table: EligibilityTable, answers: dict[str, str], language: str) 
     rule = table.next_step(answers).rule
     if rule is None:
         return None
-    used = [table.option(q, answers[q]).title for q, _ in rule.conditions if q in answers]
+    options = [table.option(q, answers[q]) for q, _ in rule.conditions if q in answers]
+    used = [option.title for option in options if option is not None]
     guidance = table.guidance_for(answers.get(ELIGIBILITY_MATTER_QUESTION))
     source = format_source(rule.source_title, rule.source_date, rule.source_url, language=language)
     parts = [
@@ -71,10 +79,11 @@ def check_is_running(tracker: Tracker) -> bool:
 def outcome_after_violence_at_home(tracker: Tracker, table: EligibilityTable, language: str) -> Outcome | None:
     """The check's outcome when violence at home is told while it runs: its answers so far, the
     story's, and the special situation the story tells."""
-    if not check_is_running(tracker):
+    if not check_is_running(tracker) or table.option(ELIGIBILITY_SPECIAL_QUESTION, VIOLENCE_AT_HOME) is None:
         return None
     text = str(tracker.latest_message.get("text") or "")
-    read = {q: v for q, v in table.match_answers(text, None).items() if q != VIOLENCE_AT_HOME_ANSWER[0]}
-    question, value = VIOLENCE_AT_HOME_ANSWER
-    matter, other = VIOLENCE_AT_HOME_MATTER
-    return outcome_of(table, {matter: other, **answers_so_far(tracker, table), **read, question: value}, language)
+    read = {q: v for q, v in table.match_answers(text, None).items() if q != ELIGIBILITY_SPECIAL_QUESTION}
+    answers = {ELIGIBILITY_MATTER_QUESTION: OTHER_MATTER, **answers_so_far(tracker, table), **read}
+    if answers[ELIGIBILITY_MATTER_QUESTION] not in MATTERS_OF_VIOLENCE_AT_HOME:
+        return None
+    return outcome_of(table, {**answers, ELIGIBILITY_SPECIAL_QUESTION: VIOLENCE_AT_HOME}, language)

@@ -88,6 +88,9 @@ STOP_CHECK_INTENT = "stop_check"
 ELIGIBILITY_FORM = "eligibility_form"
 # The question whose answer chooses where to apply (knowledge/data/eligibility_guidance.yml).
 ELIGIBILITY_MATTER_QUESTION = "elig_matter"
+# The question on Art. 32's situations (violence at home, bravery…): the crisis help for violence at
+# home answers it (actions/eligibility_outcome.py).
+ELIGIBILITY_SPECIAL_QUESTION = "elig_special"
 # The "none of these" option: an answer only to the question it was asked for.
 ELIGIBILITY_NO_OPTION = "none"
 # Telegram's callback data holds 64 bytes and the bot signs each button with "~" and an

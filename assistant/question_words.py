@@ -96,8 +96,10 @@ CORRECTS_AN_ANSWER = re.compile(
     r"^\W*(?:不是|不对|搞错了|弄错了|错了)[^？?]{0,12}(?:是|而是)"
     r"|^\W*(?:no|nope|wrong|not)\b[^?]{0,30}\b(?:its|it is|it was|i said|i meant|i mean)\b"
     r"|^\W*(?:its|it is|it was) (?:not|a|an|about)\b[^?]{0,30}\bnot\b"
-    r"|^\W*(?:(?:wait|oh|sorry|hmm)\W+)?actually\b(?![^?]*\b(?:ask|question|wanted to know)\b)"
-    r"|^\W*(?:等等|等一下|不好意思|对了)?\W*其实(?!.*(?:想问|问一下|问问))",
+    r"|^\W*(?:(?:wait|oh|sorry|hmm)\W+)?actually\W+(?:he|she|they|i|we|my \w+)\s+"
+    r"(?:did|was|is|am|are|has|have|do|does|hit|hits|beat|beats|work|works|earn|earns)"
+    r"\b(?![^?]*\?)"
+    r"|^\W*(?:等等|等一下|不好意思|对了)?\W*其实(?:他|她|我|我们|孩子|老公|老婆)(?:也|还|是|有|被|动过|打过)(?!.*[?？吗呢])",
     re.IGNORECASE)
 # "even tho i have a job?", "我有工作也行吗", "do i need to prove im poor": the person's means, told
 # after the outcome, which the check then weighs (or says it need not).

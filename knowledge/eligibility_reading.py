@@ -25,10 +25,12 @@ CHINESE_NUMBERS = {word: n for n, word in enumerate(
     "一 二 三 四 五 六 七 八 九 十 十一 十二 十三 十四 十五 十六 十七".split(), start=1)}
 _AGE = re.compile(
     r"(\d{1,3}|[一二三四五六七八九十]{1,3})\s*(?:周岁|岁)"
-    r"|(?:才|只有|刚满?|还?没满|不满|未满)(\d{1,2})(?![\d.])(?!\s*(?:块|元|万|千|天|个|年|月|号|点|次|%))"
+    r"|(?:才|只有|刚满?)(\d{1,2})(?![\d.])(?!\s*(?:块|元|万|千|天|个|年|月|号|点|次|%))"
     r"|(?<![\d.])(\d{1,3})\s*(?:years? old|yrs? old|y/o|yo)\b"
     r"|\b(?:aged?|is|he's|she's|hes|shes|i'm|im|only|just)\s+(\d{1,2})\b(?!\s*(?:yuan|rmb|kuai|k\b|%|months?|days?))"
 )
+# "还没满18", "未满16周岁": younger than the number said.
+_NOT_YET = re.compile(r"(?:还?没满|不满|未满)\s*(\d{1,2}|[一二三四五六七八九十]{1,3})(?:周?岁)?")
 ADULT_AGE = 18
 # Added to the text when it names an age under 18: the words the "under 18" option knows.
 UNDER_AGE_WORDS = " under 18 未满18 "
@@ -52,8 +54,10 @@ _CAME_TO_WORK = re.compile(
     r"\b(?:came|come|moved|went)\s+(?:here\s+|over\s+|out\s+|all the way\s+)?from\s+"
     r"(?:my\s+|the\s+|a\s+|our\s+)?(?!office|home|school|work|there|lunch)[a-z]+(?:\s+province)?"
     r"\s+to\s+(?:\w+\s+){0,2}?(?:work|find work|do work|find a job)\b"
-    r"|\b(?:i am|im|i'm|we are|we're) from (?!here\b)[a-z]+\b[^.?!]{0,20}\b(?:working|work) (?:in|at)\b"
-    r"|从[^，,。！？\s]{1,6}?(?:来|到|跑到)[^，,。！？\s]{0,6}?(?:打工|干活|上班|务工|做工)")
+    r"|\b(?:i am|im|i'm|we are|we're) from (?!here\b)[a-z]+\b[^.?!]{0,20}\bworking (?:in|at|on) (?:a |the )?"
+    r"(?:factory|construction|building site|site|restaurant|warehouse|workshop|farm|mine)"
+    r"|从(?![早晚上下午中]|\d|[一二三四五六七八九十两]+月|去年|今年|前年|年初|年底|那天|那时|以前|小)"
+    r"[^，,。！？\s]{1,6}?(?:来|到|跑到)[^，,。！？\s]{0,6}?(?:打工|干活|上班|务工|做工)")
 MIGRANT_WORDS = " migrant worker 外来务工 "
 # Whether the suspect has a lawyer is not one of the check's questions (having none is its
 # premise): "no he has no lawyer yet", "没有 还没请律师" answer that, not "none of these".
@@ -96,7 +100,12 @@ def denied_keyword(keyword: str, text: str) -> bool:
 
 def with_age_words(text: str) -> str:
     """The text, with the words of "under 18" added when it names an age below 18."""
-    for match in _AGE.finditer(text):
+    for match in _NOT_YET.finditer(text):
+        word = match.group(1)
+        limit = int(word) if word.isdigit() else {**CHINESE_NUMBERS, "十八": ADULT_AGE}.get(word, ADULT_AGE + 1)
+        if limit <= ADULT_AGE:
+            return text + UNDER_AGE_WORDS
+    for match in _AGE.finditer(_NOT_YET.sub(" ", text)):
         word = next(group for group in match.groups() if group)
         age = int(word) if word.isdigit() else CHINESE_NUMBERS.get(word, ADULT_AGE)
         if age < ADULT_AGE:

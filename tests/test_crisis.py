@@ -405,7 +405,7 @@ def test_detector_stays_quiet_on_accidents_past_harm_and_older_people_named_by_a
     ("sitting on the railway tracks near my village, the last train is at 11", "self_harm"),
     ("just want to not wake up tomorrow, thats all", "self_harm"),
     ("got the hose and tape ready in the garage", "self_harm"),
-    ("there was a shooting next door a minute ago and now nobody answers", "danger_now"),
+    ("heard gunshots next door a minute ago and now nobody answers", "danger_now"),
     ("the bulldozer is already at the wall and my mum is still inside the house", "danger_now"),
     ("the guy who cheated me, im heading over there tonight with a bat", "danger_now"),
     ("a lorry flipped, the driver is trapped in his truck and its smoking", "danger_now"),
@@ -419,6 +419,13 @@ def test_detector_recognises_crises_found_in_the_seventh_blind_set(text, situati
     "the hotpot place made us all sick, felt like we were gonna die haha, everyone is fine now, refund?",
     "my manager threatens to kill my reference if i complain, is that legal",
     "the restaurant's exhaust pipe blows smoke into my window every night",
+    # A cold review's cases: accidents at work, adults named by age, machines, pollution, notices.
+    "我在厂里干活手上划了几道口子 老板不给报销医药费",
+    "我今年35岁，被老板打得身上都是伤 能告他吗",
+    "电脑没反应了 客服也不管",
+    "black smoke coming from the chemical plant next to our village, can we sue them for pollution",
+    "we got a demolition notice but my mom still lives in the house, what compensation can we get",
+    "my 8 year old fell off his bike and has bruises, can i sue the park",
 ])
 def test_detector_stays_quiet_on_ordinary_messages_like_the_seventh_blind_set(text):
     assert not set(detect_crisis(text)) - {"ruled_out"}
@@ -426,3 +433,13 @@ def test_detector_stays_quiet_on_ordinary_messages_like_the_seventh_blind_set(te
 
 def test_hurt_while_stopping_a_crime_is_not_violence_at_home():
     assert "domestic_violence" not in detect_crisis("我上前制止小偷被他打伤了 他不赔医药费 能申请法律援助吗")
+
+
+@pytest.mark.parametrize("text", [
+    "i thought i was going to die when he choked me last night. i want to kill myself",
+    "he said he will kill my business and then kill me",
+    "我爸又打我妈了 我去拉架 他把我也打了",
+    "我想咨询伤情鉴定去哪里做，老公昨晚又打我了",
+])
+def test_a_rule_against_a_false_alarm_does_not_hide_a_crisis_told_with_it(text):
+    assert set(detect_crisis(text)) - {"ruled_out"}

@@ -71,7 +71,11 @@ def table(read_eligibility_table) -> EligibilityTable:
     ("他还没满17", "elig_defence", {"elig_defence": "minor"}),
     ("we are from yunnan, working at a building site in xiamen", None, {"elig_means": "migrant"}),
     ("俺是农村户口 在县城饭店打工", None, {"elig_means": "migrant"}),
-    ("oh and he did hit me a couple of times", "elig_means", {"elig_special": "violence"}),
+    ("oh and my husband keeps hitting me too", "elig_means", {"elig_special": "violence"}),
+    # A stranger's blow, an age said as "not yet 18", hours said with 从…到 (a cold review's cases).
+    ("the boss hasnt paid me and when i asked he hit me", None, {"elig_matter": "wages"}),
+    ("我儿子还没满18 被抓了", None, {"elig_matter": "criminal_suspect", "elig_defence": "minor"}),
+    ("从早到晚干活 老板不给加班费", None, {"elig_matter": "wages"}),
 ])
 def test_answers_in_own_words(table: EligibilityTable, text, asked, expected):
     assert table.match_answers(text, asked) == expected
