@@ -27,6 +27,7 @@ from assistant.contract import (
     ELIGIBILITY_RESULT_SLOT,
     LAST_ANSWER_SLOT,
     LAST_PROBLEM_SLOT,
+    VIOLENCE_AT_HOME,
     problem_intent,
     problem_kind_of,
 )
@@ -38,7 +39,6 @@ from knowledge.eligibility import get_eligibility_table
 # of problem it ranks next names one ("he came home drunk again and i locked myself in the
 # bathroom": violence at home, whose help names 12338 and the protection order).
 UNNAMED_CRISIS = ("danger_now", "self_harm")
-VIOLENCE_AT_HOME = "domestic_violence"  # a situation (contract.CRISIS_SITUATIONS) and a kind of problem
 SITUATION_OF_PROBLEM = {VIOLENCE_AT_HOME: VIOLENCE_AT_HOME}
 MIN_RANKED_PROBLEM = 0.05
 RANKS_READ = 4

@@ -15,6 +15,7 @@ from assistant.contract import (
     CHECK_ELIGIBILITY_INTENT,
     STORY_MIN_HAN_CHARACTERS,
     STORY_MIN_LATIN_WORDS,
+    VIOLENCE_AT_HOME,
     problem_answered,
 )
 from assistant.figure_follow_ups import FALLBACK_INTENT, UNSURE_BELOW
@@ -45,8 +46,6 @@ DECIDING_DEFENCE_FACT = re.compile(
     r"|\b(?:deaf|blind|mute|disabled|disability|minor|under 18|\d{1,2} years old|mental\w*"
     r"|death penalty|life sentence)\b",
     re.IGNORECASE)
-# The crisis help for violence at home says legal aid comes without a means test there.
-VIOLENCE_AT_HOME = "domestic_violence"
 
 
 def is_short(text: str) -> bool:

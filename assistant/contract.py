@@ -26,7 +26,9 @@ META_INTENT_PREFIX = "meta_"
 CRISIS_INTENT = "crisis"
 CRISIS_ENTITY = "crisis"
 # Situations with their own emergency help (knowledge/data/crisis_help.yml), most urgent first.
-CRISIS_SITUATIONS = ("danger_now", "self_harm", "domestic_violence", "child_harm")
+# Violence at home: a crisis situation and a kind of problem, whose help settles the pre-check (Art. 32).
+VIOLENCE_AT_HOME = "domestic_violence"
+CRISIS_SITUATIONS = ("danger_now", "self_harm", VIOLENCE_AT_HOME, "child_harm")
 # The detector's value when crisis words are there but the message rules a crisis out
 # ("小时候被打过", "反家暴法哪年实施"): the classifier's crisis intent alone then does not count.
 CRISIS_RULED_OUT = "ruled_out"
