@@ -38,7 +38,7 @@ from assistant.contract import (
     is_statistic_intent,
     topic_of,
 )
-from assistant.figure_follow_ups import asks_no_figure_in_particular
+from assistant.figure_follow_ups import asks_no_figure_in_particular, name_asked
 from assistant.language import HAN_CHARACTER, count_scripts, to_simplified
 from assistant.last_answer import LastAnswer, answer_of
 from assistant.periods import AskedPeriod, in_a_span_of_years, read_period
@@ -204,6 +204,10 @@ class ActionAnswerStatistic(KnowledgeAction):
         if place is not None and not any(place.lower() in indicator.label.lower() for indicator in matched):
             # National figures only: said first, never passed off as the place's own.
             lines.insert(0, say(language, "national_figures_only", place=place))
+        name = name_asked(latest_text(tracker)) if intent == PERIOD_FOLLOWUP_INTENT else None
+        if name and not matched and not years and period.is_empty and place is None:
+            # "and for women?": figures the topic lacks are said to be lacking, not passed off.
+            lines.insert(0, say(language, "no_figure_for_name", name=name, title=await topic_title(topic, language)))
         answered = [intent_of("stat", topic)]
         # A follow-up that opens with "and"/"那" asks one thing, about the previous answer,
         # unless it joins two itself ("thanks! and how many notarizations and appraisals").

@@ -60,7 +60,8 @@ def is_a_story(text: str) -> bool:
     return han >= STORY_MIN_HAN_CHARACTERS or words >= STORY_MIN_LATIN_WORDS
 
 
-def _asks_for_own_case(text: str, simplified: str, intent: str, last_problem: str | None) -> bool:
+def _asks_for_own_case(text: str, simplified: str, intent: str, confidence: float,
+                       last_problem: str | None) -> bool:
     """A problem, or an answer that is a problem's too (contract.PROBLEM_OF_AN_ANSWER), asked with
     "can I get legal aid": the person's own case."""
     if not ASKS_IF_LEGAL_AID_FOR_ME.search(simplified):
@@ -69,6 +70,8 @@ def _asks_for_own_case(text: str, simplified: str, intent: str, last_problem: st
             or (intent in GENERAL_LEGAL_AID_QUESTIONS and is_a_story(text))
             # "能找法援不" after the routes for a problem: for that problem.
             or (intent in GENERAL_LEGAL_AID_QUESTIONS[:2] and last_problem is not None)
+            # "would legal aid cover any of this" after a problem's routes, however it was read.
+            or (last_problem is not None and confidence < UNSURE_BELOW)
             or (intent == CRIMINAL_LEGAL_AID_INTENT and NAMES_SOMEONE.search(simplified) is not None
                 and DECIDING_DEFENCE_FACT.search(simplified) is not None))
 
@@ -77,7 +80,7 @@ def check_request(text: str, simplified: str, intent: str, confidence: float,
                   previous_answer: LastAnswer | None, last_problem: str | None) -> str | None:
     """The intent a message asking about the person's own legal aid means (the pre-check, or
     after its outcome, who qualifies and how to apply), or None when it asks nothing of the kind."""
-    if _asks_for_own_case(text, simplified, intent, last_problem):
+    if _asks_for_own_case(text, simplified, intent, confidence, last_problem):
         return CHECK_ELIGIBILITY_INTENT
     after_outcome = previous_answer is not None and previous_answer.kind == "eligibility"
     if after_outcome and revises_an_answer(simplified):

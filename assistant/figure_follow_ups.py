@@ -12,7 +12,9 @@ from datetime import date
 
 from assistant.contract import (
     FAQ_INTENT_PREFIX,
+    OUT_OF_SCOPE_INTENT,
     PERIOD_FOLLOWUP_INTENT,
+    PROBLEM_INTENT_PREFIX,
     SERVICE_OF_STATISTIC,
     STAT_INTENT_PREFIX,
     UNKNOWN_STATISTIC_INTENT,
@@ -68,6 +70,45 @@ MIN_RANKED_STATISTIC = 0.1
 # name one more figure of the same topic (the statistics action finds which).
 MAX_BARE_FIGURE_FOLLOW_UP_WORDS = 5
 MAX_BARE_FIGURE_FOLLOW_UP_HAN = 8
+# A bare name ("offices", "rural residents?", "律所"): no question around it.
+MAX_BARE_NAME_WORDS = 3
+MAX_BARE_NAME_HAN = 6
+# A question of another kind ("网址是啥", "那这些中心都能办啥事", "who runs them"), once the opening
+# "what about" is gone: not one more figure.
+ASKS_SOMETHING_ELSE = re.compile(
+    r"啥|什么|怎么|咋|哪|谁|几时|为什么|能不能|可以|吗|"
+    r"\b(?:what|where|how|who|when|why|which|can|could|do|does|did|is|are|should|will)\b", re.IGNORECASE)
+ASKS_THE_SAME_OPENING = re.compile(r"^\W*(?:and\s+)?(?:what|how)\s+about\b", re.IGNORECASE)
+# What an unsure classifier makes of a bare name that may be one more figure; greetings, thanks
+# and yes-or-no answers are not.
+PLACEABLE_INTENTS = (FAQ_INTENT_PREFIX, STAT_INTENT_PREFIX, PROBLEM_INTENT_PREFIX, FALLBACK_INTENT,
+                     UNKNOWN_STATISTIC_INTENT, OUT_OF_SCOPE_INTENT)
+
+
+def is_bare(text: str) -> bool:
+    """Whether a message is a bare name or two, in one script ("rural residents?", "律所")."""
+    han, words = count_scripts(text)
+    return (not han and 0 < words <= MAX_BARE_NAME_WORDS) or (not words and 0 < han <= MAX_BARE_NAME_HAN)
+
+
+# What is left of a bare follow-up once its asking words are gone is the name asked for.
+_ASKING_WORDS = re.compile(
+    r"那么|那|还有|呢|的|吗|么|有多少|多少|有没有|有吗|数据|数字|人数|一共|总共|[?？!！.。,，~]"
+    r"|\b(?:and|what|about|how|for|the|of|a|an|any|many|much|number|numbers|figures?|stats?|statistics|"
+    r"then|too|also|ok|okay|so|please|pls|is|are|there|do|you|have|only)\b", re.IGNORECASE)
+MIN_NAME_LETTERS = 3
+MIN_NAME_HAN = 2
+
+
+def name_asked(text: str) -> str | None:
+    """The name a bare follow-up asks figures for ("and for women?" → "women", "女性的呢" → "女性"),
+    or None when the message is not bare or names nothing besides its asking words."""
+    if not is_bare(text):
+        return None
+    name = " ".join(_ASKING_WORDS.sub(" ", text).split())
+    han, _words = count_scripts(name)
+    long_enough = han >= MIN_NAME_HAN if han else len(name.replace(" ", "")) >= MIN_NAME_LETTERS
+    return name if long_enough and not name.isdigit() else None
 
 
 def asks_figures_in_words(text: str) -> bool:
@@ -184,6 +225,12 @@ def asks_more_of_the_figures(text: str, intent: str, confidence: float, topic: s
     # service, which the classifier could not place, are more of the same topic's.
     if unsure and not NAMES_A_SERVICE.search(text) and asks_figures_in_words(text):
         return True
+    # "and for migrant workers that year", "那农村的呢": the same question of someone else, which
+    # the classifier could not place.
+    placeable = (intent.startswith(PLACEABLE_INTENTS) and not NAMES_A_SERVICE.search(text)
+                 and not ASKS_SOMETHING_ELSE.search(ASKS_THE_SAME_OPENING.sub("", text)))
+    if unsure and placeable and ASKS_THE_SAME.search(text):
+        return True
     han, words = count_scripts(text)
     if han > MAX_BARE_FIGURE_FOLLOW_UP_HAN or words > MAX_BARE_FIGURE_FOLLOW_UP_WORDS:
         return False
@@ -191,6 +238,10 @@ def asks_more_of_the_figures(text: str, intent: str, confidence: float, topic: s
     # however sure the classifier is that a place is out of scope.
     if not NAMES_A_SERVICE.search(text) and (named_place(text) or OF_SOMETHING_ELSE.search(text)) and not (
             intent.startswith((FAQ_INTENT_PREFIX, STAT_INTENT_PREFIX)) and confidence >= UNSURE_BELOW):
+        return True
+    # "rural residents?", "offices", "律所": a bare name the classifier could not place is one more
+    # of these figures (the statistics action finds it among the topic's, or says it has none).
+    if unsure and is_bare(text) and placeable:
         return True
     # Another service's figures ("and arbitration cases?", "公证处呢"), however unsure, are read
     # by _across_figures_and_service.

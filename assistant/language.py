@@ -157,3 +157,41 @@ def chinese_years_to_digits(text: str) -> str:
         lambda match: "".join(_CHINESE_DIGITS[c] for c in match.group(1)), text
     )
 
+
+
+_NUMERAL_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+                   "八": 8, "九": 9}
+_NUMERAL_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000}
+_CHINESE_NUMERAL = re.compile(r"[零〇一二两三四五六七八九十百千万]+")
+
+
+def chinese_number(word: str) -> int:
+    """The value of a Chinese numeral ("十五" 15, "二百零五" 205, "一万二千" 12000), read as
+    people say amounts: a last digit right after 百/千/万 counts in the next lower unit
+    ("两千五" 2500, "三百五" 350, "一万二" 12000). Digit by digit when it has no unit ("二零二一")."""
+    if not any(character in _NUMERAL_UNITS for character in word):
+        return int("".join(str(_NUMERAL_DIGITS[character]) for character in word))
+    total, section, digit, last_unit = 0, 0, 0, 1
+    for character in word:
+        if character == "万":
+            total += (section + digit or 1) * 10_000
+            section, digit, last_unit = 0, 0, 10_000
+        elif character in _NUMERAL_UNITS:
+            section += (digit or 1) * _NUMERAL_UNITS[character]
+            digit, last_unit = 0, _NUMERAL_UNITS[character]
+        else:
+            digit = _NUMERAL_DIGITS[character]
+    after_a_unit = len(word) > 1 and word[-2] in "百千万" and word[-1] in _NUMERAL_DIGITS and digit
+    return total + section + (digit * last_unit // 10 if after_a_unit else digit)
+
+
+def chinese_numerals_to_digits(text: str, with_unit_only: bool = False) -> str:
+    """The text with its Chinese numerals in digits ("三十日内" → "30日内", "一个月两千五" →
+    "1个月2500"). With `with_unit_only`, only numerals holding 十/百/千/万 change ("一个月两千五"
+    → "一个月2500"), so "一个" and "第三" keep their words."""
+    def written(match: re.Match[str]) -> str:
+        word = match.group()
+        if with_unit_only and not any(character in _NUMERAL_UNITS for character in word):
+            return word
+        return str(chinese_number(word))
+    return _CHINESE_NUMERAL.sub(written, text)

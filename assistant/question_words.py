@@ -121,8 +121,8 @@ STATES_A_FACT = re.compile(
 
 # Money words: after the outcome, a remark on one's means ("i earn ok money though") asks who qualifies.
 MENTIONS_MEANS = re.compile(
-    r"收入|工资|挣|穷|有钱|没钱|存款|有工作"
-    r"|\b(?:earn\w*|income|salary|money|poor|rich|broke|savings|a job|have work)\b",
+    r"收入|工资|挣|穷|有钱|没钱|存款|有工作|困难标准|标准到底|什么标准|标准是多少|标准多少|标准是什么"
+    r"|\b(?:earn\w*|income|salary|money|poor|rich|broke|savings|a job|have work|threshold|means test)\b",
     re.IGNORECASE)
 # After the outcome, where to apply and how long it takes (read before the problem's routes).
 ASKS_TO_APPLY_OR_WAIT = re.compile(

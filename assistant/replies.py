@@ -230,6 +230,7 @@ ACTION_TEXTS: dict[str, dict[str, str]] = {
         "figure_note": "Note: {note}",
         "earlier": "Earlier: {figures}.",
         "no_figure_for_year": "I don't have a figure on {title} for {years}.",
+        "no_figure_for_name": "I don't have figures on {title} for “{name}”. The figures I have:",
         "figures_available": " I do have figures for: {years}. The latest:",
         "no_figure_since": (
             "I don't have a cumulative figure on {title} counted since {year}. The latest figures I have:"
@@ -355,6 +356,7 @@ ACTION_TEXTS: dict[str, dict[str, str]] = {
         "figure_note": "说明：{note}",
         "earlier": "此前：{figures}。",
         "no_figure_for_year": "暂无{years}年的{title}。",
+        "no_figure_for_name": "暂无“{name}”的{title}。现有数据如下：",
         "figures_available": "现有数据年份：{years}。最新数据如下：",
         "no_figure_since": "暂无{year}年以来{title}的累计数据。现有最新数据如下：",
         "no_figure_at": "暂无{date}的{title}。时间最接近的数据如下：",

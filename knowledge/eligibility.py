@@ -20,7 +20,13 @@ from sqlalchemy.orm import Session
 
 from assistant.contract import ELIGIBILITY_NO_OPTION
 from assistant.language import to_simplified
-from knowledge.eligibility_reading import CHINESE_NUMBERS, denied_keyword, keyword_length, with_inferred_words
+from knowledge.eligibility_reading import (
+    CHINESE_NUMBERS,
+    bare_age_words,
+    denied_keyword,
+    keyword_length,
+    with_inferred_words,
+)
 from knowledge.models import (
     EligibilityGuidance,
     EligibilityOption,
@@ -201,6 +207,10 @@ class EligibilityTable:
             number = _option_number(normalised)
             if number is not None and 1 <= number <= len(asked_question.options):
                 return {asked: asked_question.options[number - 1].value}
+            age_words = bare_age_words(normalised)
+            under_age = _best_option(asked_question.options, age_words) if age_words else None
+            if under_age is not None:
+                return {asked: under_age}  # "17" asked about the suspect: under 18
         for question in self.questions:
             options = [o for o in question.options
                        if question.key == asked or o.value != ELIGIBILITY_NO_OPTION]

@@ -2,8 +2,9 @@
 
 An option's keyword counts only where the text does not deny it: "我不穷", "不是欠薪",
 "he is not a minor" and "i'm not poor" do not choose the option they name. An age under
-18 ("他才15岁", "my son is 16") answers "under 18"; a monthly income or pension of a few
-hundred yuan ("his pension is tiny, like 300 a month", "一个月就800") answers "low income"; having
+18 ("他才15岁", "my son is 16", or a bare "17" when the question asked has that option) answers
+"under 18"; a monthly income or pension the province's line decides ("his pension is tiny, like 300 a
+month", "一个月两千五") answers "low income", whose outcome depends on that line; having
 come from elsewhere to work ("从河南来深圳打工") answers "migrant worker".
 Everything else stays data: the keywords of each option live in
 knowledge/data/eligibility_options.yml.
@@ -11,6 +12,8 @@ knowledge/data/eligibility_options.yml.
 from __future__ import annotations
 
 import re
+
+from assistant.language import chinese_numerals_to_digits
 
 # Words that deny what follows ("不是", "不是欠", "没有被", "并不太", "is not a", "isn't really", "no
 # disability", "nothing like life in prison"). Not a
@@ -28,7 +31,12 @@ _AGE = re.compile(
     r"|(?:才|只有|刚满?)(\d{1,2})(?![\d.])(?!\s*(?:块|元|万|千|天|个|年|月|号|点|次|%))"
     r"|(?<![\d.])(\d{1,3})\s*(?:years? old|yrs? old|y/o|yo)\b"
     r"|\b(?:aged?|is|he's|she's|hes|shes|i'm|im|only|just)\s+(\d{1,2})\b(?!\s*(?:yuan|rmb|kuai|k\b|%|months?|days?))"
+    # "他十六", "我弟今年才15": a person and a number with nothing counted after it.
+    r"|(?:他|她|孩子|儿子|女儿|闺女|弟弟|妹妹|我弟|我妹)(?:今年|现在|才|刚|只有|刚满)*"
+    r"(\d{1,2}|[一二三四五六七八九十]{1,3})(?![\d.一二三四五六七八九十])(?!\s*(?:块|元|万|千|天|个|年|月|号|点|次|%|多))"
 )
+# A bare number ("17", "十六岁") answering a question that has an "under 18" option: an age.
+_BARE_AGE = re.compile(r"^\W*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*(?:周岁|岁|yrs?|years?(?: old)?|y/?o)?\W*$")
 # "还没满18", "未满16周岁": younger than the number said.
 _NOT_YET = re.compile(r"(?:还?没满|不满|未满)\s*(\d{1,2}|[一二三四五六七八九十]{1,3})(?:周?岁)?")
 ADULT_AGE = 18
@@ -36,17 +44,21 @@ ADULT_AGE = 18
 UNDER_AGE_WORDS = " under 18 未满18 "
 
 
-# A monthly amount ("300 a month", "每月就800块", "一个月才五百" is left to the keywords): below
-# this many yuan it is under every province's hardship line (they follow local minimum wages or
-# subsistence lines, all above it), so it says "low income" without naming a standard.
-LOW_MONTHLY_INCOME_YUAN = 1000
+# A monthly amount ("300 a month", "每月就800块", "一个月两千五"): whether it is hardship is for
+# the province's line (Art. 34; there is no national figure). Provinces tie their lines to local
+# subsistence or minimum-wage levels, so an amount below this many yuan may be under the line
+# somewhere: it chooses "low income", whose outcome says it depends on the local standard. A
+# larger amount is left to the person's own words.
+INCOME_JUDGED_LOCALLY_BELOW_YUAN = 5000
 _INCOME_WORDS = r"(?:earn\w*|make|makes|making|get|gets|paid|income|pension|salary|wages?|receive\w*)"
 _MONTHLY_AMOUNT = re.compile(
     r"\b" + _INCOME_WORDS + r"\b\D{0,20}?(?<![\d.,])(\d[\d,]*)\s*(?:yuan|rmb|kuai|cny)?\s*"
     r"(?:a|per|each|every|/)\s*month"
     r"|\b(?:pension|income|salary)\b\D{0,20}?(?<![\d.,])(\d[\d,]*)\s*(?:yuan|rmb|kuai|cny|块|元)"
     r"|(?:月收入|月工资|退休金|养老金|(?:每个?月|一个月)(?:就|才|只有?|(?:就|才|只)?(?:挣|赚|拿|收入|工资|有)))\D{0,4}?"
-    r"(?<![\d.,])(\d[\d,]*)(?![\d.,]*\s*(?:千|万|岁|年|天))")
+    r"(?<![\d.,])(\d[\d,]*)(?![\d.,]*\s*(?:千|万|岁|年|天))"
+    # "一个月2500": the amount straight after the month ("一个月后我还了2000" is no income).
+    r"|(?:每个?月|一个月|一月)\s*(\d[\d,]*)(?![\d.,]*\s*(?:千|万|岁|年|天|号|日))")
 LOW_INCOME_WORDS = " low income 收入低 "
 # Having come from elsewhere to work ("came from anhui to work in a factory", "从河南来深圳打工"):
 # a migrant worker (Art. 42), whatever the place is called.
@@ -113,12 +125,22 @@ def with_age_words(text: str) -> str:
     return text
 
 
+def bare_age_words(text: str) -> str | None:
+    """The words of "under 18" when the text is nothing but an age below 18, else None."""
+    match = _BARE_AGE.match(text)
+    if match is None:
+        return None
+    word = match.group(1)
+    age = int(word) if word.isdigit() else CHINESE_NUMBERS.get(word, ADULT_AGE)
+    return UNDER_AGE_WORDS if age < ADULT_AGE else None
+
+
 def with_income_words(text: str) -> str:
-    """The text, with the words of "low income" added when it names a monthly income below any
-    province's hardship line."""
-    for match in _MONTHLY_AMOUNT.finditer(text):
+    """The text, with the words of "low income" added when it names a monthly income that may be
+    under a province's hardship line."""
+    for match in _MONTHLY_AMOUNT.finditer(chinese_numerals_to_digits(text, with_unit_only=True)):
         digits = next(group for group in match.groups() if group)
-        if float(digits.replace(",", "")) < LOW_MONTHLY_INCOME_YUAN:
+        if float(digits.replace(",", "")) < INCOME_JUDGED_LOCALLY_BELOW_YUAN:
             return text + LOW_INCOME_WORDS
     return text
 

@@ -151,33 +151,38 @@ def match_indicators(
         # Latin words and spaces out: Chinese keywords are written without them, and the
         # NLU's glosses ("律师调解 lawyer mediation 员") would split a keyword (调解员).
         chinese = _LATIN_AND_SPACES.sub("", to_simplified(text))
-        found = _best_first(indicators, lambda i: _chinese_score(i, chinese))
+        found = _best_first(indicators, chinese, _chinese_match)
         if found:
             return found
-    haystack = f" {normalise_text(text)} "
-    return _best_first(indicators, lambda i: _english_score(i, haystack))
+    return _best_first(indicators, f" {normalise_text(text)} ", _english_match)
 
 
-def _best_first(indicators: list[IndicatorView], score) -> list[IndicatorView]:
-    scored = [(-score(i), position, i) for position, i in enumerate(indicators)]
-    scored = [item for item in scored if item[0] < 0]
-    scored.sort(key=lambda item: item[:2])
-    return [indicator for _, _, indicator in scored]
+def _best_first(indicators: list[IndicatorView], text: str, match) -> list[IndicatorView]:
+    """The indicators `match` finds in the text, longest keyword first. One found only inside the
+    best one's keyword ("workers" in "migrant workers") is not named by the text."""
+    scored = [(-len(match(i, text)), position, i) for position, i in enumerate(indicators)]
+    scored = sorted(item for item in scored if item[0] < 0)
+    if not scored:
+        return []
+    best = scored[0][2]
+    rest = text.replace(match(best, text), " ")
+    return [best, *(indicator for _, _, indicator in scored[1:] if match(indicator, rest))]
 
 
-def _chinese_score(indicator: IndicatorView, text: str) -> int:
-    return max((len(k) for k in indicator.keywords_zh if k and k in text), default=0)
+def _chinese_match(indicator: IndicatorView, text: str) -> str:
+    return max((k for k in indicator.keywords_zh if k and k in text), key=len, default="")
 
 
-def _english_score(indicator: IndicatorView, haystack: str) -> int:
-    best = 0
+def _english_match(indicator: IndicatorView, haystack: str) -> str:
+    """The longest keyword in the haystack, with the spaces around it ("lawyer" finds the keyword
+    "lawyers", and "studio" "studios")."""
+    best = ""
     for keyword in indicator.keywords:
         needle = normalise_text(keyword)
-        # "lawyer" should find the keyword "lawyers", and "studio" "studios".
         singular = needle[:-1] if needle.endswith("s") and len(needle) > 3 else needle
         for form in {needle, singular}:
-            if form and f" {form} " in haystack:
-                best = max(best, len(form))
+            if form and f" {form} " in haystack and len(form) + 2 > len(best):
+                best = f" {form} "
     return best
 
 

@@ -19,7 +19,6 @@ not taught (scripts/near_duplicates.py).
 """
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +31,7 @@ from assistant.contract import (
     LAST_ANSWER_SLOT,
     MIN_CONVERSATION_ACCURACY,
 )
+from assistant.language import chinese_numerals_to_digits
 from assistant.last_answer import LastAnswer
 from scripts.evaluate import HELDOUT_DIR, RasaClient, classify_answer, in_language, is_correct
 
@@ -108,30 +108,6 @@ def load_set(path: Path) -> dict[str, list[dict[str, Any]]]:
     return content
 
 
-_DIGITS = {c: n for n, c in enumerate("零一二三四五六七八九")} | {"两": 2}
-_UNITS = {"十": 10, "百": 100, "千": 1000}
-_CHINESE_NUMBER = re.compile(r"[零一二两三四五六七八九十百千]+")
-
-
-def _chinese_number(word: str) -> int:
-    """The value of a Chinese numeral under 10,000 ("十五" 15, "三十" 30, "二百零五" 205)."""
-    if not any(character in _UNITS for character in word):  # "二零二一": digit by digit
-        return int("".join(str(_DIGITS[character]) for character in word))
-    total, digit = 0, 0
-    for character in word:
-        if character in _UNITS:
-            total += (digit or 1) * _UNITS[character]
-            digit = 0
-        else:
-            digit = _DIGITS[character]
-    return total + digit
-
-
-def chinese_numerals_as_digits(text: str) -> str:
-    """The text with its Chinese numerals written in digits ("三十日内" → "30日内")."""
-    return _CHINESE_NUMBER.sub(lambda match: str(_chinese_number(match.group())), text)
-
-
 def turn_verdict(turn: dict[str, Any], answered_as: str, requested: Any, reply: str,
                  language: str) -> str:
     """Return "" when the turn is answered as expected, else a short reason."""
@@ -145,7 +121,7 @@ def turn_verdict(turn: dict[str, Any], answered_as: str, requested: Any, reply: 
         return f"answered as {answered_as}" + (f" (asks {requested})" if requested else "")
     lowered = reply.lower()
     # "十五个工作日" says 15 as a Chinese government text writes it: a number counts either way.
-    with_digits = chinese_numerals_as_digits(lowered)
+    with_digits = chinese_numerals_to_digits(lowered)
     if turn.get("reply_has") and not any(
             str(w).lower() in lowered or str(w).lower() in with_digits for w in turn["reply_has"]):
         return f"lacks one of {turn['reply_has']}"

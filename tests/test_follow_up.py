@@ -81,6 +81,13 @@ def test_a_typed_choice_picks_a_button(text, expected):
     ("这是一年的还是累计的", "meta_up_to_date", 0.64, topic("stat_arbitration"), "ask_period_followup"),
     ("and is it free", "nlu_fallback", 0.2, topic("stat_lawyer_mediation"), "faq_lawyer_mediation"),
     ("how many lawyers are there", "stat_lawyers", 0.9, topic("stat_notarization"), "stat_lawyers"),
+    # Session 14: a bare name, or "and …" of someone else, the classifier could not place is one
+    # more of the same figures; a question of another kind is not.
+    ("rural residents?", "problem_traffic_accident", 0.21, topic("stat_legal_aid"), "ask_period_followup"),
+    ("offices", "faq_public_legal_services", 0.22, topic("stat_notarization"), "ask_period_followup"),
+    ("and for migrant workers that year", "faq_wage_arrears", 0.46, topic("stat_legal_aid"), "ask_period_followup"),
+    ("网址是啥", "nlu_fallback", 0.3, topic("stat_legal_service_network"), "faq_legal_service_network"),
+    ("thanks", "thank", 0.45, topic("stat_legal_aid"), "thank"),
     # After the routes for a problem: what to keep, how long, where to complain are about it.
     ("what should i keep as evidence", "out_of_scope", 0.42, topic("problem_dismissal"), "problem_dismissal"),
     ("who do i complain to", "faq_legal_aid_complaint", 0.72, topic("problem_consumer"), "problem_consumer"),
@@ -162,6 +169,18 @@ def test_follow_ups_through_rasa(client, sender, turns):
         assert is_mostly_chinese(reply) == (language == "zh"), (text, reply)
     if sender == "place-zh":
         assert "只有全国数据" in reply
+
+
+def test_figures_for_a_group_the_topic_lacks_are_said_to_be_lacking(client):
+    """"rural residents?" gets its own figure; "and for women?" is told there is none."""
+    sender = "group-en"
+    converse(client, sender, "how many legal aid cases were there in 2022")
+    reply, answered = converse(client, sender, "and for migrant workers that year")
+    assert answered == "stat_legal_aid" and "468,000" in reply and "staff" not in reply, reply
+    reply, answered = converse(client, sender, "rural residents?")
+    assert answered == "stat_legal_aid" and "830,000" in reply and "“" not in reply, reply
+    reply, answered = converse(client, sender, "and for women?")
+    assert answered == "stat_legal_aid" and "“women”" in reply, reply
 
 
 def test_a_check_after_the_routes_does_not_ask_the_matter_again(client):
@@ -408,6 +427,14 @@ def test_a_correction_after_the_outcome_reopens_the_check():
                   ("she is 81 and my brother wont give her a cent for her upkeep", "check_eligibility"),
                   ("she has no income at all, no pension", "eligibility:civil_waived"),
                   ("how long do we have to take him to court", "problem_elderly_support")]),
+    # Legal aid asked however it is read after a problem's routes: the check on that story; an
+    # income in Chinese numerals the province's line decides.
+    ("cover-en", [("i was riding my ebike and a car hit me from behind, broke my leg. the driver says its my fault "
+                   "and his insurance wont pay", "problem_traffic_accident"),
+                  ("would legal aid cover any of this", "check_eligibility"),
+                  ("i deliver food, came from henan, dont earn much", "eligibility:civil_hardship")]),
+    ("income-zh", [("法援我能申请吗，查一下", "check_eligibility"), ("被车撞了 对方不赔", "check_eligibility"),
+                   ("一个月两千五", "eligibility:civil_hardship")]),
     ("correct-zh", [("帮我查一下能不能申请法援", "check_eligibility"), ("老板拖欠我两个月工资 我是进城务工的", ""),
                     # The migrant worker stands: the outcome at once, for the injury.
                     ("不对 是工伤 我在车间把手压伤了", "eligibility:wages_injury_waived")]),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.language import is_mostly_chinese
+from assistant.language import chinese_number, is_mostly_chinese
 from assistant.last_answer import answer_of
 from knowledge.eligibility import EligibilityTable
 from testkit.support import reply_text
@@ -76,9 +76,28 @@ def table(read_eligibility_table) -> EligibilityTable:
     ("the boss hasnt paid me and when i asked he hit me", None, {"elig_matter": "wages"}),
     ("我儿子还没满18 被抓了", None, {"elig_matter": "criminal_suspect", "elig_defence": "minor"}),
     ("从早到晚干活 老板不给加班费", None, {"elig_matter": "wages"}),
+    # Session 14: a bare age answers the question about the suspect, not another; a person and a
+    # number; an income in Chinese numerals, which the province's line decides up to 5000.
+    ("17", "elig_defence", {"elig_defence": "minor"}),
+    ("十六", "elig_defence", {"elig_defence": "minor"}),
+    ("25", "elig_defence", {}),
+    ("17", "elig_means", {}),
+    ("他十六", "elig_defence", {"elig_defence": "minor"}),
+    ("他十一月被抓的", None, {"elig_matter": "criminal_suspect"}),
+    ("一个月两千五", "elig_means", {"elig_means": "hardship"}),
+    ("月收入8000", "elig_means", {}),
+    ("一个月后我还了2000", "elig_means", {}),
 ])
 def test_answers_in_own_words(table: EligibilityTable, text, asked, expected):
     assert table.match_answers(text, asked) == expected
+
+
+@pytest.mark.parametrize(("word", "value"), [
+    ("十五", 15), ("二百零五", 205), ("两千五", 2500), ("三百五", 350), ("一万二", 12000), ("两千零五", 2005),
+    ("二零二一", 2021), ("十二万", 120000),
+])
+def test_chinese_numerals_are_read_as_people_say_amounts(word, value):
+    assert chinese_number(word) == value
 
 
 def test_a_denied_answer_is_taken_back(table: EligibilityTable):
