@@ -14,7 +14,7 @@ from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT
 
-from actions._base import conversation_language, latest_intent, ranked_problem_kind
+from actions._base import conversation_language, latest_intent, latest_text, ranked_problem_kind
 from actions.eligibility_outcome import Outcome, check_is_running, outcome_after_violence_at_home
 from actions.knowledge_access import KnowledgeUnavailable, ask
 from actions.problems import format_routes
@@ -31,6 +31,7 @@ from assistant.contract import (
     problem_intent,
     problem_kind_of,
 )
+from assistant.check_follow_ups import is_short
 from assistant.last_answer import LastAnswer
 from knowledge import routes
 from knowledge.eligibility import get_eligibility_table
@@ -48,6 +49,9 @@ COVERED_BY_CRISIS_HELP = {VIOLENCE_AT_HOME: VIOLENCE_AT_HOME}
 # this high ("the school is holding my passport…", "债主都找上门了 我想离婚"): the emergency help
 # first, then that problem's routes, so a story the classifier over-read is still answered.
 MIN_ROUTED_PROBLEM = 0.06
+# A short cry tells no story ("so tired of living. not sleep tired. the other kind" ranks
+# dismissal 0.07): only a problem ranked this high is routed after its help.
+MIN_ROUTED_PROBLEM_SHORT = 0.3
 
 
 def problem_told_in_crisis(tracker: Tracker) -> str | None:
@@ -55,7 +59,8 @@ def problem_told_in_crisis(tracker: Tracker) -> str | None:
     kind = problem_kind_of(latest_intent(tracker))
     if kind is not None:
         return kind
-    return ranked_problem_kind(tracker, MIN_ROUTED_PROBLEM, RANKS_READ)
+    least = MIN_ROUTED_PROBLEM_SHORT if is_short(latest_text(tracker)) else MIN_ROUTED_PROBLEM
+    return ranked_problem_kind(tracker, least, RANKS_READ)
 
 
 def detected_situations(tracker: Tracker) -> set[str]:

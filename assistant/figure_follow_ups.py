@@ -193,6 +193,21 @@ def figures_of_a_service(text: str, intent: str, ranking: Sequence[dict]) -> str
     return statistic
 
 
+def service_or_its_figures(text: str, intent: str, ranking: Sequence[dict]) -> str | None:
+    """Too close to call between a service and its figures ("whats the hotline number": the
+    hotline 0.41, its calls 0.40): the figures when the words ask for a figure, else the service."""
+    if intent != FALLBACK_INTENT:
+        return None
+    first, second = ([str(c.get("name") or "") for c in ranking if c.get("name") != FALLBACK_INTENT] + ["", ""])[:2]
+    pair = {first, second}
+    service = next((name for name in pair if statistic_of(name) in pair), None)
+    if service is None:
+        return None
+    asks_a_figure = asks_figures_in_words(SERVICE_NUMBER.sub(" ", text)) and not (
+        ASKS_A_CONTACT.search(text) or ASKS_A_PRICE.search(text))
+    return statistic_of(service) if asks_a_figure else service
+
+
 def service_of_unasked_figures(text: str, intent: str, ranking: Sequence[dict]) -> str | None:
     """The service a yes-or-no question about it asks of ("现在所有刑事案件都有律师辩护吗"), when
     the classifier read it as its figures but asks for none and ranks the service too."""

@@ -9,6 +9,7 @@ Pure standard library.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 
@@ -42,6 +43,7 @@ from assistant.figure_follow_ups import (
     figures_asked_without_a_topic,
     figures_of_a_service,
     service_of_unasked_figures,
+    service_or_its_figures,
     statistic_of,
     two_figures_asked,
 )
@@ -66,6 +68,7 @@ from assistant.question_words import (
     MENTIONS_MEANS,
     NAMES_A_SERVICE,
     NAMES_LEGAL_AID,
+    SERVICE_NUMBER,
 )
 
 # After the routes for a problem, people ask one more thing in a full sentence ("is there a free
@@ -191,6 +194,16 @@ def _is_a_vague_first_question(text: str, intent: str, topic: str | None,
 # verdict, this high ("what if im missing some papers" after how to apply: the documents).
 MIN_SAME_SERVICE_ASPECT = 0.12
 MIN_OWN_PROBLEM = 0.35
+BARE_NUMBER = re.compile(r"^\W*\d+\W*$")
+
+
+def _is_a_bare_number(text: str, intent: str, previous_answer: LastAnswer | None) -> bool:
+    """A number alone that is no year, no service's number and no choice among buttons names no
+    topic, whatever the classifier makes of its digits ("123" read as the 12348 hotline)."""
+    choosing = previous_answer is not None and previous_answer.kind in CHOICE_KINDS
+    return (not choosing and BARE_NUMBER.match(text) is not None and not SERVICE_NUMBER.search(text)
+            and intent.startswith((FAQ_INTENT_PREFIX, STAT_INTENT_PREFIX))
+            and read_period(text, this_year=date.today().year).is_empty)
 
 
 def _same_service(intent: str, topic: str) -> bool:
@@ -229,7 +242,8 @@ def intent_in_context(text: str, intent: str, confidence: float, last_answer: ob
         topic = last_problem
     # Converted once: every reading below is of the Simplified text.
     simplified = to_simplified(text)
-    intent = _in_scope_runner_up(simplified, intent, confidence, ranking) or intent
+    intent = (_in_scope_runner_up(simplified, intent, confidence, ranking)
+              or service_or_its_figures(simplified, intent, ranking) or intent)
     if _is_a_vague_first_question(simplified, intent, topic, previous_answer):
         return FALLBACK_INTENT  # "Which service do you mean?"
     asks_for_the_check = check_request(text, simplified, intent, confidence, previous_answer, last_problem)
@@ -247,6 +261,8 @@ def intent_in_context(text: str, intent: str, confidence: float, last_answer: ob
         ranked = own or best_ranked_statistic(ranking, intent)
         if ranked is not None:
             return ranked
+    if _is_a_bare_number(text, intent, previous_answer):
+        return FALLBACK_INTENT  # "123", "17" with nothing asked: which service is meant?
     figures = (figures_of_a_service(simplified, intent, ranking)
                or service_of_unasked_figures(simplified, intent, ranking))
     if figures is not None:

@@ -14,7 +14,7 @@ from typing import Any, Text
 from rasa.core.policies.policy import Policy, PolicyPrediction, confidence_scores_for
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.constants import ACTION_LISTEN_NAME, REQUESTED_SLOT
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet
 from rasa.shared.core.generator import TrackerWithCachedStates
@@ -158,7 +158,12 @@ class KnowledgeRouterPolicy(Policy):
             cleaned_text = (message.parse_data or {}).get("text") or ""
             if not cleaned_text.strip():
                 return self.config["empty_message_response"]
-        if self._tells_of_crisis(message):
+        # A short reply to the check's question ("他才15岁", "hes blind") is the answer the form
+        # reads: the classifier alone, which ranks such person-descriptions high, does not make it
+        # a crisis there; the detector's patterns still do.
+        answering = (tracker.active_loop_name == ELIGIBILITY_FORM and bool(tracker.get_slot(REQUESTED_SLOT))
+                     and is_short(message.text or ""))
+        if self._tells_of_crisis(message, classifier_counts=not answering):
             return self.config["crisis_action"]
         loop = tracker.active_loop_name
         intent = message.intent.get("name") or ""
@@ -195,13 +200,13 @@ class KnowledgeRouterPolicy(Policy):
         return None
 
     @staticmethod
-    def _tells_of_crisis(message: Any) -> bool:
+    def _tells_of_crisis(message: Any, classifier_counts: bool = True) -> bool:
         """Whether the detector tagged the message, or the classifier ranks crisis high enough
-        (unless the detector ruled a crisis out)."""
+        (unless the detector ruled a crisis out, or `classifier_counts` is false)."""
         tags = {entity.get("value") for entity in message.entities or [] if entity.get("entity") == CRISIS_ENTITY}
         if tags - {CRISIS_RULED_OUT}:
             return True
-        if CRISIS_RULED_OUT in tags:
+        if CRISIS_RULED_OUT in tags or not classifier_counts:
             return False
         ranking = (message.parse_data or {}).get("intent_ranking") or []
         return any(

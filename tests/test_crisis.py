@@ -244,11 +244,12 @@ def test_ordinary_messages_get_no_emergency_help_through_rasa(rasa_url, rasa_api
 
 
 def test_a_short_message_needs_a_surer_classifier_to_count_as_a_crisis():
+    from assistant.contract import CRISIS_MIN_CONFIDENCE
     from rasa_addons.crisis_classifier import _with_crisis_probability, crisis_threshold
 
     ranking = [{"name": "faq_legal_aid_apply", "confidence": 0.6}, {"name": "crisis", "confidence": 0.4}]
     assert crisis_threshold("我想申请") == crisis_threshold("hes deaf") == 0.7
-    assert crisis_threshold("he was drunk again tonight and i locked myself in the bathroom") == 0.5
+    assert crisis_threshold("he was drunk again tonight and i locked myself in the bathroom") == CRISIS_MIN_CONFIDENCE
     kept = _with_crisis_probability(ranking, 0.56, crisis_threshold("我想申请"))
     assert [c["name"] for c in kept] == ["faq_legal_aid_apply"] and abs(kept[0]["confidence"] - 1.0) < 1e-9
     assert _with_crisis_probability(ranking, 0.56)[0] == {"name": "crisis", "confidence": 0.56}
@@ -259,6 +260,8 @@ def test_a_short_message_needs_a_surer_classifier_to_count_as_a_crisis():
     ("three men waiting outside my door with metal bars", "danger_now"), ("永别了", "self_harm"),
     ("我在楼顶站了半个多小时了", "self_harm"), ("他喝醉了把娃往地上摔", "child_harm"),
     ("离婚要准备什么 他现在每天晚上都打我", "domestic_violence"),
+    # Session 14: a small child shown hurt after a weekend away.
+    ("my 5 year old came back from her dads with a busted lip and wont say why", "child_harm"),
 ])
 def test_detector_recognises_short_and_indirect_crises_found_in_session_9(text, situation):
     assert situation in detect_crisis(text)

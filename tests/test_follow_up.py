@@ -88,6 +88,10 @@ def test_a_typed_choice_picks_a_button(text, expected):
     ("and for migrant workers that year", "faq_wage_arrears", 0.46, topic("stat_legal_aid"), "ask_period_followup"),
     ("网址是啥", "nlu_fallback", 0.3, topic("stat_legal_service_network"), "faq_legal_service_network"),
     ("thanks", "thank", 0.45, topic("stat_legal_aid"), "thank"),
+    # A bare number that is no year, no service's number and no choice names no topic.
+    ("123", "faq_hotline_12348", 0.75, None, "nlu_fallback"),
+    ("12348", "faq_hotline_12348", 0.9, None, "faq_hotline_12348"),
+    ("2", "faq_hotline_12348", 0.75, LastAnswer("clarify").to_slot(), "faq_hotline_12348"),
     # After the routes for a problem: what to keep, how long, where to complain are about it.
     ("what should i keep as evidence", "out_of_scope", 0.42, topic("problem_dismissal"), "problem_dismissal"),
     ("who do i complain to", "faq_legal_aid_complaint", 0.72, topic("problem_consumer"), "problem_consumer"),
@@ -169,6 +173,14 @@ def test_follow_ups_through_rasa(client, sender, turns):
         assert is_mostly_chinese(reply) == (language == "zh"), (text, reply)
     if sender == "place-zh":
         assert "只有全国数据" in reply
+
+
+def test_too_close_to_call_between_a_service_and_its_figures_the_words_decide():
+    ranking = [{"name": "nlu_fallback", "confidence": 0.2}, {"name": "faq_hotline_12348", "confidence": 0.41},
+               {"name": "stat_hotline_calls", "confidence": 0.40}]
+    assert intent_in_context("whats the hotline number", "nlu_fallback", 0.2, None, ranking=ranking) == "faq_hotline_12348"
+    assert intent_in_context("how many calls does the hotline get", "nlu_fallback", 0.2, None,
+                             ranking=ranking) == "stat_hotline_calls"
 
 
 def test_figures_for_a_group_the_topic_lacks_are_said_to_be_lacking(client):

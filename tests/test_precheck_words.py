@@ -155,6 +155,12 @@ def test_an_age_under_18_answers_the_defence_question(talk):
     assert "犯罪嫌疑人、被告人是否属于以下情形" in reply
     reply = reply_text(talk("他才15岁"))
     assert "依法应当为您指派律师" in reply, reply
+    # The classifier ranks such short person-descriptions as crises; answering the check's
+    # question, only the detector's patterns would make one (session 14).
+    assert "What is your matter about?" in reply_text(talk("check my eligibility", sender="blind-suspect"))
+    reply = reply_text(talk("1", sender="blind-suspect"))
+    reply = reply_text(talk("hes blind", sender="blind-suspect"))
+    assert "Result:" in reply and "110" not in reply, reply
 
 
 def test_a_problem_told_with_the_request_is_the_matter_and_no_question_is_asked_twice(talk):
