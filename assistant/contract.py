@@ -210,6 +210,9 @@ MIN_PERSONAL_ACCURACY = {
     # Scored blind once on 5 Dec 2026 (session 13): story 92.1 %, crisis 81.7 %, not_crisis 95.0 %,
     # compound 90.0 % (docs/design-notes.md); its missed crises and false alarms then became patterns.
     "personal_blind7": {"story": 0.90, "crisis": 1.0, "not_crisis": 0.95, "compound": 0.87},
+    # Scored blind once on 5 Dec 2026 (session 14): story 98.6 %, crisis 83.3 %, not_crisis 88.3 %,
+    # compound 93.3 % (docs/design-notes.md); its missed crises and false alarms then became patterns.
+    "personal_blind8": {"story": 0.95, "crisis": 1.0, "not_crisis": 0.95, "compound": 0.88},
 }
 
 # The conversation sets (issue #21): conversations right in every turn, and single questions
@@ -245,6 +248,8 @@ CONVERSATION_FLOORS = {
     # Scored blind once (5 Dec 2026, session 13): conversations 59.4 %, questions 90.9 %; then
     # 70.3 % / 93.2 % after the work it guided.
     "conversations_blind7": {"conversations": 0.65, "questions": 0.88},
+    # Scored blind once (5 Dec 2026, session 14): conversations 62.5 %, questions 95.1 %.
+    "conversations_blind8": {"conversations": 0.60, "questions": 0.92},
 }
 
 

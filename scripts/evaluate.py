@@ -136,6 +136,10 @@ HELDOUT_SETS = {
     # its eleven missed crises and three false alarms became patterns: a development set now.
     "personal_blind7": QuestionSet("personal_blind7", HELDOUT_DIR / "personal_blind7.yml", "both",
                                    personal=True),
+    # Written at the start of session 14 the same way (320 messages); scored once at its end, then
+    # its ten missed crises and seven false alarms became patterns: a development set now.
+    "personal_blind8": QuestionSet("personal_blind8", HELDOUT_DIR / "personal_blind8.yml", "both",
+                                   personal=True),
 }
 ACCURACY_SETS = {name: s for name, s in HELDOUT_SETS.items() if not s.personal}
 DEVELOPMENT_SETS = [s for s in HELDOUT_SETS.values() if s.development]

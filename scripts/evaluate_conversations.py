@@ -78,6 +78,8 @@ CONVERSATION_SETS = {
     "conversations_blind6": ConversationSet("conversations_blind6", HELDOUT_DIR / "conversations_blind6.yml"),
     # Written at the start of session 13 the same way; scored once at its end, a development set since.
     "conversations_blind7": ConversationSet("conversations_blind7", HELDOUT_DIR / "conversations_blind7.yml"),
+    # Written at the start of session 14 the same way; scored once at its end, a development set since.
+    "conversations_blind8": ConversationSet("conversations_blind8", HELDOUT_DIR / "conversations_blind8.yml"),
 }
 
 

@@ -446,3 +446,34 @@ def test_hurt_while_stopping_a_crime_is_not_violence_at_home():
 ])
 def test_a_rule_against_a_false_alarm_does_not_hide_a_crisis_told_with_it(text):
     assert set(detect_crisis(text)) - {"ruled_out"}
+
+
+# Session 14, in my own words after the eighth blind set showed the kinds: someone trapped or a
+# limb still caught, a threat by the writer, no point anymore, a drug's lethal dose, a cut wrist
+# posted, a child pressed for naked pictures, beaten every day.
+@pytest.mark.parametrize(("text", "situation"), [
+    ("we are stuck in the lift and smoke is getting in", "danger_now"),
+    ("his hand is still stuck in the roller, theres blood everywhere", "danger_now"),
+    ("我腿被压在车底下了 出不来", "danger_now"),
+    ("明天我就带着家伙去找他 让他也尝尝什么叫痛", "danger_now"),
+    ("if they fire me ill go over there and hurt him", "danger_now"),
+    ("theres no point anymore, i lost everything this year", "self_harm"),
+    ("how many sleeping pills is too much", "self_harm"),
+    ("她在群里发了割腕的照片 现在联系不上", "self_harm"),
+    ("他让我拍不穿衣服的照片 不然就发给我同学", "child_harm"),
+    ("结婚以后我天天挨打 他还把我身份证收了", "domestic_violence"),
+])
+def test_detector_recognises_crises_found_in_session_14(text, situation):
+    assert situation in detect_crisis(text)
+
+
+@pytest.mark.parametrize("text", [
+    "this application is going to kill me, what papers do i need for notarization",
+    "我在写小说 女主最后跳楼了 这种情节会涉及什么法律问题",
+    "看到新闻说有人跳楼讨薪 这种会被拘留吗",
+    "he hit me back in 2019 before we divorced, can i still claim damages",
+    "i was beaten by police officers during an arrest, who do i complain to",
+    "放火这种案子一般有没有法律援助律师",
+])
+def test_detector_stays_quiet_on_ordinary_messages_found_in_session_14(text):
+    assert not set(detect_crisis(text)) - {"ruled_out"}
