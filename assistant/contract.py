@@ -42,6 +42,10 @@ STORY_MIN_LATIN_WORDS = 15
 # of danger told by the situation: 0.55 names 513 of 608 crises and 12 of 1,950 ordinary
 # messages (0.6: 495 and 7; the model before them: 485 and 11 at 0.5).
 CRISIS_MIN_CONFIDENCE = 0.55
+# A short reply while the pre-check's question is pending is read as its answer: the classifier
+# ranks person-descriptions such as "他才15岁" (0.73) and "hes blind" (0.82) as crises, so alone it
+# counts there only from this confidence; the detector's patterns count as everywhere.
+CRISIS_MIN_CONFIDENCE_ANSWERING = 0.9
 # Except in a message this short: with few words the classifier has little to go on and its
 # probability drifts to one half ("hes deaf" 0.52, "我想申请" 0.56 in the third blind set), while
 # the short cries for help ("救命", "i want to die", "我不想活了") are the detector's patterns.

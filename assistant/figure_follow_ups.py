@@ -73,6 +73,14 @@ MAX_BARE_FIGURE_FOLLOW_UP_HAN = 8
 # A bare name ("offices", "rural residents?", "律所"): no question around it.
 MAX_BARE_NAME_WORDS = 3
 MAX_BARE_NAME_HAN = 6
+# Replies that name nothing asked for: thanks, surprise, a request for help or a source, and
+# anything told of oneself or done ("i was fired", "被辞退了", "房东不退押金").
+NOT_A_NAME = re.compile(
+    r"^\W*(ok|okay|thanks?|thank you|thx|wow|cool|nice|great|good|help|source|i need help)\b"
+    r"|^\W*(好的?|好吧|嗯|哦|谢谢|多谢|出处|来源|帮帮)|[我他她被了不没]"
+    r"|\b(i|me|my|we|our|he|she|his|her|was|were|got|did|didnt|dont|wont|not)\b", re.IGNORECASE)
+# A kind of problem the classifier ranks below this is no reading of a bare name.
+MAX_UNSURE_PROBLEM = 0.3
 # A question of another kind ("网址是啥", "那这些中心都能办啥事", "who runs them"), once the opening
 # "what about" is gone: not one more figure.
 ASKS_SOMETHING_ELSE = re.compile(
@@ -86,9 +94,11 @@ PLACEABLE_INTENTS = (FAQ_INTENT_PREFIX, STAT_INTENT_PREFIX, PROBLEM_INTENT_PREFI
 
 
 def is_bare(text: str) -> bool:
-    """Whether a message is a bare name or two, in one script ("rural residents?", "律所")."""
+    """Whether a message is a bare name or two, in one script ("rural residents?", "律所"): not
+    a thanks, a request for help or a source, nor something told of oneself ("i was fired", "被辞退了")."""
     han, words = count_scripts(text)
-    return (not han and 0 < words <= MAX_BARE_NAME_WORDS) or (not words and 0 < han <= MAX_BARE_NAME_HAN)
+    one_script = (not han and 0 < words <= MAX_BARE_NAME_WORDS) or (not words and 0 < han <= MAX_BARE_NAME_HAN)
+    return one_script and not NOT_A_NAME.search(text)
 
 
 # What is left of a bare follow-up once its asking words are gone is the name asked for.
@@ -185,12 +195,20 @@ def figures_of_a_service(text: str, intent: str, ranking: Sequence[dict]) -> str
     # "12348热线能干什么": a hotline's number is no figure asked for; nor a price or an address.
     text = SERVICE_NUMBER.sub(" ", text)
     if statistic is None or not ASKS_FOR_FIGURES.search(text) or ASKS_A_PRICE.search(text) or (
-            ASKS_A_CONTACT.search(text)):
+            ASKS_A_CONTACT.search(text)) or NOT_A_COUNT.search(text):
         return None
     ranked = next((c for c in ranking[:3] if c.get("name") == statistic), None)
     if ranked is None or (ranked.get("confidence") or 0.0) < MIN_SIBLING_STATISTIC:
         return None
     return statistic
+
+
+# Figures asked by what is counted ("多少件", "how many calls"), not "热线是多少" (its number),
+# "收多少" (a price), "几个材料" (what to bring) or a standard.
+COUNTS_ASKED = re.compile(
+    r"多少(个|件|人|次|家|名|万|亿|起|位)|几(个|件|次|家|名|位)(?!材料|文件|证件)|数据|统计|"
+    r"\b(how many|number of|figures|statistics|stats)\b", re.IGNORECASE)
+NOT_A_COUNT = re.compile(r"(热线|电话|号码|网址)(是)?多少|收多少|标准|材料|\b(dial|call|ring)\b", re.IGNORECASE)
 
 
 def service_or_its_figures(text: str, intent: str, ranking: Sequence[dict]) -> str | None:
@@ -203,8 +221,8 @@ def service_or_its_figures(text: str, intent: str, ranking: Sequence[dict]) -> s
     service = next((name for name in pair if statistic_of(name) in pair), None)
     if service is None:
         return None
-    asks_a_figure = asks_figures_in_words(SERVICE_NUMBER.sub(" ", text)) and not (
-        ASKS_A_CONTACT.search(text) or ASKS_A_PRICE.search(text))
+    asks_a_figure = COUNTS_ASKED.search(SERVICE_NUMBER.sub(" ", text)) is not None and not (
+        ASKS_A_CONTACT.search(text) or ASKS_A_PRICE.search(text) or NOT_A_COUNT.search(text))
     return statistic_of(service) if asks_a_figure else service
 
 
@@ -243,7 +261,9 @@ def asks_more_of_the_figures(text: str, intent: str, confidence: float, topic: s
     # "and for migrant workers that year", "那农村的呢": the same question of someone else, which
     # the classifier could not place.
     placeable = (intent.startswith(PLACEABLE_INTENTS) and not NAMES_A_SERVICE.search(text)
-                 and not ASKS_SOMETHING_ELSE.search(ASKS_THE_SAME_OPENING.sub("", text)))
+                 and not ASKS_SOMETHING_ELSE.search(ASKS_THE_SAME_OPENING.sub("", text))
+                 and not NOT_A_NAME.search(ASKS_THE_SAME_OPENING.sub("", text))
+                 and not (intent.startswith(PROBLEM_INTENT_PREFIX) and confidence >= MAX_UNSURE_PROBLEM))
     if unsure and placeable and ASKS_THE_SAME.search(text):
         return True
     han, words = count_scripts(text)

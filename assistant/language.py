@@ -162,7 +162,8 @@ def chinese_years_to_digits(text: str) -> str:
 _NUMERAL_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
                    "八": 8, "九": 9}
 _NUMERAL_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000}
-_CHINESE_NUMERAL = re.compile(r"[零〇一二两三四五六七八九十百千万]+")
+# Not right after a digit or a point: "1.5万", "2千" keep their unit.
+_CHINESE_NUMERAL = re.compile(r"(?<![\d.])[零〇一二两三四五六七八九十百千万]+")
 
 
 def chinese_number(word: str) -> int:

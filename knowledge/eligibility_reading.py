@@ -33,10 +33,13 @@ _AGE = re.compile(
     r"|\b(?:aged?|is|he's|she's|hes|shes|i'm|im|only|just)\s+(\d{1,2})\b(?!\s*(?:yuan|rmb|kuai|k\b|%|months?|days?))"
     # "他十六", "我弟今年才15": a person and a number with nothing counted after it.
     r"|(?:他|她|孩子|儿子|女儿|闺女|弟弟|妹妹|我弟|我妹)(?:今年|现在|才|刚|只有|刚满)*"
-    r"(\d{1,2}|[一二三四五六七八九十]{1,3})(?![\d.一二三四五六七八九十])(?!\s*(?:块|元|万|千|天|个|年|月|号|点|次|%|多))"
+    r"(\d{1,2}|[一二三四五六七八九十]{1,3})(?=\s*(?:周岁|岁|了|$|[，,。！？!?、\s]))"
 )
 # A bare number ("17", "十六岁") answering a question that has an "under 18" option: an age.
-_BARE_AGE = re.compile(r"^\W*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*(?:周岁|岁|yrs?|years?(?: old)?|y/?o)?\W*$")
+_BARE_AGE = re.compile(r"^\W*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*(周岁|岁|yrs? old|years old|y/?o)?\W*$")
+# A suspect younger than this is no one's case (criminal responsibility starts at 12, Criminal Law
+# Art. 17): a smaller bare number is more likely a mistyped option than an age.
+YOUNGEST_SUSPECT = 12
 # "还没满18", "未满16周岁": younger than the number said.
 _NOT_YET = re.compile(r"(?:还?没满|不满|未满)\s*(\d{1,2}|[一二三四五六七八九十]{1,3})(?:周?岁)?")
 ADULT_AGE = 18
@@ -59,6 +62,9 @@ _MONTHLY_AMOUNT = re.compile(
     r"(?<![\d.,])(\d[\d,]*)(?![\d.,]*\s*(?:千|万|岁|年|天))"
     # "一个月2500": the amount straight after the month ("一个月后我还了2000" is no income).
     r"|(?:每个?月|一个月|一月)\s*(\d[\d,]*)(?![\d.,]*\s*(?:千|万|岁|年|天|号|日))")
+# Amounts a month that are no income: rent, a mortgage, support paid or owed, a penalty.
+_NOT_INCOME = re.compile(r"房租|房贷|租金|月供|抚养费|赡养费|生活费|违约金|还款|还钱|"
+                         r"\b(rent|mortgage|child support|alimony|repay\w*|fine|penalty)\b")
 LOW_INCOME_WORDS = " low income 收入低 "
 # Having come from elsewhere to work ("came from anhui to work in a factory", "从河南来深圳打工"):
 # a migrant worker (Art. 42), whatever the place is called.
@@ -130,14 +136,16 @@ def bare_age_words(text: str) -> str | None:
     match = _BARE_AGE.match(text)
     if match is None:
         return None
-    word = match.group(1)
+    word, unit = match.group(1), match.group(2)
     age = int(word) if word.isdigit() else CHINESE_NUMBERS.get(word, ADULT_AGE)
-    return UNDER_AGE_WORDS if age < ADULT_AGE else None
+    return UNDER_AGE_WORDS if (unit or age >= YOUNGEST_SUSPECT) and age < ADULT_AGE else None
 
 
 def with_income_words(text: str) -> str:
     """The text, with the words of "low income" added when it names a monthly income that may be
     under a province's hardship line."""
+    if _NOT_INCOME.search(text):
+        return text
     for match in _MONTHLY_AMOUNT.finditer(chinese_numerals_to_digits(text, with_unit_only=True)):
         digits = next(group for group in match.groups() if group)
         if float(digits.replace(",", "")) < INCOME_JUDGED_LOCALLY_BELOW_YUAN:

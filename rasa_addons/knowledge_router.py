@@ -25,6 +25,7 @@ from assistant.contract import (
     CRISIS_ENTITY,
     CRISIS_INTENT,
     CRISIS_MIN_CONFIDENCE,
+    CRISIS_MIN_CONFIDENCE_ANSWERING,
     CRISIS_RULED_OUT,
     CHECK_ELIGIBILITY_INTENT,
     ELIGIBILITY_FORM,
@@ -159,11 +160,10 @@ class KnowledgeRouterPolicy(Policy):
             if not cleaned_text.strip():
                 return self.config["empty_message_response"]
         # A short reply to the check's question ("他才15岁", "hes blind") is the answer the form
-        # reads: the classifier alone, which ranks such person-descriptions high, does not make it
-        # a crisis there; the detector's patterns still do.
+        # reads: the classifier alone, which ranks such person-descriptions high, must be surer there.
         answering = (tracker.active_loop_name == ELIGIBILITY_FORM and bool(tracker.get_slot(REQUESTED_SLOT))
                      and is_short(message.text or ""))
-        if self._tells_of_crisis(message, classifier_counts=not answering):
+        if self._tells_of_crisis(message, CRISIS_MIN_CONFIDENCE_ANSWERING if answering else CRISIS_MIN_CONFIDENCE):
             return self.config["crisis_action"]
         loop = tracker.active_loop_name
         intent = message.intent.get("name") or ""
@@ -200,18 +200,18 @@ class KnowledgeRouterPolicy(Policy):
         return None
 
     @staticmethod
-    def _tells_of_crisis(message: Any, classifier_counts: bool = True) -> bool:
-        """Whether the detector tagged the message, or the classifier ranks crisis high enough
-        (unless the detector ruled a crisis out, or `classifier_counts` is false)."""
+    def _tells_of_crisis(message: Any, least_confidence: float = CRISIS_MIN_CONFIDENCE) -> bool:
+        """Whether the detector tagged the message, or the classifier ranks crisis at
+        `least_confidence` or higher (unless the detector ruled a crisis out)."""
         tags = {entity.get("value") for entity in message.entities or [] if entity.get("entity") == CRISIS_ENTITY}
         if tags - {CRISIS_RULED_OUT}:
             return True
-        if CRISIS_RULED_OUT in tags or not classifier_counts:
+        if CRISIS_RULED_OUT in tags:
             return False
         ranking = (message.parse_data or {}).get("intent_ranking") or []
         return any(
             candidate.get("name") == CRISIS_INTENT
-            and (candidate.get("confidence") or 0.0) >= CRISIS_MIN_CONFIDENCE
+            and (candidate.get("confidence") or 0.0) >= least_confidence
             for candidate in ranking
         )
 

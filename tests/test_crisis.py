@@ -462,6 +462,10 @@ def test_a_rule_against_a_false_alarm_does_not_hide_a_crisis_told_with_it(text):
     ("她在群里发了割腕的照片 现在联系不上", "self_harm"),
     ("他让我拍不穿衣服的照片 不然就发给我同学", "child_harm"),
     ("结婚以后我天天挨打 他还把我身份证收了", "domestic_violence"),
+    # A cold review's: crises the session's first rules hid or missed.
+    ("每次看到窗户就想跳楼", "self_harm"), ("my husband hit me before i left for work this morning", "domestic_violence"),
+    ("我老公说杀人罪他也不怕，今晚就要弄死我", "danger_now"), ("there's no point anymore", "self_harm"),
+    ("I'll go there and kill him", "danger_now"), ("i took 30 pills", "self_harm"), ("我现在很危险", "danger_now"),
 ])
 def test_detector_recognises_crises_found_in_session_14(text, situation):
     assert situation in detect_crisis(text)
@@ -474,6 +478,10 @@ def test_detector_recognises_crises_found_in_session_14(text, situation):
     "he hit me back in 2019 before we divorced, can i still claim damages",
     "i was beaten by police officers during an arrest, who do i complain to",
     "放火这种案子一般有没有法律援助律师",
+    # A cold review's: ordinary questions the session's first patterns caught.
+    "我被困在这段婚姻里出不来，想离婚", "I got stuck in the elevator yesterday, can I claim compensation",
+    "tired of living paycheck to paycheck, can my landlord raise the rent", "干活时手臂被划破了 能申请工伤吗",
+    "带着家伙去讨薪算不算违法", "我要起诉他，让他尝尝什么叫法律的制裁",
 ])
 def test_detector_stays_quiet_on_ordinary_messages_found_in_session_14(text):
     assert not set(detect_crisis(text)) - {"ruled_out"}

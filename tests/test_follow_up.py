@@ -89,6 +89,8 @@ def test_a_typed_choice_picks_a_button(text, expected):
     ("网址是啥", "nlu_fallback", 0.3, topic("stat_legal_service_network"), "faq_legal_service_network"),
     ("thanks", "thank", 0.45, topic("stat_legal_aid"), "thank"),
     # A bare number that is no year, no service's number and no choice names no topic.
+    ("i was fired", "problem_dismissal", 0.25, topic("stat_legal_aid"), "problem_dismissal"),
+    ("ok thanks", "nlu_fallback", 0.2, topic("stat_legal_aid"), "nlu_fallback"),
     ("123", "faq_hotline_12348", 0.75, None, "nlu_fallback"),
     ("12348", "faq_hotline_12348", 0.9, None, "faq_hotline_12348"),
     ("2", "faq_hotline_12348", 0.75, LastAnswer("clarify").to_slot(), "faq_hotline_12348"),
@@ -181,6 +183,7 @@ def test_too_close_to_call_between_a_service_and_its_figures_the_words_decide():
     assert intent_in_context("whats the hotline number", "nlu_fallback", 0.2, None, ranking=ranking) == "faq_hotline_12348"
     assert intent_in_context("how many calls does the hotline get", "nlu_fallback", 0.2, None,
                              ranking=ranking) == "stat_hotline_calls"
+    assert intent_in_context("法律援助热线是多少", "nlu_fallback", 0.2, None, ranking=ranking) == "faq_hotline_12348"
 
 
 def test_figures_for_a_group_the_topic_lacks_are_said_to_be_lacking(client):

@@ -87,6 +87,12 @@ def table(read_eligibility_table) -> EligibilityTable:
     ("一个月两千五", "elig_means", {"elig_means": "hardship"}),
     ("月收入8000", "elig_means", {}),
     ("一个月后我还了2000", "elig_means", {}),
+    # A cold review's: no age in 一直 or 5分钟; no income in rent or 1.2万; no age under 12.
+    ("他一直在打工，被抓了", None, {"elig_matter": "criminal_suspect"}),
+    ("他5分钟前被带走了", None, {"elig_matter": "criminal_suspect"}),
+    ("月收入1.2万", "elig_means", {}),
+    ("房租一个月2500", "elig_means", {}),
+    ("7", "elig_defence", {}),
 ])
 def test_answers_in_own_words(table: EligibilityTable, text, asked, expected):
     assert table.match_answers(text, asked) == expected
