@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import secrets
+import signal
 import time
 import uuid
 from collections.abc import Callable
@@ -72,6 +73,45 @@ def restarted_updates(inbox_url: str) -> int:
     return int(count or 0)
 
 
+def kill_receiver_at_work(cluster: Cluster, index: int, inbox_url: str, timeout: float = 120) -> None:
+    """SIGKILL receiver `index` while it holds an update it has started and not finished.
+
+    Killed at a random moment, a receiver may be between updates, and then no claim is left to
+    take over (a CI run saw that). So it is frozen (SIGSTOP), the inbox is asked whether it holds
+    such an update, and it is killed frozen if so; otherwise it runs on briefly and is asked again.
+    """
+    service = cluster.bots[index]
+    assert service is not None
+    process = service.process
+    engine = create_engine(inbox_url, future=True)
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            assert time.monotonic() < deadline, "the receiver never held an update it had started"
+            process.send_signal(signal.SIGSTOP)
+            with engine.connect() as connection:
+                working = connection.execute(text(
+                    "SELECT count(*) FROM inbox_updates WHERE state = 'pending' AND attempts >= 1 "
+                    "AND claimed_by LIKE :name"), {"name": f"%-{process.pid}-%"}).scalar()
+            if working:
+                cluster.kill("bots", index)  # SIGKILL ends a stopped process too
+                return
+            process.send_signal(signal.SIGCONT)
+            time.sleep(0.05)
+    finally:
+        engine.dispose()
+
+
+def kill_replica_with_requests_waiting(cluster: Cluster, index: int) -> None:
+    """SIGKILL Rasa replica `index` with requests in flight: frozen (SIGSTOP) for a second first,
+    so the conversations hashed to it have sent it requests it has not answered."""
+    service = cluster.rasa[index]
+    assert service is not None
+    service.process.send_signal(signal.SIGSTOP)
+    time.sleep(1.0)
+    cluster.kill("rasa", index)
+
+
 async def wait_until(condition: Callable[[], bool], timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -110,11 +150,11 @@ async def test_cluster_loses_nothing_when_a_replica_and_a_receiver_are_killed(
                 kills: list[float] = []
                 # A third answered: SIGKILL a Rasa replica, restart it while the others go on.
                 await wait_until(lambda: finished() >= total // 3, 300)
-                await asyncio.to_thread(cluster.kill, "rasa", 1)
+                await asyncio.to_thread(kill_replica_with_requests_waiting, cluster, 1)
                 rasa_restart = asyncio.ensure_future(asyncio.to_thread(cluster.start_rasa, 1))
                 # Half answered: SIGKILL a receiver (its claims lapse, the other takes them), restart it.
                 await wait_until(lambda: finished() >= total // 2, 300)
-                await asyncio.to_thread(cluster.kill, "bots", 0)
+                await asyncio.to_thread(kill_receiver_at_work, cluster, 0, inbox_url)
                 kills.append(loop.time())
                 await asyncio.to_thread(cluster.start_bot, 0)
                 await wait_until(lambda: finished() == total, 600)
