@@ -217,6 +217,10 @@ MIN_PERSONAL_ACCURACY = {
     # Scored blind once on 5 Dec 2026 (session 14): story 98.6 %, crisis 83.3 %, not_crisis 88.3 %,
     # compound 93.3 % (docs/design-notes.md); its missed crises and false alarms then became patterns.
     "personal_blind8": {"story": 0.95, "crisis": 1.0, "not_crisis": 0.95, "compound": 0.88},
+    # Scored blind once on 5 Dec 2026 (session 15): story 86.6 %, crisis 91.2 %, not_crisis 100 %,
+    # compound 84.6 % (docs/design-notes.md); its missed crises then became patterns, and its
+    # confused kinds training examples in other words.
+    "personal_blind9": {"story": 0.85, "crisis": 1.0, "not_crisis": 0.95, "compound": 0.82},
 }
 
 # The conversation sets (issue #21): conversations right in every turn, and single questions
@@ -254,6 +258,8 @@ CONVERSATION_FLOORS = {
     "conversations_blind7": {"conversations": 0.65, "questions": 0.88},
     # Scored blind once (5 Dec 2026, session 14): conversations 62.5 %, questions 95.1 %.
     "conversations_blind8": {"conversations": 0.60, "questions": 0.92},
+    # Scored blind once (5 Dec 2026, session 15): conversations 65.6 %, questions 90.2 %.
+    "conversations_blind9": {"conversations": 0.62, "questions": 0.88},
 }
 
 

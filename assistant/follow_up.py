@@ -105,6 +105,21 @@ HELP_INTENT = "help"
 # cost money" after a dismissal), which the classifier reads as commercial arbitration.
 LABOUR_PROBLEMS = ("problem_unpaid_wages", "problem_dismissal", "problem_work_injury", "problem_social_insurance")
 IN_LABOUR_DISPUTES = {"faq_arbitration": "faq_labour_arbitration"}
+# A public number other than 12348 ("what is 96110", "12315是干嘛的"), asked after a problem's
+# routes, which name the numbers that problem needs: those routes again, not the 12348 answer.
+ANOTHER_HOTLINE = re.compile(
+    r"(?<![\d¥$.,])(?!12348(?!\d))(?:1\d{4}|9\d{4})(?![\d.,])(?!\s*(?:元|块|万|yuan|rmb|kuai|dollars))",
+    re.IGNORECASE)
+# After the routes for a problem, a follow-up read as a kind that is part of it stays with it:
+# "who pays the hospital bills now" after a traffic accident is its injury, "can i get my money
+# back" after a fraud is not a consumer dispute.
+PARTS_OF_A_PROBLEM = {
+    "problem_traffic_accident": ("problem_personal_injury", "problem_medical"),
+    "problem_work_injury": ("problem_personal_injury", "problem_medical"),
+    "problem_medical": ("problem_personal_injury",),
+    "problem_crime_victim": ("problem_personal_injury",),
+    "problem_fraud": ("problem_consumer", "problem_loans_debts"),
+}
 # After the pre-check's outcome for a suspect or defendant, "how fast do they give him one" asks
 # when the lawyer is appointed, which the answer on criminal legal aid gives.
 DEFENCE_RULE_PREFIX = "defence_"
@@ -291,6 +306,9 @@ def intent_in_context(text: str, intent: str, confidence: float, last_answer: ob
     chosen = chosen_button(text, buttons, by_words, coverage) if buttons else None
     if chosen is not None and chosen.startswith(ANSWERED_FROM_KNOWLEDGE):
         return chosen
+    if intent in PARTS_OF_A_PROBLEM.get(topic or "", ()) or (
+            (topic or "").startswith(PROBLEM_INTENT_PREFIX) and ANOTHER_HOTLINE.search(simplified)):
+        return topic or intent
     # "and in Shanghai?", "back in march 2021?" after figures: the same figures there, then.
     after_figures = topic is not None and topic.startswith(STAT_INTENT_PREFIX)
     if after_figures and asks_more_of_the_figures(simplified, intent, confidence, topic or ""):

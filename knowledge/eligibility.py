@@ -166,20 +166,35 @@ class EligibilityTable:
                           and any(q.key == key for rule in self.rules for key, _ in rule.conditions)]
         if not open_questions or any(not q.options for q in open_questions):
             return None
-        classes = set()
+        classes, reached = set(), set()
         keys = [q.key for q in open_questions]
+        told = {key for key, value in answers.items() if value != ELIGIBILITY_NO_OPTION}
         for values in itertools.product(*([o.value for o in q.options] for q in open_questions)):
-            rule = self._first_rule({**answers, **dict(zip(keys, values, strict=True))}).rule
+            assumed_here = dict(zip(keys, values, strict=True))
+            rule = self._first_rule({**answers, **assumed_here}).rule
             if rule is None:
                 return None
+            if any(not self._asked_with(assumed_here, key) for key in told):
+                # The person told of something never asked with these answers: they are not
+                # theirs (a victim of violence at home is not the suspect of a crime).
+                continue
             classes.add(outcome_class(rule.outcome))
+            reached.add(rule)
             if len(classes) > 1:
                 return None
+        if len(reached) == 1:
+            return next(iter(reached))
         assumed = {q.key: ELIGIBILITY_NO_OPTION for q in open_questions
                    if any(o.value == ELIGIBILITY_NO_OPTION for o in q.options)}
         if len(assumed) != len(open_questions):
             return None
         return self._first_rule({**answers, **assumed}).rule
+
+    def _asked_with(self, answers: Mapping[str, str], question: str) -> bool:
+        """Whether some rule that allows these answers depends on `question`."""
+        return any(any(key == question for key, _ in rule.conditions)
+                   and all(rule.allows(key, value) is not False for key, value in answers.items())
+                   for rule in self.rules)
 
     def denied_answers(self, text: str, answers: Mapping[str, str]) -> set[str]:
         """The recorded answers a message takes back ("不是欠薪，是工伤", "no, not wages"):
@@ -248,12 +263,15 @@ def _denies_every_named_option(question: QuestionView, text: str) -> bool:
 
 
 def _best_option(options: Iterable[OptionView], text: str) -> str | None:
-    """The option with the longest keyword in the text; None when none or two tie."""
+    """The option with the longest keyword in the text; None when none or two tie. A situation
+    named (and not denied) beats "none of these" ("40多了 聋哑人", "他是未成年人")."""
     scores = {}
     for option in options:
         score = max((keyword_length(k, text) for k in option.keywords + option.keywords_zh), default=0)
         if score:
             scores[option.value] = score
+    if len(scores) > 1:
+        scores.pop(ELIGIBILITY_NO_OPTION, None)
     if not scores:
         return None
     best = max(scores.values())

@@ -65,7 +65,9 @@ _MONTHLY_AMOUNT = re.compile(
 # Amounts a month that are no income: rent, a mortgage, support paid or owed, a penalty.
 _NOT_INCOME = re.compile(r"房租|房贷|租金|月供|抚养费|赡养费|生活费|违约金|还款|还钱|"
                          r"\b(rent|mortgage|child support|alimony|repay\w*|fine|penalty)\b")
-LOW_INCOME_WORDS = " low income 收入低 "
+LOW_INCOME_WORDS = " low income "
+LOW_INCOME_WORDS_ZH = " 收入低 "
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 # Having come from elsewhere to work ("came from anhui to work in a factory", "从河南来深圳打工"):
 # a migrant worker (Art. 42), whatever the place is called.
 _CAME_TO_WORK = re.compile(
@@ -149,12 +151,19 @@ def with_income_words(text: str) -> str:
     for match in _MONTHLY_AMOUNT.finditer(chinese_numerals_to_digits(text, with_unit_only=True)):
         digits = next(group for group in match.groups() if group)
         if float(digits.replace(",", "")) < INCOME_JUDGED_LOCALLY_BELOW_YUAN:
-            return text + LOW_INCOME_WORDS
+            # In the text's own language only: a longer English keyword would outweigh what the
+            # person said of themselves ("每月四千多 不算困难吧").
+            return text + (LOW_INCOME_WORDS_ZH if _HAN.search(text) else LOW_INCOME_WORDS)
     return text
+
+
+# "穷不穷", "困难不困难": a question whether, which chooses neither ("是不是还得看我们家穷不穷").
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff]{1,2})不\1")
 
 
 def with_inferred_words(text: str) -> str:
     """The text with the words its ages and amounts imply, and without an answer to a question
-    the check never asked ("no he has no lawyer yet": the "no" is about the lawyer)."""
-    text = with_income_words(with_age_words(_NO_LAWYER.sub(" ", text)))
+    the check never asked ("no he has no lawyer yet": the "no" is about the lawyer) or a
+    question whether ("穷不穷")."""
+    text = with_income_words(with_age_words(_A_NOT_A.sub(" ", _NO_LAWYER.sub(" ", text))))
     return text + MIGRANT_WORDS if _CAME_TO_WORK.search(text) else text

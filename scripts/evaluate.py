@@ -140,6 +140,10 @@ HELDOUT_SETS = {
     # its ten missed crises and seven false alarms became patterns: a development set now.
     "personal_blind8": QuestionSet("personal_blind8", HELDOUT_DIR / "personal_blind8.yml", "both",
                                    personal=True),
+    # Written at the start of session 15 the same way (356 messages); scored once, then its six
+    # missed crises became patterns and its confused kinds training examples: a development set now.
+    "personal_blind9": QuestionSet("personal_blind9", HELDOUT_DIR / "personal_blind9.yml", "both",
+                                   personal=True),
 }
 ACCURACY_SETS = {name: s for name, s in HELDOUT_SETS.items() if not s.personal}
 DEVELOPMENT_SETS = [s for s in HELDOUT_SETS.values() if s.development]

@@ -80,6 +80,8 @@ CONVERSATION_SETS = {
     "conversations_blind7": ConversationSet("conversations_blind7", HELDOUT_DIR / "conversations_blind7.yml"),
     # Written at the start of session 14 the same way; scored once at its end, a development set since.
     "conversations_blind8": ConversationSet("conversations_blind8", HELDOUT_DIR / "conversations_blind8.yml"),
+    # Written at the start of session 15 the same way; scored once, a development set since.
+    "conversations_blind9": ConversationSet("conversations_blind9", HELDOUT_DIR / "conversations_blind9.yml"),
 }
 
 

@@ -99,6 +99,12 @@ def test_a_typed_choice_picks_a_button(text, expected):
     ("who do i complain to", "faq_legal_aid_complaint", 0.72, topic("problem_consumer"), "problem_consumer"),
     ("要是拖了好几年还能告吗", "nlu_fallback", 0.2, topic("problem_inheritance"), "problem_inheritance"),
     ("要不要先去公证处", "faq_notarization", 0.74, topic("problem_inheritance"), "faq_notarization"),
+    # Session 15: a part of the problem routed ("who pays her medical bills" after a road accident),
+    # a public number its routes name; not 12348 itself, nor an amount.
+    ("who covers her medical bills then", "problem_personal_injury", 0.74, topic("problem_traffic_accident"),
+     "problem_traffic_accident"),
+    ("打12315有用吗", "faq_hotline_12348", 0.8, topic("problem_consumer"), "problem_consumer"),
+    ("12348是干嘛的", "faq_hotline_12348", 0.8, topic("problem_consumer"), "faq_hotline_12348"),
     ("can legal aid help me sue him", "faq_legal_aid_matters", 0.6, topic("problem_consumer"), "faq_legal_aid_matters"),
     # A slipped character still names the service: not a vague first question.
     ("法律缓助怎么申请", "faq_legal_aid_apply", 0.96, None, "faq_legal_aid_apply"),

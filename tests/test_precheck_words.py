@@ -22,6 +22,13 @@ def table(read_eligibility_table) -> EligibilityTable:
 
 @pytest.mark.parametrize(("text", "asked", "expected"), [
     ("我不穷", "elig_means", {"elig_means": "no_hardship"}),
+    # Session 15: an amount below the local line with the person's own "not in hardship"; a
+    # question whether (穷不穷) chooses nothing; a suspect said healthy and his case small.
+    ("退休金一个月三千多 算不上困难", "elig_means", {"elig_means": "no_hardship"}),
+    ("家里穷不穷有关系吗", "elig_means", {}),
+    ("we earn pretty well and have savings", "elig_means", {"elig_means": "no_hardship"}),
+    ("他五十了 身体没毛病 小案子", "elig_defence", {"elig_defence": "none"}),
+    ("他是未成年人", "elig_defence", {"elig_defence": "minor"}),
     ("收入还行吧", "elig_means", {"elig_means": "no_hardship"}),
     ("I earn a little but I am not poor", "elig_means", {"elig_means": "no_hardship"}),
     ("他才15岁", "elig_defence", {"elig_defence": "minor"}),
@@ -118,6 +125,15 @@ def test_a_migrant_worker_claiming_wages_is_not_asked_about_special_situations(t
     assert table.next_step({"elig_matter": "wages", "elig_means": "hardship"}).rule.key == "civil_hardship"
     # Not in hardship: the outcome, which names the Art. 32 situations that would waive the test.
     assert table.next_step({"elig_matter": "wages", "elig_means": "no_hardship"}).rule.key == "civil_no_hardship"
+
+
+def test_a_victim_of_violence_at_home_is_not_asked_the_matter(table: EligibilityTable):
+    # No means test whatever the matter, unless they were the suspect, which a victim is not.
+    assert table.next_step({"elig_special": "violence"}).rule.key == "no_means_test"
+    assert table.next_step({"elig_special": "violence", "elig_means": "hardship"}).rule.key == "no_means_test"
+    # Low income alone decides nothing before the matter is known.
+    assert table.next_step({"elig_means": "hardship"}).question == "elig_matter"
+    assert table.next_step({"elig_special": "none"}).question == "elig_matter"
 
 
 def test_migrant_worker_with_unpaid_wages_gets_the_outcome_at_once(talk):

@@ -80,6 +80,10 @@ def test_loader_refuses_routes_without_chinese_steps_and_a_missing_crisis_situat
     ("can he get the death penalty", "can he get the death penalty"),
     ("who pays for the damage to the property", "who pays for the damage to the property"),
     ("what if the other party wont pay ty", "what if the other party wont pay"),
+    # "one more question" opens a question too; 啥 asks as 什么 does (session 15).
+    ("多谢！再问一下 公证是啥", "公证是啥"),
+    ("thanks. another question: is mediation free", "is mediation free"),
+    ("再问一个", "再问一个"),
 ])
 def test_greetings_and_thanks_around_a_question_are_dropped(text, expected):
     assert strip_pleasantries(text) == expected
