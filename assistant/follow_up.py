@@ -105,11 +105,17 @@ HELP_INTENT = "help"
 # cost money" after a dismissal), which the classifier reads as commercial arbitration.
 LABOUR_PROBLEMS = ("problem_unpaid_wages", "problem_dismissal", "problem_work_injury", "problem_social_insurance")
 IN_LABOUR_DISPUTES = {"faq_arbitration": "faq_labour_arbitration"}
-# A public number other than 12348 ("what is 96110", "12315是干嘛的"), asked after a problem's
+# A public number other than 12348 asked about ("what is 96110", "打12315有用吗") after a problem's
 # routes, which name the numbers that problem needs: those routes again, not the 12348 answer.
-ANOTHER_HOTLINE = re.compile(
-    r"(?<![\d¥$.,])(?!12348(?!\d))(?:1\d{4}|9\d{4})(?![\d.,])(?!\s*(?:元|块|万|yuan|rmb|kuai|dollars))",
+HOTLINE_INTENT = "faq_hotline_12348"
+ASKS_OF_ANOTHER_HOTLINE = re.compile(
+    r"(?:\b(?:what(?:'s| is)?|whats|call|calling|dial|ring)\b|打|拨打?|是什么|是干嘛|是啥|干嘛的|有用吗)\W{0,3}"
+    r"(?!12348(?!\d))(?:1\d{4}|9\d{4})(?!\d)|(?<!\d)(?!12348(?!\d))(?:1\d{4}|9\d{4})(?!\d)\W{0,3}"
+    r"(?:是什么|是干嘛|是啥|干嘛的|有用吗|管用吗|\bis (?:what|that|for)\b)",
     re.IGNORECASE)
+# Telling of oneself ("我借给朋友五万", "my mum's surgery went wrong") is a new story, not a part
+# of the problem routed.
+TELLS_OF_ONESELF = re.compile(r"我|俺|\b(?:i|my|me|i'm|im|mine)\b", re.IGNORECASE)
 # After the routes for a problem, a follow-up read as a kind that is part of it stays with it:
 # "who pays the hospital bills now" after a traffic accident is its injury, "can i get my money
 # back" after a fraud is not a consumer dispute.
@@ -181,6 +187,17 @@ def _asks_about_the_route(text: str, intent: str, confidence: float) -> bool:
         LEGAL_AID_TOPICS)
     return not (intent.startswith(PROBLEM_INTENT_PREFIX) and confidence >= UNSURE_BELOW) and not (
         other_service and confidence >= CONFIDENT_ELSEWHERE)
+
+
+def _stays_with_the_problem(text: str, intent: str, confidence: float, topic: str) -> bool:
+    """After a problem's routes, whether a question is about them: a part of that problem asked
+    without a new story of one's own ("who pays the hospital bills now" after a road accident),
+    or another public number asked about, with the 12348 answer sure of nothing but the digits."""
+    if not topic.startswith(PROBLEM_INTENT_PREFIX):
+        return False
+    if ASKS_OF_ANOTHER_HOTLINE.search(text) and (intent == HOTLINE_INTENT or confidence < UNSURE_BELOW):
+        return True
+    return intent in PARTS_OF_A_PROBLEM.get(topic, ()) and not TELLS_OF_ONESELF.search(text)
 
 
 def _names_a_service_besides_the_court(text: str) -> bool:
@@ -306,9 +323,8 @@ def intent_in_context(text: str, intent: str, confidence: float, last_answer: ob
     chosen = chosen_button(text, buttons, by_words, coverage) if buttons else None
     if chosen is not None and chosen.startswith(ANSWERED_FROM_KNOWLEDGE):
         return chosen
-    if intent in PARTS_OF_A_PROBLEM.get(topic or "", ()) or (
-            (topic or "").startswith(PROBLEM_INTENT_PREFIX) and ANOTHER_HOTLINE.search(simplified)):
-        return topic or intent
+    if topic is not None and _stays_with_the_problem(simplified, intent, confidence, topic):
+        return topic
     # "and in Shanghai?", "back in march 2021?" after figures: the same figures there, then.
     after_figures = topic is not None and topic.startswith(STAT_INTENT_PREFIX)
     if after_figures and asks_more_of_the_figures(simplified, intent, confidence, topic or ""):

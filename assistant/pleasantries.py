@@ -15,10 +15,12 @@ from assistant.language import count_scripts
 _SEPARATORS = r"[\s,，.。!！~～、:：;；]*"
 _LEADING = re.compile(
     r"^(?:(?:你好|您好|你们好|嗨|哈喽|哈啰|在吗|在不在|在么|有人吗|早上好|下午好|晚上好|谢谢你?|多谢|"
-    r"感谢|好的|嗯嗯?|打扰了?一下|打扰了|不好意思|再问一个|再问一下|还有个问题|还想问一下|"
+    r"感谢|好的|嗯嗯?|打扰了?一下|打扰了|不好意思|"
     r"hello|hi|hey|hiya|good (?:morning|afternoon|evening)|thanks|thank you|thank u|thx|ty|"
-    r"ok|okay|cheers|sorry to bother you|excuse me|one more question|another question)(?![a-z])"
-    + _SEPARATORS + r")+",
+    r"ok|okay|cheers|sorry to bother you|excuse me)(?![a-z])" + _SEPARATORS
+    # "再问一个 …", "one more question: …" open a question only when a break follows them.
+    + r"|(?:再问一个问题|再问一个|再问一下|还有个问题|还想问一下)[\s,，.。!！~～、:：;；]+"
+    r"|(?:one more question|another question)[,，.。!！:：;；]+\s*)+",
     re.IGNORECASE,
 )
 # The English words only as words of their own: "penalty", "property" and "city" end in "ty".
@@ -29,7 +31,7 @@ _TRAILING = re.compile(
     re.IGNORECASE,
 )
 _QUESTION = re.compile(
-    r"[?？]|怎么|怎样|如何|吗|什么|啥|哪|多少|能不能|可不可以|可以|咋|是否|为什么|办|"
+    r"[?？]|怎么|怎样|如何|吗|什么|(?<!没)啥(?!都)|哪|多少|能不能|可不可以|可以|咋|是否|为什么|办|"
     r"\b(?:how|what|where|when|who|which|why|can|could|do|does|is|are|should|will|would|may)\b",
     re.IGNORECASE,
 )

@@ -227,6 +227,10 @@ ACTION_TEXTS: dict[str, dict[str, str]] = {
         ),
         "answer_source": "Source: {source}. Last reviewed {reviewed}.",
         "figure_source": "Source: {source}.",
+        "figure_source_found": "Where that figure comes from:",
+        "figure_source_unknown": (
+            "I don't hold a figure of {value}, so I can't say where it comes from or vouch for it."
+        ),
         "figure_note": "Note: {note}",
         "earlier": "Earlier: {figures}.",
         "no_figure_for_year": "I don't have a figure on {title} for {years}.",
@@ -353,6 +357,8 @@ ACTION_TEXTS: dict[str, dict[str, str]] = {
         "no_answer_yet": "抱歉，这个问题暂时没有答案。可直接拨打12348公共法律服务热线咨询。",
         "answer_source": "来源：{source}。最后审核：{reviewed}。",
         "figure_source": "来源：{source}。",
+        "figure_source_found": "这个数据的出处：",
+        "figure_source_unknown": "我这里没有{value}这个数据，无法说明其出处，也无法核实。",
         "figure_note": "说明：{note}",
         "earlier": "此前：{figures}。",
         "no_figure_for_year": "暂无{years}年的{title}。",

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.contract import ELIGIBILITY_NO_OPTION
+from assistant.contract import ELIGIBILITY_NO_OPTION, ELIGIBILITY_SPECIAL_QUESTION
 from assistant.language import to_simplified
 from knowledge.eligibility_reading import (
     CHINESE_NUMBERS,
@@ -168,7 +168,11 @@ class EligibilityTable:
             return None
         classes, reached = set(), set()
         keys = [q.key for q in open_questions]
-        told = {key for key, value in answers.items() if value != ELIGIBILITY_NO_OPTION}
+        # A situation of Art. 32 told (violence at home, bravery…) is a victim's or claimant's: no
+        # matter under which it is never asked (defending a suspect) is theirs. Other answers read
+        # from words say nothing of the matter ("我是聋哑人" may be a wage claim, not a defence).
+        told = {key for key, value in answers.items()
+                if key == ELIGIBILITY_SPECIAL_QUESTION and value != ELIGIBILITY_NO_OPTION}
         for values in itertools.product(*([o.value for o in q.options] for q in open_questions)):
             assumed_here = dict(zip(keys, values, strict=True))
             rule = self._first_rule({**answers, **assumed_here}).rule
@@ -263,15 +267,21 @@ def _denies_every_named_option(question: QuestionView, text: str) -> bool:
 
 
 def _best_option(options: Iterable[OptionView], text: str) -> str | None:
-    """The option with the longest keyword in the text; None when none or two tie. A situation
-    named (and not denied) beats "none of these" ("40多了 聋哑人", "他是未成年人")."""
-    scores = {}
+    """The option with the longest keyword in the text; None when none or two tie. "None of
+    these" found only within a situation's own word ("成年人" in "他是未成年人") does not count."""
+    scores, matched = {}, {}
     for option in options:
-        score = max((keyword_length(k, text) for k in option.keywords + option.keywords_zh), default=0)
-        if score:
-            scores[option.value] = score
-    if len(scores) > 1:
-        scores.pop(ELIGIBILITY_NO_OPTION, None)
+        found = [k for k in option.keywords + option.keywords_zh if keyword_length(k, text)]
+        if found:
+            matched[option.value] = max(found, key=len)
+            scores[option.value] = len(matched[option.value])
+    none_word = matched.get(ELIGIBILITY_NO_OPTION)
+    if none_word is not None:
+        situations = [(m.start(), m.end()) for value, word in matched.items() if value != ELIGIBILITY_NO_OPTION
+                      for m in re.finditer(re.escape(word), text)]
+        if all(any(start < end_s and start_s < end for start_s, end_s in situations)
+               for start, end in ((m.start(), m.end()) for m in re.finditer(re.escape(none_word), text))):
+            scores.pop(ELIGIBILITY_NO_OPTION)
     if not scores:
         return None
     best = max(scores.values())

@@ -18,7 +18,9 @@ from assistant.language import chinese_numerals_to_digits
 # Words that deny what follows ("不是", "不是欠", "没有被", "并不太", "is not a", "isn't really", "no
 # disability", "nothing like life in prison"). Not a
 # bare 没/没有: "没有工资" says the wages are missing, not that the matter is not wages.
-_DENIED_ZH = re.compile(r"(?:不是|并非|不属于|不算|没有被|没被|未被|不太|不怎么|不很|不)(?:拖欠|欠)?$")
+_DENIED_ZH = re.compile(r"(?:不是|并非|不属于|不算|没有被|没被|未被|不太|不怎么|不很|不)(?:拖欠|欠)?$"
+                        # "不会判死刑", "判不了无期": a sentence not expected
+                        r"|(?:不会|不至于|不可能|不会被)判$|判不了$")
 _DENIED_EN = re.compile(
     r"(?<![a-z])(?:not|never|isn't|isnt|aren't|arent|wasn't|wasnt|don't|dont|doesn't|doesnt|didn't|didnt|"
     r"no longer|no|nothing like|without)\s+(?:a\s+|an\s+|really\s+|very\s+|that\s+|so\s+|in\s+)?$"
@@ -89,7 +91,7 @@ _NO_LAWYER = re.compile(
 
 # Before a verb of violence or a condition a bare 没 does deny it: "他倒是没打我 就是不管我",
 # "25了 没残疾".
-_DENIABLE_VERBS_ZH = ("打", "骂", "虐待", "遗弃", "动手", "残疾", "精神病", "智力残疾")
+_DENIABLE_VERBS_ZH = ("打", "骂", "虐待", "遗弃", "动手", "残疾", "精神病", "智力残疾", "家暴", "家庭暴力")
 _NOT_DONE_ZH = re.compile(r"没有?(?:再|怎么)?$")
 
 
@@ -158,7 +160,7 @@ def with_income_words(text: str) -> str:
 
 
 # "穷不穷", "困难不困难": a question whether, which chooses neither ("是不是还得看我们家穷不穷").
-_A_NOT_A = re.compile(r"([\u4e00-\u9fff]{1,2})不\1")
+_A_NOT_A = re.compile(r"(?<!不)([\u4e00-\u9fff]{1,2})不\1")
 
 
 def with_inferred_words(text: str) -> str:

@@ -105,6 +105,11 @@ def test_a_typed_choice_picks_a_button(text, expected):
      "problem_traffic_accident"),
     ("打12315有用吗", "faq_hotline_12348", 0.8, topic("problem_consumer"), "problem_consumer"),
     ("12348是干嘛的", "faq_hotline_12348", 0.8, topic("problem_consumer"), "faq_hotline_12348"),
+    # A cold review's: an amount is no number to call, and a story of one's own is a new problem.
+    ("老板欠我15000工资没给", "problem_unpaid_wages", 0.9, topic("problem_traffic_accident"), "problem_unpaid_wages"),
+    ("我借给朋友五万块钱，他不还了", "problem_loans_debts", 0.9, topic("problem_fraud"), "problem_loans_debts"),
+    ("my mum's surgery went wrong, can we sue the doctor", "problem_medical", 0.9, topic("problem_work_injury"),
+     "problem_medical"),
     ("can legal aid help me sue him", "faq_legal_aid_matters", 0.6, topic("problem_consumer"), "faq_legal_aid_matters"),
     # A slipped character still names the service: not a vague first question.
     ("法律缓助怎么申请", "faq_legal_aid_apply", 0.96, None, "faq_legal_aid_apply"),

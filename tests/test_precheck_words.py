@@ -29,6 +29,12 @@ def table(read_eligibility_table) -> EligibilityTable:
     ("we earn pretty well and have savings", "elig_means", {"elig_means": "no_hardship"}),
     ("他五十了 身体没毛病 小案子", "elig_defence", {"elig_defence": "none"}),
     ("他是未成年人", "elig_defence", {"elig_defence": "minor"}),
+    # A cold review's: denials, hardship said beside "not a 困难户", an emphatic 不是不是.
+    ("他成年了 没有精神病 也不会判死刑", "elig_defence", {"elig_defence": "none"}),
+    ("没有家暴", "elig_special", {"elig_special": "none"}),
+    ("我们家不算困难户，但是确实请不起律师", "elig_means", {"elig_means": "hardship"}),
+    ("I used to have savings but I lost my job", "elig_means", {"elig_means": "hardship"}),
+    ("不是不是 他都四十了", "elig_defence", {"elig_defence": "none"}),
     ("收入还行吧", "elig_means", {"elig_means": "no_hardship"}),
     ("I earn a little but I am not poor", "elig_means", {"elig_means": "no_hardship"}),
     ("他才15岁", "elig_defence", {"elig_defence": "minor"}),
@@ -134,6 +140,9 @@ def test_a_victim_of_violence_at_home_is_not_asked_the_matter(table: Eligibility
     # Low income alone decides nothing before the matter is known.
     assert table.next_step({"elig_means": "hardship"}).question == "elig_matter"
     assert table.next_step({"elig_special": "none"}).question == "elig_matter"
+    # A suspect's situation read from words says nothing of the matter: a deaf person may claim wages.
+    assert table.next_step({"elig_defence": "disability"}).question == "elig_matter"
+    assert table.next_step({"elig_defence": "minor"}).question == "elig_matter"
 
 
 def test_migrant_worker_with_unpaid_wages_gets_the_outcome_at_once(talk):

@@ -84,6 +84,9 @@ def test_loader_refuses_routes_without_chinese_steps_and_a_missing_crisis_situat
     ("多谢！再问一下 公证是啥", "公证是啥"),
     ("thanks. another question: is mediation free", "is mediation free"),
     ("再问一个", "再问一个"),
+    ("还有个问题没解决，公司还是不给钱怎么办", "还有个问题没解决，公司还是不给钱怎么办"),
+    ("one more question came up, what do I do", "one more question came up, what do I do"),
+    ("谢谢，没啥问题了", "谢谢，没啥问题了"),
 ])
 def test_greetings_and_thanks_around_a_question_are_dropped(text, expected):
     assert strip_pleasantries(text) == expected
