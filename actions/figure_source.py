@@ -38,6 +38,8 @@ _VALUE = re.compile(
     r"\s*(?P<money>元|块|yuan\b|rmb\b|kuai\b)?)")
 # Round thousands ("12,890,000", "3000") stand for a rounded figure; "300" is exact.
 MIN_ROUNDING_ZEROS = 3
+# More digits than any figure has ("99999999999999999999"): no value, not an infinite one.
+MAX_DIGITS = 15
 # Years and statute articles are no figures asked about.
 _NOT_A_FIGURE = re.compile(r"^(?:19|20)\d\d$")
 
@@ -64,6 +66,8 @@ def values_named(text: str) -> list[NamedValue]:
         if not unit and _NOT_A_FIGURE.match(digits):
             continue
         plain = digits.replace(",", "")
+        if len(plain.replace(".", "")) > MAX_DIGITS:
+            continue
         decimals = len(plain.partition(".")[2])
         percent = unit in ("%", "％", "percent", "per cent")
         scale = 1 if percent else _SCALES.get(unit, 1)

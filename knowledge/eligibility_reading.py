@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.language import chinese_numerals_to_digits
+from assistant.language import chinese_numerals_to_digits, has_han
 
 # Words that deny what follows ("不是", "不是欠", "没有被", "并不太", "is not a", "isn't really", "no
 # disability", "nothing like life in prison"). Not a
@@ -69,7 +69,6 @@ _NOT_INCOME = re.compile(r"房租|房贷|租金|月供|抚养费|赡养费|生�
                          r"\b(rent|mortgage|child support|alimony|repay\w*|fine|penalty)\b")
 LOW_INCOME_WORDS = " low income "
 LOW_INCOME_WORDS_ZH = " 收入低 "
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 # Having come from elsewhere to work ("came from anhui to work in a factory", "从河南来深圳打工"):
 # a migrant worker (Art. 42), whatever the place is called.
 _CAME_TO_WORK = re.compile(
@@ -155,7 +154,7 @@ def with_income_words(text: str) -> str:
         if float(digits.replace(",", "")) < INCOME_JUDGED_LOCALLY_BELOW_YUAN:
             # In the text's own language only: a longer English keyword would outweigh what the
             # person said of themselves ("每月四千多 不算困难吧").
-            return text + (LOW_INCOME_WORDS_ZH if _HAN.search(text) else LOW_INCOME_WORDS)
+            return text + (LOW_INCOME_WORDS_ZH if has_han(text) else LOW_INCOME_WORDS)
     return text
 
 

@@ -19,6 +19,7 @@ from testkit.trackers import make_tracker, run, texts
     # A year is no figure asked about.
     ("2022年的数据是哪来的", []),
     ("where do your figures come from", []),
+    ("where does " + "9" * 400 + " come from", []),
 ])
 def test_the_value_a_question_names(text, expected):
     assert values_named(text) == expected
