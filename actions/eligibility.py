@@ -41,7 +41,7 @@ from assistant.contract import (
 from assistant.language import count_scripts, to_simplified
 from assistant.last_answer import LastAnswer, answer_of
 from assistant.pleasantries import asks_something
-from assistant.question_words import ASKS_WHAT_ELSE
+from assistant.question_words import ASKS_FOR_A_TIME_LIMIT, ASKS_WHAT_ELSE
 from knowledge.eligibility import EligibilityTable, get_eligibility_table, is_option_number
 from knowledge.routes import get_problem_route
 
@@ -53,6 +53,9 @@ QUESTION_INTERRUPTION_CONFIDENCE = 0.4
 # her, can she get legal aid"): the classifier, sure it is the check, still ranks the kind of
 # problem among the next few, this high; the story must be long enough to tell one.
 MIN_TOLD_PROBLEM = 0.03
+# ... unless the words answered another question already ("i lost my job and my family is really
+# struggling" is the means, not a criminal case ranked at 0.03): then it must be surer.
+MIN_TOLD_PROBLEM_BESIDES_ANSWERS = 0.10
 TOLD_PROBLEM_RANKS = 4
 MIN_STORY_HAN = 10
 MIN_STORY_WORDS = 8
@@ -117,9 +120,10 @@ def _skipped_as_none(table: EligibilityTable, asked: str | None, new: dict[str, 
                for question in new if question in order)
 
 
-def _told_problem_kind(tracker: Tracker) -> str | None:
+def _told_problem_kind(tracker: Tracker, words_answered: bool = False) -> str | None:
     """The kind of problem the latest message tells: its intent, or, in a story that asks for
-    the check, a problem the classifier ranks just behind it."""
+    the check, a problem the classifier ranks just behind it (surer when its words answered
+    another question)."""
     message = tracker.latest_message
     kind = problem_kind_of(str((message.get("intent") or {}).get("name") or ""))
     if kind is not None:
@@ -127,15 +131,16 @@ def _told_problem_kind(tracker: Tracker) -> str | None:
     han, words = count_scripts(latest_text(tracker))
     if han < MIN_STORY_HAN and words < MIN_STORY_WORDS:
         return None
-    return ranked_problem_kind(tracker, MIN_TOLD_PROBLEM, TOLD_PROBLEM_RANKS)
+    least = MIN_TOLD_PROBLEM_BESIDES_ANSWERS if words_answered else MIN_TOLD_PROBLEM
+    return ranked_problem_kind(tracker, least, TOLD_PROBLEM_RANKS)
 
 
-async def _matter_of_problem(tracker: Tracker, language: str,
-                             in_check: bool = False) -> tuple[str | None, str | None]:
+async def _matter_of_problem(tracker: Tracker, language: str, in_check: bool = False,
+                             words_answered: bool = False) -> tuple[str | None, str | None]:
     """The kind of problem this message tells ("老人要赡养费 可以申请法援吗", "赡养费的事，
     儿子不给钱" in the check) or, when the check starts, the one the previous answer routed,
     and the matter answer for it (None, None when neither tells one)."""
-    kind = _told_problem_kind(tracker)
+    kind = _told_problem_kind(tracker, words_answered)
     if kind is None and not in_check:
         previous = LastAnswer.from_slot(tracker.get_slot(LAST_ANSWER_SLOT))
         answered = problem_answered(previous.intent or "") if previous and previous.kind == "answer" else None
@@ -207,7 +212,8 @@ class ValidateEligibilityForm(Action):
             # pay"): the kind of problem names the matter, unless the words named it already.
             # Looked up only while the matter is open or answered now (the kind is remembered then).
             matter_open = ELIGIBILITY_MATTER_QUESTION not in answers or ELIGIBILITY_MATTER_QUESTION in new
-            told_kind, matter = (await _matter_of_problem(tracker, language, in_check=bool(asked))
+            told_kind, matter = (await _matter_of_problem(tracker, language, in_check=bool(asked),
+                                                          words_answered=bool(typed))
                                  if matter_open else (None, None))
             if ELIGIBILITY_MATTER_QUESTION not in new and ELIGIBILITY_MATTER_QUESTION not in answers:
                 if matter is not None:
@@ -222,12 +228,19 @@ class ValidateEligibilityForm(Action):
                 # handles it (the router stops the check or answers, then the form resumes).
                 needed = (QUESTION_INTERRUPTION_CONFIDENCE if asks_something(latest_text(tracker))
                           else INTERRUPTION_CONFIDENCE)
+                # "nah nothing like that" asked about money: an answer ("none of these", which this
+                # question does not offer, so it is asked again), whatever the classifier made of it.
+                answers_not_interrupts = table.says_none_of_these(latest_text(tracker))
+                if answers_not_interrupts:
+                    intent = {}
                 if intent.get("name") == STOP_CHECK_INTENT or (
                         intent.get("name") not in NOT_AN_INTERRUPTION
                         and (intent.get("confidence") or 0) >= needed) or (
                         # "那我还能咋办" about the problem told: its routes, then the check resumes.
                         tracker.get_slot(LAST_PROBLEM_SLOT)
-                        and ASKS_WHAT_ELSE.search(to_simplified(latest_text(tracker)))):
+                        and (ASKS_WHAT_ELSE.search(to_simplified(latest_text(tracker)))
+                             # "起诉有时效吗": that problem's time limit, then the check resumes.
+                             or ASKS_FOR_A_TIME_LIMIT.search(to_simplified(latest_text(tracker))))):
                     return [ActionExecutionRejected(ELIGIBILITY_FORM)]
                 if intent.get("name") != CHECK_ELIGIBILITY_INTENT and not new:
                     dispatcher.utter_message(text=say(language, "check_not_understood"))

@@ -20,12 +20,12 @@ from actions._base import KnowledgeAction, conversation_language, latest_text
 from actions.formatting import format_number, format_statistic
 from actions.knowledge_access import ask
 from actions.texts import say
-from assistant.contract import LAST_ANSWER_SLOT
+from assistant.contract import FIGURE_SOURCE_INTENT, LAST_ANSWER_SLOT
 from assistant.language import chinese_numerals_to_digits, to_simplified
 from assistant.last_answer import answer_of
 from knowledge import repository
 
-INTENT = "meta_figure_source"
+INTENT = FIGURE_SOURCE_INTENT
 GENERAL_ANSWER = f"utter_{INTENT}"
 # More matches than this name no one figure: the general answer instead.
 MAX_FIGURES = 3

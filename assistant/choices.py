@@ -29,6 +29,7 @@ def chosen_button(text: str, buttons: Sequence[dict], by_words: bool = True,
     if not choices:
         return None
     cleaned = re.sub(r"[\s\W_]+", " ", to_simplified(text)).strip().lower()
+    cleaned = ABBREVIATIONS.get(cleaned, cleaned)
     number = _choice_number(cleaned)
     if number is not None:
         index = len(choices) - 1 if number == -1 else number - 1
@@ -49,6 +50,8 @@ def chosen_button(text: str, buttons: Sequence[dict], by_words: bool = True,
     return matches[0][1] if len({intent for _, intent in matches}) == 1 else None
 
 
+# Short names people type for a title's words ("法援" for the button "如何申请法律援助").
+ABBREVIATIONS = {"法援": "法律援助", "司鉴": "司法鉴定"}
 _GENERIC_TITLE_WORDS = re.compile(r"数据|统计|全国|figures|statistics|national")
 
 

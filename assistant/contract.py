@@ -89,6 +89,8 @@ SERVICES_OF_AN_ASPECT = {
 UNKNOWN_STATISTIC_INTENT = "ask_unknown_statistic"
 HUMAN_HANDOFF_INTENT = "human_handoff"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
+# "where does this figure come from", "why should i believe these stats" (actions/figure_source.py).
+FIGURE_SOURCE_INTENT = "meta_figure_source"
 SWITCH_LANGUAGE_INTENT = "switch_language"
 
 # The legal-aid pre-check (a Rasa form; its questions and rules are knowledge-base data).
@@ -139,11 +141,16 @@ CRISIS_ALSO_ANSWERS = {
     "domestic_violence": (CHECK_ELIGIBILITY_INTENT, "faq_legal_aid_eligibility", "problem_domestic_violence"),
 }
 # Typed alone while a check runs, these end it even when the NLU is unsure of them.
-LEAVING_WORDS = frozenset({
-    "stop", "cancel", "quit", "exit", "end", "stop it", "stop the check", "cancel the check",
-    "never mind", "nevermind", "forget it",
-    "不查了", "不测了", "取消", "退出", "算了", "停止", "结束", "不用了", "不要了", "停",
-})
+LEAVING_WORDS = frozenset({"quit", "exit", "end", "取消", "退出", "停止", "结束", "不用了", "不要了", "停"})
+# ...as do these phrases, after a polite word or two ("那我先不查了", "oh never mind"): "不查了" opening
+# a longer message ("先不弄了 我先去找医院问问"), "算了" or an English word only with more of leaving
+# ("算了 以后再说", "never mind, i'll call 12348"; not "算了 说实话我没什么收入", "stop paying me").
+_POLITE = r"(?:好的|好吧|好|嗯|哦|那|那就|那我|我|还是|行|ok|okay|oh|nah|no|um)"
+_LEAVING_PHRASE = re.compile(
+    rf"^(?:{_POLITE}\s*)*(?:先?不(?:查|测|弄)了|不用查了)(?:\s|$)"
+    rf"|^(?:{_POLITE}\s*)*算了吧?(?:\s+(?:不查了|不弄了|以后再说|下次再说|先这样|不问了|我先\S*))?$"
+    rf"|^(?:{_POLITE}\s)*(?:stop|never ?mind|forget (?:it|about it)|cancel)"
+    r"(?:\s(?:the check|it|please|pls|now|never ?mind|forget it|thanks|thx|bye))*(?:\s(?:i ?ll|i will)\s.*)?$")
 
 # Set by every answering action (assistant/last_answer.py: what it answered, as a dict); its
 # absence after one means the action failed (rasa_addons/knowledge_router.py then apologises
@@ -221,6 +228,10 @@ MIN_PERSONAL_ACCURACY = {
     # compound 84.6 % (docs/design-notes.md); its missed crises then became patterns, and its
     # confused kinds training examples in other words.
     "personal_blind9": {"story": 0.85, "crisis": 1.0, "not_crisis": 0.95, "compound": 0.82},
+    # Scored blind once on 6 Dec 2026 (session 16): story 91.1 %, crisis 97.1 %, not_crisis 98.4 %,
+    # compound 87.0 % (docs/design-notes.md); its missed crises and false alarm then became patterns,
+    # and its confused kinds training examples in other words (story 96.6 % after).
+    "personal_blind10": {"story": 0.92, "crisis": 1.0, "not_crisis": 0.95, "compound": 0.83},
 }
 
 # The conversation sets (issue #21): conversations right in every turn, and single questions
@@ -260,12 +271,16 @@ CONVERSATION_FLOORS = {
     "conversations_blind8": {"conversations": 0.60, "questions": 0.92},
     # Scored blind once (5 Dec 2026, session 15): conversations 65.6 %, questions 90.2 %.
     "conversations_blind9": {"conversations": 0.62, "questions": 0.88},
+    # Scored blind once (6 Dec 2026, session 16): conversations 76.6 %, questions 92.9 %; then
+    # 93.8 % / 100 % after the work it guided.
+    "conversations_blind10": {"conversations": 0.86, "questions": 0.95},
 }
 
 
 def is_leaving_word(text: str) -> bool:
-    """Whether a message is only a word that ends a check ("stop", "不查了!")."""
-    return re.sub(r"[\W_]+", " ", text).strip().lower() in LEAVING_WORDS
+    """Whether a message ends a check: a leaving word alone ("stop", "不查了!") or a leaving phrase."""
+    cleaned = re.sub(r"[\W_]+", " ", text).strip().lower()
+    return cleaned in LEAVING_WORDS or bool(_LEAVING_PHRASE.match(cleaned))
 
 
 def topic_of(intent: str) -> tuple[str, str] | None:

@@ -31,6 +31,7 @@ from assistant.question_words import (
     ASKS_FOR_FIGURES,
     ASKS_HOW,
     ASKS_THE_SAME,
+    DOUBTS_THE_FIGURES,
     NAMES_A_SERVICE,
     NAMES_LEGAL_AID,
     OF_SOMETHING_ELSE,
@@ -187,10 +188,10 @@ def across_figures_and_service(text: str, intent: str, unsure: bool, topic: str,
     return None
 
 
-def figures_of_a_service(text: str, intent: str, ranking: Sequence[dict]) -> str | None:
+def figures_of_a_service(text: str, intent: str, ranking: Sequence[dict], topic: str | None = None) -> str | None:
     """The figures a question about a service asks for ("刑辩全覆盖现在推到多少个县了"): the
     service's statistics intent, when the question asks for a figure (not a price) and the
-    classifier ranks those figures too."""
+    classifier ranks those figures too, or they were just given ("做调解的律师有几个")."""
     statistic = statistic_of(intent)
     # "12348热线能干什么": a hotline's number is no figure asked for; nor a price or an address.
     text = SERVICE_NUMBER.sub(" ", text)
@@ -198,6 +199,8 @@ def figures_of_a_service(text: str, intent: str, ranking: Sequence[dict]) -> str
             ASKS_A_CONTACT.search(text)) or NOT_A_COUNT.search(text):
         return None
     ranked = next((c for c in ranking[:3] if c.get("name") == statistic), None)
+    if topic == statistic and COUNTS_ASKED.search(text):
+        return statistic
     if ranked is None or (ranked.get("confidence") or 0.0) < MIN_SIBLING_STATISTIC:
         return None
     return statistic
@@ -208,7 +211,8 @@ def figures_of_a_service(text: str, intent: str, ranking: Sequence[dict]) -> str
 COUNTS_ASKED = re.compile(
     r"多少(个|件|人|次|家|名|万|亿|起|位)|几(个|件|次|家|名|位)(?!材料|文件|证件)|数据|统计|"
     r"\b(how many|number of|figures|statistics|stats)\b", re.IGNORECASE)
-NOT_A_COUNT = re.compile(r"(热线|电话|号码|网址)(是)?多少|收多少|标准|材料|\b(dial|call|ring)\b", re.IGNORECASE)
+NOT_A_COUNT = re.compile(r"(热线|电话|号码|网址)(是)?多少|收多少|标准|材料|证明|工作日|几天"
+                         r"|\b(dial|call|ring|documents?|papers?|certificates?|days?|steps?|forms?)\b", re.IGNORECASE)
 
 
 def service_or_its_figures(text: str, intent: str, ranking: Sequence[dict]) -> str | None:
@@ -287,9 +291,9 @@ def asks_more_of_the_figures(text: str, intent: str, confidence: float, topic: s
 
 # The words around a request for figures that name nothing counted ("give me some stats pls").
 _REQUEST_FILLER = re.compile(
-    r"我|想|要|查|看|问|个|点|些|一下|请|给|有|吗|呢|的|官方|"
+    r"我|想|要|查|看|问|个|点|些|一下|请|给|有|吗|呢|的|官方|帮|下|能|可以|"
     r"\b(i|want|wanna|need|to|see|show|give|get|me|some|any|the|a|please|pls|plz|official|can|could|you|"
-    r"have|got|do|what|are|there|your|latest)\b", re.IGNORECASE)
+    r"have|got|do|what|are|there|your|latest|help|look up|find)\b", re.IGNORECASE)
 
 
 def asks_no_figure_in_particular(text: str) -> bool:
@@ -320,6 +324,13 @@ def figures_asked_without_a_topic(text: str, intent: str, confidence: float, top
         return statistic_of(topic)
     # Longer than a vague request, it names what it counts.
     if topic is None and asks_no_figure_in_particular(text) and (
-            intent == FALLBACK_INTENT or intent.startswith(STAT_INTENT_PREFIX)):
+            intent in (FALLBACK_INTENT, OUT_OF_SCOPE_INTENT) or intent.startswith(STAT_INTENT_PREFIX)):
         return UNKNOWN_STATISTIC_INTENT
     return None
+
+
+def doubts_the_figures(text: str, intent: str, confidence: float) -> bool:
+    """"why should i believe these stats", "你们这些数据靠谱吗" that the classifier could not place:
+    a question on where the figures come from (`text` in Simplified characters)."""
+    unsure = confidence < UNSURE_BELOW or intent in (FALLBACK_INTENT, OUT_OF_SCOPE_INTENT)
+    return unsure and DOUBTS_THE_FIGURES.search(text) is not None

@@ -18,6 +18,7 @@ from assistant.contract import (
     ANSWERS_FOLLOWED_BY_CHECK,
     CHECK_ELIGIBILITY_INTENT,
     FAQ_INTENT_PREFIX,
+    FIGURE_SOURCE_INTENT,
     OUT_OF_SCOPE_INTENT,
     PERIOD_FOLLOWUP_INTENT,
     PROBLEM_INTENT_PREFIX,
@@ -38,6 +39,7 @@ from assistant.figure_follow_ups import (
     MAX_VAGUE_WORDS,
     UNSURE_BELOW,
     across_figures_and_service,
+    doubts_the_figures,
     asks_more_of_the_figures,
     best_ranked_statistic,
     figures_asked_without_a_topic,
@@ -49,12 +51,21 @@ from assistant.figure_follow_ups import (
 )
 from assistant.last_answer import CHOICE_KINDS, LastAnswer
 from assistant.periods import read_period
+from assistant.problem_follow_ups import (
+    IN_LABOUR_DISPUTES,
+    LABOUR_PROBLEMS,
+    LEGAL_AID_TOPICS,
+    asks_about_the_route,
+    names_a_service_besides_the_court,
+    stays_with_the_problem,
+)
 from assistant.places import named_place
 from assistant.question_words import (
     ASKS_ABOUT_SUING,
-    ASKS_ABOUT_THE_ROUTE,
+    ASKS_ABOUT_THE_DETENTION,
     ASKS_A_PRICE,
     ASKS_FOR_FIGURES,
+    ASKS_FOR_ONE,
     ASKS_FOR_THE_CHECK,
     ASKS_HOW,
     ASKS_HOW_LONG,
@@ -62,10 +73,9 @@ from assistant.question_words import (
     ASKS_TO_APPLY_OR_WAIT,
     ASKS_WHAT_ELSE,
     ASKS_WHETHER_A_SERVICE_CAN,
-    COURT,
-    EXCEPT_LEGAL_AID,
     FOLLOW_UP_WORDS,
     MENTIONS_MEANS,
+    NAMES_A_LAWYER,
     NAMES_A_SERVICE,
     NAMES_LEGAL_AID,
     SERVICE_NUMBER,
@@ -75,11 +85,8 @@ from assistant.question_words import (
 # way to sort this out without going to court"): a follow-up may be longer there.
 MAX_LONG_FOLLOW_UP_HAN = 24
 MAX_LONG_FOLLOW_UP_WORDS = 16
-# After a problem's routes, a question this sure of a service is about that service ("要不要先去公证处").
-CONFIDENT_ELSEWHERE = 0.8
 # An "out of scope" this unsure, with a follow-up word, is most likely about the last answer.
 OUT_OF_SCOPE_UNSURE_BELOW = 0.8
-LEGAL_AID_TOPICS = ("faq_legal_aid_", "stat_legal_aid")
 # The last answer asked the person to choose ("Did you mean…?", "Which figures?"): option words
 # typed next choose a button even when the classifier reads them as a topic of their own.
 MIN_TITLE_COVERAGE = 0.5
@@ -101,34 +108,10 @@ MIN_IN_SCOPE_RUNNER_UP = 0.15
 DECISION_TIME_INTENT = "faq_legal_aid_decision_time"
 # "how do i start" is a request for the help menu, except right after the pre-check's outcome.
 HELP_INTENT = "help"
-# After the routes for a labour problem, "arbitration" is labour arbitration ("does arbitration
-# cost money" after a dismissal), which the classifier reads as commercial arbitration.
-LABOUR_PROBLEMS = ("problem_unpaid_wages", "problem_dismissal", "problem_work_injury", "problem_social_insurance")
-IN_LABOUR_DISPUTES = {"faq_arbitration": "faq_labour_arbitration"}
-# A public number other than 12348 asked about ("what is 96110", "打12315有用吗") after a problem's
-# routes, which name the numbers that problem needs: those routes again, not the 12348 answer.
-HOTLINE_INTENT = "faq_hotline_12348"
-ASKS_OF_ANOTHER_HOTLINE = re.compile(
-    r"(?:\b(?:what(?:'s| is)?|whats|call|calling|dial|ring)\b|打|拨打?|是什么|是干嘛|是啥|干嘛的|有用吗)\W{0,3}"
-    r"(?!12348(?!\d))(?:1\d{4}|9\d{4})(?!\d)|(?<!\d)(?!12348(?!\d))(?:1\d{4}|9\d{4})(?!\d)\W{0,3}"
-    r"(?:是什么|是干嘛|是啥|干嘛的|有用吗|管用吗|\bis (?:what|that|for)\b)",
-    re.IGNORECASE)
-# Telling of oneself ("我借给朋友五万", "my mum's surgery went wrong") is a new story, not a part
-# of the problem routed.
-TELLS_OF_ONESELF = re.compile(r"我|俺|\b(?:i|my|me|i'm|im|mine)\b", re.IGNORECASE)
-# After the routes for a problem, a follow-up read as a kind that is part of it stays with it:
-# "who pays the hospital bills now" after a traffic accident is its injury, "can i get my money
-# back" after a fraud is not a consumer dispute.
-PARTS_OF_A_PROBLEM = {
-    "problem_traffic_accident": ("problem_personal_injury", "problem_medical"),
-    "problem_work_injury": ("problem_personal_injury", "problem_medical"),
-    "problem_medical": ("problem_personal_injury",),
-    "problem_crime_victim": ("problem_personal_injury",),
-    "problem_fraud": ("problem_consumer", "problem_loans_debts"),
-}
 # After the pre-check's outcome for a suspect or defendant, "how fast do they give him one" asks
 # when the lawyer is appointed, which the answer on criminal legal aid gives.
 DEFENCE_RULE_PREFIX = "defence_"
+SUSPECT_PROBLEM = "problem_criminal_suspect"
 
 
 def _is_a_long_follow_up_length(text: str) -> bool:
@@ -174,36 +157,6 @@ def _in_scope_runner_up(text: str, intent: str, confidence: float, ranking: Sequ
                 candidate.get("confidence") or 0.0) >= MIN_IN_SCOPE_RUNNER_UP:
             return name
     return None
-
-
-def _asks_about_the_route(text: str, intent: str, confidence: float) -> bool:
-    """After the routes for a problem, whether a message asks what they answer ("what should i
-    keep as evidence", "is there a deadline", "要是拖了好几年还能告吗"), not a new question of its
-    own: a confident other problem, or legal aid by name."""
-    if not (ASKS_ABOUT_THE_ROUTE.search(text) or ASKS_WHAT_ELSE.search(text)) or NAMES_LEGAL_AID.search(text):
-        return False
-    # "so where else can i complain" read as complaints about legal aid, which it does not name.
-    other_service = intent.startswith((FAQ_INTENT_PREFIX, STAT_INTENT_PREFIX)) and not intent.startswith(
-        LEGAL_AID_TOPICS)
-    return not (intent.startswith(PROBLEM_INTENT_PREFIX) and confidence >= UNSURE_BELOW) and not (
-        other_service and confidence >= CONFIDENT_ELSEWHERE)
-
-
-def _stays_with_the_problem(text: str, intent: str, confidence: float, topic: str) -> bool:
-    """After a problem's routes, whether a question is about them: a part of that problem asked
-    without a new story of one's own ("who pays the hospital bills now" after a road accident),
-    or another public number asked about, with the 12348 answer sure of nothing but the digits."""
-    if not topic.startswith(PROBLEM_INTENT_PREFIX):
-        return False
-    if ASKS_OF_ANOTHER_HOTLINE.search(text) and (intent == HOTLINE_INTENT or confidence < UNSURE_BELOW):
-        return True
-    return intent in PARTS_OF_A_PROBLEM.get(topic, ()) and not TELLS_OF_ONESELF.search(text)
-
-
-def _names_a_service_besides_the_court(text: str) -> bool:
-    """"how long do we have to take him to court" names no service of its own: going to court is
-    one of a problem's routes; nor does "除了法援还能找谁" (who else, besides legal aid)."""
-    return NAMES_A_SERVICE.search(COURT.sub("", EXCEPT_LEGAL_AID.sub("", text))) is not None
 
 
 def _is_a_vague_first_question(text: str, intent: str, topic: str | None,
@@ -278,6 +231,9 @@ def intent_in_context(text: str, intent: str, confidence: float, last_answer: ob
               or service_or_its_figures(simplified, intent, ranking) or intent)
     if _is_a_vague_first_question(simplified, intent, topic, previous_answer):
         return FALLBACK_INTENT  # "Which service do you mean?"
+    if doubts_the_figures(simplified, intent, confidence):
+        return FIGURE_SOURCE_INTENT  # "why should i believe these stats": where they come from
+
     asks_for_the_check = check_request(text, simplified, intent, confidence, previous_answer, last_problem)
     if asks_for_the_check is not None:
         return asks_for_the_check
@@ -295,7 +251,7 @@ def intent_in_context(text: str, intent: str, confidence: float, last_answer: ob
             return ranked
     if _is_a_bare_number(text, intent, previous_answer):
         return FALLBACK_INTENT  # "123", "17" with nothing asked: which service is meant?
-    figures = (figures_of_a_service(simplified, intent, ranking)
+    figures = (figures_of_a_service(simplified, intent, ranking, topic)
                or service_of_unasked_figures(simplified, intent, ranking))
     if figures is not None:
         return figures
@@ -323,7 +279,7 @@ def intent_in_context(text: str, intent: str, confidence: float, last_answer: ob
     chosen = chosen_button(text, buttons, by_words, coverage) if buttons else None
     if chosen is not None and chosen.startswith(ANSWERED_FROM_KNOWLEDGE):
         return chosen
-    if topic is not None and _stays_with_the_problem(simplified, intent, confidence, topic):
+    if topic is not None and stays_with_the_problem(simplified, intent, confidence, topic):
         return topic
     # "and in Shanghai?", "back in march 2021?" after figures: the same figures there, then.
     after_figures = topic is not None and topic.startswith(STAT_INTENT_PREFIX)
@@ -340,11 +296,15 @@ def intent_in_context(text: str, intent: str, confidence: float, last_answer: ob
     # "那我还能找谁帮忙", "so what can i do then" after the pre-check or another answer: the
     # routes of the problem told before (in the check too), when no service is named.
     if (last_problem and not (topic or "").startswith(PROBLEM_INTENT_PREFIX) and ASKS_WHAT_ELSE.search(simplified)
-            and not _names_a_service_besides_the_court(simplified)
+            and not names_a_service_besides_the_court(simplified)
             and not (intent.startswith(PROBLEM_INTENT_PREFIX) and confidence >= UNSURE_BELOW)):
         return last_problem
     if after_check and ASKS_HOW_LONG.search(simplified) and unplaced and not ASKS_ABOUT_SUING.search(simplified):
         return CRIMINAL_LEGAL_AID_INTENT if defence else DECISION_TIME_INTENT
+    # "will the police even tell us where he is" after the outcome for a suspect: the suspect's
+    # routes (notice to the family within 24 hours, visits, bail), unless a lawyer is asked about.
+    if defence and ASKS_ABOUT_THE_DETENTION.search(simplified) and not NAMES_A_LAWYER.search(simplified):
+        return SUSPECT_PROBLEM
     # "who asks for the lawyer, us or the police" after the outcome for a suspect: criminal legal aid.
     if defence and previous_answer is not None and previous_answer.kind == "eligibility" and unplaced and (
             FOLLOW_UP_WORDS.search(simplified)) and not ASKS_A_PRICE.search(simplified):
@@ -352,7 +312,7 @@ def intent_in_context(text: str, intent: str, confidence: float, last_answer: ob
     if after_check and ASKS_HOW.search(simplified) and (confidence < UNSURE_BELOW or intent in (
             FALLBACK_INTENT, OUT_OF_SCOPE_INTENT, CHECK_ELIGIBILITY_INTENT, HELP_INTENT)):
         return AFTER_ELIGIBILITY_OUTCOME
-    if topic is not None and topic.startswith(PROBLEM_INTENT_PREFIX) and _asks_about_the_route(
+    if topic is not None and topic.startswith(PROBLEM_INTENT_PREFIX) and asks_about_the_route(
             simplified, intent, confidence):
         return topic
     # "is there a time limit for suing her" after the pre-check, "過了多久就不能告了" after a detour
@@ -363,9 +323,12 @@ def intent_in_context(text: str, intent: str, confidence: float, last_answer: ob
     about_applying = bool(ASKS_TO_APPLY_OR_WAIT.search(simplified) or MENTIONS_MEANS.search(simplified))
     if (last_problem and not (topic or "").startswith(PROBLEM_INTENT_PREFIX)
             and (ASKS_ABOUT_SUING.search(simplified) or (after_check_or_crisis and not about_applying))
-            and not _names_a_service_besides_the_court(simplified)
-            and _asks_about_the_route(simplified, intent, confidence)):
+            and not names_a_service_besides_the_court(simplified)
+            and asks_about_the_route(simplified, intent, confidence)):
         return last_problem
+    if topic is not None and topic.startswith(FAQ_INTENT_PREFIX) and ASKS_FOR_ONE.search(simplified) and (
+            intent in (HELP_INTENT, FALLBACK_INTENT, OUT_OF_SCOPE_INTENT)) and not NAMES_A_SERVICE.search(simplified):
+        return topic
     figures_asked = figures_asked_without_a_topic(simplified, intent, confidence, topic)
     if figures_asked is not None:
         return figures_asked

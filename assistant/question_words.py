@@ -28,6 +28,18 @@ FOLLOW_UP_WORDS = re.compile(
     r"|^(?:is|are|does|do|will|can) the\b",
     re.IGNORECASE,
 )
+# "ok how do i start one", "where do i get one" after the answer on a service: that service.
+ASKS_FOR_ONE = re.compile(r"\b(?:start|get|request|book|apply for|file|find|arrange|set up|ask for) (?:one|it)\b(?! of)"
+                          r"|(?:怎么|咋|如何|去哪|上哪)(?:申请|弄|办|找|预约)(?:一个|一下)", re.IGNORECASE)
+# Doubts about the figures themselves ("why should i believe these stats", "这些数据靠谱吗"): where
+# they come from, not which figures.
+DOUBTS_THE_FIGURES = re.compile(
+    r"(?:这些|你们?的?|这个|那些)(?:数据|数字|统计)\S{0,4}(?:可信|靠谱|准确|真的假的|权威|编的|假的|可靠|能信|信得过)"
+    r"|(?:能信|可信|相信|信得过)(?:你们?的?|这些|这个)(?:数据|数字|统计)"
+    r"|\b(?:believe|trust)\b.{0,12}\b(?:these|your|the|those|this) (?:stats|statistics|numbers|figures|data)\b"
+    r"|\b(?:these|your|those) (?:stats|statistics|numbers|figures|data)\b.{0,20}"
+    r"\b(?:reliable|accurate|real|legit|trustworthy|made up|fake)\b",
+    re.IGNORECASE)
 # Words that ask for a figure; without one, a short follow-up to a service is not about figures.
 ASKS_FOR_FIGURES = re.compile(
     r"多少|(?<!哪)几个|几家|几名|几件|数据|数字|[查问]个?数|比例|百分|(?<!效)率|统计|人次|人数|数量|总数|规模|变化|趋势|增长|增加|减少|历年|\d"
@@ -122,12 +134,14 @@ STATES_A_FACT = re.compile(
 # Money words: after the outcome, a remark on one's means ("i earn ok money though") asks who qualifies.
 MENTIONS_MEANS = re.compile(
     r"收入|工资|挣|穷|有钱|没钱|存款|有工作|困难标准|标准到底|什么标准|标准是多少|标准多少|标准是什么"
-    r"|\b(?:earn\w*|income|salary|money|poor|rich|broke|savings|a job|have work|threshold|means test)\b",
+    r"|\b(?:earn\w*|income|salary|money|poor|rich|broke|savings|a job|have work|threshold|means test"
+    r"|(?:decent|good|steady|stable|full[- ]time|proper|real|well[- ]paid) job)\b",
     re.IGNORECASE)
 # After the outcome, where to apply and how long it takes (read before the problem's routes).
 ASKS_TO_APPLY_OR_WAIT = re.compile(
     r"申请|去哪|上哪|多久|多长时间|几天"
-    r"|\b(?:apply\w*|where do i go|where (?:do|should|can) (?:i|we) go|how long|how soon)\b",
+    r"|\b(?:apply\w*|applications?|submit\w*|where do i send|where do i go|where (?:do|should|can) (?:i|we) go"
+    r"|how long|how soon)\b",
     re.IGNORECASE)
 
 
@@ -169,11 +183,22 @@ ASKS_ABOUT_THE_FIGURE = re.compile(
     re.IGNORECASE)
 # "how many cases have THEY handled" after the figures of lawyer mediation: their figures.
 REFERS_BACK = re.compile(r"他们|它们|它|其|这些|那些|\b(they|them|their|it|its|those|these)\b", re.IGNORECASE)
-# "how long do i have to sue", "过了多久就不能告了": a time limit for going to court, not how
+# A problem's time limit asked ("起诉有时效吗", "is there a deadline to sue").
+ASKS_FOR_A_TIME_LIMIT = re.compile(
+    r"时效|期限|时间限制|过了多久|多久(?:内|之内|以内)?(?:就)?(?:不能|没法)?(?:起诉|告)"
+    r"|\b(?:time limit|deadline|limitation period|statute of limitations|too late to)\b", re.IGNORECASE)
+# "how long do i have to sue", "过了多久就不能告了": going to court and its time limit, not how
 # long a legal-aid decision takes.
 ASKS_ABOUT_SUING = re.compile(
-    r"起诉|告|时效|期限|时间限制|诉讼|打官司|\b(sue|suing|court|deadline|time limit|limitation|too late)\b",
-    re.IGNORECASE)
+    r"起诉|告|诉讼|打官司|\b(?:sue|suing|court|limitation)\b|" + ASKS_FOR_A_TIME_LIMIT.pattern, re.IGNORECASE)
+# The detention itself asked about ("will the police even tell us where he is", "能去看守所见他吗"), and
+# a lawyer named, which makes it a question on criminal legal aid instead.
+ASKS_ABOUT_THE_DETENTION = re.compile(
+    r"警察|公安|派出所|看守所|关在哪|关哪|通知家属|通知我们|探视|见到他|见他|见她|取保|保释|家属能"
+    r"|\b(?:police|cops?|where (?:he|she|they) (?:is|are|is held|are held)|detention|detained|visit\w*|see (?:him|her)"
+    r"|bail|notif\w*)\b", re.IGNORECASE)
+NAMES_A_LAWYER = re.compile(r"律师|法援|法律援助|辩护|\b(?:lawyer|attorney|legal aid|defen[cs]e|counsel)\b",
+                            re.IGNORECASE)
 # After the pre-check's outcome, "how fast do they assign someone" asks how long a decision takes.
 ASKS_HOW_LONG = re.compile(r"多久|多长时间|几天|多快|\bhow (?:long|fast|soon|quickly)\b", re.IGNORECASE)
 # After the routes for a problem: what to keep, how long there is, where to complain, what next.

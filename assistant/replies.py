@@ -49,9 +49,10 @@ REPLIES: dict[str, dict[str, str]] = {
             "You're welcome. Anything else about legal aid, mediation or other public legal services?"
         ),
         "utter_iamabot": (
-            "I'm an automated assistant, not a person or a lawyer. I give general legal information, not legal "
-            "advice. To talk to a person, call the 12348 public legal service hotline or visit "
-            "www.12348.gov.cn."
+            "I'm an automated assistant, not a person or a lawyer, and not an official service of the "
+            "Ministry of Justice: my answers and figures come from laws and official publications, each "
+            "named with its date. I give general legal information, not legal advice. To talk to a person, "
+            "call the 12348 public legal service hotline or visit www.12348.gov.cn."
         ),
         "utter_help": (
             "I can explain China's public legal services and quote official figures, each with its date and "
@@ -141,7 +142,8 @@ REPLIES: dict[str, dict[str, str]] = {
         "utter_goodbye": "再见，祝您一切顺利。如需人工帮助，可拨打12348公共法律服务热线。",
         "utter_you_are_welcome": "不客气。关于法律援助、调解或其他公共法律服务，还有什么想了解的吗？",
         "utter_iamabot": (
-            "我是自动问答助手，不是工作人员，也不是律师。我提供的是一般性法律信息，不是法律意见。如需人工服务，"
+            "我是自动问答助手，不是工作人员，也不是律师，也不是司法部的官方服务；回答和数据来自法律法规和官方发布，"
+            "均注明来源和日期。我提供的是一般性法律信息，不是法律意见。如需人工服务，"
             "请拨打12348公共法律服务热线，或访问中国法律服务网 www.12348.gov.cn。"
         ),
         "utter_help": (

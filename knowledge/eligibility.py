@@ -212,6 +212,16 @@ class EligibilityTable:
                 denied.add(question)
         return denied
 
+    def says_none_of_these(self, text: str) -> bool:
+        """Whether the text is nothing but a "none of these" in words ("nah nothing like that",
+        "都不沾边"), whatever question it answers: an answer, not a wish to leave the check ("nope,
+        stop asking me questions" is that, and "我是成年人 也能申请吗" a question)."""
+        normalised = to_simplified(text).lower().strip()
+        keywords = sorted({k for q in self.questions for o in q.options if o.value == ELIGIBILITY_NO_OPTION
+                           for k in o.keywords + o.keywords_zh if len(k) >= 3}, key=len, reverse=True)
+        said = next((k for k in keywords if keyword_length(k, normalised)), None)
+        return said is not None and _FILLER_ONLY.fullmatch(normalised.replace(said, " ", 1)) is not None
+
     def guidance_for(self, matter: str | None) -> GuidanceView | None:
         return next((g for g in self.guidance if matter in g.matters), None)
 
@@ -241,6 +251,11 @@ class EligibilityTable:
                 # money): a question is answered by denying the one situation it names.
                 found[question.key] = ELIGIBILITY_NO_OPTION
         return found
+
+
+# What may stand beside a "none of these" in words without making it more than that.
+_FILLER_ONLY = re.compile(
+    r"[\W_]*(?:(?:nah|no|nope|well|um|oh|just|really|at all|sorry|嗯|哦|啊|呢|吧|真的|其实|好像|应该)[\W_]*)*")
 
 
 def is_option_number(text: str) -> bool:

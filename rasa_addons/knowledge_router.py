@@ -30,6 +30,7 @@ from assistant.contract import (
     CHECK_ELIGIBILITY_INTENT,
     ELIGIBILITY_FORM,
     FAQ_INTENT_PREFIX,
+    FIGURE_SOURCE_INTENT,
     LANGUAGE_SLOT,
     STOP_CHECK_INTENT,
     SWITCH_LANGUAGE_INTENT,
@@ -63,6 +64,8 @@ class KnowledgeRouterPolicy(Policy):
                 PROBLEM_INTENT_PREFIX: "action_route_problem",
                 PERIOD_FOLLOWUP_INTENT: "action_answer_statistic",
                 UNKNOWN_STATISTIC_INTENT: "action_answer_statistic",
+                # Read from the words when the classifier was unsure (assistant/figure_follow_ups.py).
+                FIGURE_SOURCE_INTENT: "action_figure_source",
             },
             # Actions that always set `last_answer` when they succeed.
             "answering_actions": [
@@ -71,6 +74,7 @@ class KnowledgeRouterPolicy(Policy):
                 "action_answer_faq",
                 "action_answer_statistic",
                 "action_clarify",
+                "action_figure_source",
                 "action_referral_card",
                 "action_eligibility_outcome",
                 "action_stop_eligibility_check",

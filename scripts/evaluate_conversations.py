@@ -82,6 +82,8 @@ CONVERSATION_SETS = {
     "conversations_blind8": ConversationSet("conversations_blind8", HELDOUT_DIR / "conversations_blind8.yml"),
     # Written at the start of session 15 the same way; scored once, a development set since.
     "conversations_blind9": ConversationSet("conversations_blind9", HELDOUT_DIR / "conversations_blind9.yml"),
+    # Written at the start of session 16 the same way; scored once on its first commit, a development set since.
+    "conversations_blind10": ConversationSet("conversations_blind10", HELDOUT_DIR / "conversations_blind10.yml"),
 }
 
 

@@ -44,3 +44,37 @@ def test_detector_recognises_crises_told_by_what_is_happening(text, situation):
 ])
 def test_detector_stays_quiet_on_ordinary_messages_with_the_same_words(text):
     assert not set(detect_crisis(text)) - {"ruled_out"}
+
+
+# Session 16 (the tenth blind set): a demolition crew laying hands on people, a child left alone
+# for days without food (an old death in the same message must not cancel it), and bullies who
+# tell someone to kill themselves, which is a crisis unless the person says they are fine.
+@pytest.mark.parametrize(("text", "situation"), [
+    ("强拆的人来了 挖掘机进院子了 他们开始拖人了", "danger_now"),
+    ("the demolition crew brought an excavator and they are dragging people out of the houses", "danger_now"),
+    ("my niece is 4 and has been left alone for days with no food, her dad died last year", "child_harm"),
+    ("people keep commenting kill yourself under my videos", "self_harm"),
+    ("网上有人天天私信让我去死", "self_harm"),
+    ("the kids next door have been home alone for days with no food", "child_harm"),
+    ("孩子独自被留在家好几天了", "child_harm"),
+    # A cold review's: saying "i'm fine" does not silence what else is told.
+    ("有人在评论区让我去死 我没事 反正我也活不下去了", "self_harm"),
+    ("kids at school keep telling me to kill yourself. i'm ok. i have the pills ready", "self_harm"),
+])
+def test_detector_recognises_the_tenth_blind_sets_situations(text, situation):
+    assert situation in detect_crisis(text)
+
+
+@pytest.mark.parametrize("text", [
+    "拆迁办的人来量房子了，补偿标准太低，能告吗", "the demolition office sent a notice, can we refuse the excavator",
+    "people keep writing kill yourself under my posts. im fine, i just want them to stop, is it a crime",
+    "有人在评论区让我去死 我没事 就想问问能不能起诉他",
+    # A cold review's: money transferred or a call (打我卡, 打我电话), a crew's plans, a flood rescue, the
+    # deceased (去死者), someone else told to die, a neglect that is over.
+    "拆迁款已经打我卡上了，但是少了两万", "拆迁办的人已经打我电话三次了", "拆迁队说下个月就动手了",
+    "the excavator was pulling them out of the mud after the flood", "公证处让我去死者户口所在地开证明",
+    "i posted go kill yourself under his video, can he sue me", "评论区有人说那个博主怎么不去死，这算诽谤吗",
+    "last year my daughter was left alone for days with no food at her dad's place, now i want full custody",
+])
+def test_detector_stays_quiet_on_the_tenth_blind_sets_ordinary_messages(text):
+    assert not set(detect_crisis(text)) - {"ruled_out"}

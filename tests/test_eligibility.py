@@ -223,7 +223,12 @@ def test_an_answer_it_does_not_understand_gets_the_question_again(talk):
     assert payload("elig_matter", "wages") in reply_payloads(reply)
 
 
-@pytest.mark.parametrize("word", sorted(LEAVING_WORDS) + ["/stop_check", "I don't want to continue"])
+# Leaving phrases (assistant/contract.py) beside the words alone.
+LEAVING_PHRASES = ["stop", "never mind", "forget it", "cancel the check", "不查了", "算了", "那我先不查了", "oh never mind",
+                   "先不弄了 我先去问问医院"]
+
+
+@pytest.mark.parametrize("word", sorted(LEAVING_WORDS) + LEAVING_PHRASES + ["/stop_check", "I don't want to continue"])
 def test_each_leaving_word_ends_the_check(talk, word):
     zh = is_mostly_chinese(word)
     talk(START["zh" if zh else "en"])

@@ -35,6 +35,13 @@ def test_a_typed_choice_picks_a_button(text, expected):
     assert chosen_button(text, BUTTONS) == expected
 
 
+def test_a_short_name_chooses_the_title_it_stands_for():
+    buttons = [{"title": "如何申请法律援助", "payload": "/faq_legal_aid_apply"},
+               {"title": "人民调解", "payload": "/faq_peoples_mediation"}]
+    assert chosen_button("法援", buttons, min_coverage=0.5) == "faq_legal_aid_apply"
+    assert chosen_button("调解", buttons, min_coverage=0.5) == "faq_peoples_mediation"
+
+
 @pytest.mark.parametrize(("text", "intent", "confidence", "previous", "expected"), [
     ("贵不贵啊", "nlu_fallback", 0.3, topic("faq_notarization"), "faq_notarization"),
     ("does it cost anything", "faq_legal_aid_cost", 0.9, topic("faq_peoples_mediation"), "faq_peoples_mediation"),
@@ -111,6 +118,40 @@ def test_a_typed_choice_picks_a_button(text, expected):
     ("my mum's surgery went wrong, can we sue the doctor", "problem_medical", 0.9, topic("problem_work_injury"),
      "problem_medical"),
     ("can legal aid help me sue him", "faq_legal_aid_matters", 0.6, topic("problem_consumer"), "faq_legal_aid_matters"),
+    # Session 16: "start one" after a service's answer is that service; a situation of Art. 32 told
+    # after a general answer on legal aid is the person's own case (the check), an injury alone is not.
+    ("ok how do i start one", "help", 0.8, topic("faq_peoples_mediation"), "faq_peoples_mediation"),
+    # After the outcome for a suspect, the detention itself is the suspect's routes; a lawyer, legal aid.
+    ("will the police even tell us where he is", "faq_legal_aid_criminal", 0.7, outcome("defence_appointed"),
+     "problem_criminal_suspect"),
+    ("who asks for the lawyer, us or the police", "nlu_fallback", 0.3, outcome("defence_appointed"),
+     "faq_legal_aid_criminal"),
+    # "can i apply for legal aid" and nothing else asks whether one qualifies: the check.
+    ("can i apply for legal aid", "faq_legal_aid_apply", 0.97, None, "check_eligibility"),
+    ("能申请法律援助不", "faq_legal_aid_matters", 0.39, None, "check_eligibility"),
+    ("can i apply for legal aid online", "faq_legal_aid_apply", 0.9, None, "faq_legal_aid_apply"),
+    # Figures asked of nothing as a first message: which figures there are, not a guess.
+    ("帮我查个数", "out_of_scope", 0.22, None, "ask_unknown_statistic"),
+    ("numbers pls", "stat_lawyers", 0.3, None, "ask_unknown_statistic"),
+    ("how many lawyers are there", "stat_lawyers", 0.9, None, "stat_lawyers"),
+    # Doubts about the figures, unplaced: their sources; a credit record's data is no such doubt.
+    ("why should i believe these stats", "out_of_scope", 0.28, None, "meta_figure_source"),
+    ("我的征信数据出错了怎么办", "nlu_fallback", 0.3, None, "nlu_fallback"),
+    # A count of the service whose figures were just given is its figures; documents or days are not.
+    ("做调解的律师有几个", "faq_lawyer_mediation", 0.81, topic("stat_lawyer_mediation"), "stat_lawyer_mediation"),
+    ("how many documents do i need to apply", "faq_legal_aid_documents", 0.95, topic("stat_legal_aid"),
+     "faq_legal_aid_documents"),
+    # A cold review's: a problem named is not "one" of the last service, nor a sure question the check.
+    ("how do i get one of those protection orders", "problem_domestic_violence", 0.45,
+     topic("faq_legal_aid_apply"), "problem_domestic_violence"),
+    ("我70岁了 法援需要带什么材料", "faq_legal_aid_documents", 0.9, topic("faq_legal_aid_matters"),
+     "faq_legal_aid_documents"),
+    ("我想知道家暴案件去年法律援助办了多少件", "stat_legal_aid", 0.9, topic("faq_legal_aid_eligibility"),
+     "stat_legal_aid"),
+    ("我见义勇为抓小偷被打伤了 对方不赔钱", "problem_personal_injury", 0.9, topic("faq_legal_aid_matters"),
+     "check_eligibility"),
+    ("我被人打伤了 对方不赔钱", "problem_personal_injury", 0.9, topic("faq_legal_aid_matters"),
+     "problem_personal_injury"),
     # A slipped character still names the service: not a vague first question.
     ("法律缓助怎么申请", "faq_legal_aid_apply", 0.96, None, "faq_legal_aid_apply"),
     # Not a follow-up: confident, long, off-topic without a word pointing back, or no previous topic.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.contract import is_leaving_word
 from assistant.language import chinese_number, is_mostly_chinese
 from assistant.last_answer import answer_of
 from knowledge.eligibility import EligibilityTable
@@ -106,6 +107,9 @@ def table(read_eligibility_table) -> EligibilityTable:
     ("月收入1.2万", "elig_means", {}),
     ("房租一个月2500", "elig_means", {}),
     ("7", "elig_defence", {}),
+    # Session 16: getting by on a decent wage is no hardship; "够花吗 不够" says nothing either way.
+    ("i make about 7k a month, i get by fine", "elig_means", {"elig_means": "no_hardship"}),
+    ("够花吗 不够", "elig_means", {}),
 ])
 def test_answers_in_own_words(table: EligibilityTable, text, asked, expected):
     assert table.match_answers(text, asked) == expected
@@ -235,3 +239,47 @@ def test_a_relative_arrested_gets_the_answer_then_the_check_for_them(talk, rasa_
     # A general question about the rule gets the rule, and no check.
     reply = reply_text(talk("can criminal suspects get legal aid", sender="general-criminal"))
     assert "Art. 24" in reply and "Does any of these apply" not in reply, reply
+
+
+@pytest.mark.parametrize(("text", "says_none"), [
+    ("nah nothing like that", True), ("都不沾边", True), ("none of these really", True),
+    ("nope, stop asking me questions", False), ("我是成年人 也能申请法律援助吗", False), ("不用了，都没有用", False),
+])
+def test_none_of_these_in_words_is_only_that(table: EligibilityTable, text, says_none):
+    assert table.says_none_of_these(text) is says_none
+
+
+@pytest.mark.parametrize(("text", "leaves"), [
+    ("先不弄了 我先去找医院问问", True), ("那我先不查了", True), ("好吧那就算了", True), ("ok stop, never mind", True),
+    ("never mind, i'll call 12348", True), ("stop", True),
+    ("算了 说实话我没什么收入", False), ("我不做了 老板一直拖欠工资", False), ("stop paying me", False),
+    ("never mind the wages, how about the injury", False), ("nah nothing like that", False),
+])
+def test_a_leaving_phrase_ends_the_check_and_an_answer_does_not(text, leaves):
+    assert is_leaving_word(text) is leaves
+
+
+def test_none_of_these_in_words_is_an_answer_and_a_leaving_phrase_ends_the_check(talk):
+    """Session 16: "nah nothing like that" asked about money is no wish to leave; "先不弄了…" is."""
+    sender = "none-is-no-stop"
+    talk("can i get legal aid? check for me", sender=sender)
+    reply = reply_text(talk("my ex husband stopped paying child support", sender=sender))
+    assert MEANS_QUESTION["en"] in reply, reply
+    reply = reply_text(talk("nah nothing like that", sender=sender))
+    assert "stopped the legal-aid check" not in reply and MEANS_QUESTION["en"] in reply, reply
+    reply = reply_text(talk("i make about 7k a month, i get by fine", sender=sender))
+    assert "Result:" in reply and "Not in financial hardship" in reply, reply
+    sender = "leaving-phrase"
+    talk("帮我查查能不能申请法律援助", sender=sender)
+    reply = reply_text(talk("先不查了 我先去问问医院怎么说", sender=sender))
+    assert "已退出法律援助自查" in reply, reply
+
+
+def test_a_means_remark_after_the_outcome_for_violence_at_home_gets_why_not(talk):
+    """"but i have a good job, does that matter" after the outcome: who qualifies, not a shrug."""
+    sender = "job-after-outcome"
+    talk("check if i can get legal aid", sender=sender)
+    reply = reply_text(talk("my husband hits me", sender=sender))
+    assert "without a financial-hardship test" in reply, reply
+    reply = reply_text(talk("but i have a good job, does that matter", sender=sender))
+    assert "not sure I understood" not in reply and "Art. 32" in reply, reply
