@@ -53,8 +53,9 @@ QUESTION_INTERRUPTION_CONFIDENCE = 0.4
 # her, can she get legal aid"): the classifier, sure it is the check, still ranks the kind of
 # problem among the next few, this high; the story must be long enough to tell one.
 MIN_TOLD_PROBLEM = 0.03
-# ... unless the words answered another question already ("i lost my job and my family is really
-# struggling" is the means, not a criminal case ranked at 0.03): then it must be surer.
+# ... unless words already answered another question (the message's, or when the check starts, the
+# story's: "i lost my job and my family is really struggling" is the means, not a criminal case
+# ranked at 0.03): then it must be surer.
 MIN_TOLD_PROBLEM_BESIDES_ANSWERS = 0.10
 TOLD_PROBLEM_RANKS = 4
 MIN_STORY_HAN = 10
@@ -120,7 +121,7 @@ def _skipped_as_none(table: EligibilityTable, asked: str | None, new: dict[str, 
                for question in new if question in order)
 
 
-def _told_problem_kind(tracker: Tracker, words_answered: bool = False) -> str | None:
+def _told_problem_kind(tracker: Tracker, answered_by_words: bool = False) -> str | None:
     """The kind of problem the latest message tells: its intent, or, in a story that asks for
     the check, a problem the classifier ranks just behind it (surer when its words answered
     another question)."""
@@ -131,16 +132,16 @@ def _told_problem_kind(tracker: Tracker, words_answered: bool = False) -> str | 
     han, words = count_scripts(latest_text(tracker))
     if han < MIN_STORY_HAN and words < MIN_STORY_WORDS:
         return None
-    least = MIN_TOLD_PROBLEM_BESIDES_ANSWERS if words_answered else MIN_TOLD_PROBLEM
+    least = MIN_TOLD_PROBLEM_BESIDES_ANSWERS if answered_by_words else MIN_TOLD_PROBLEM
     return ranked_problem_kind(tracker, least, TOLD_PROBLEM_RANKS)
 
 
 async def _matter_of_problem(tracker: Tracker, language: str, in_check: bool = False,
-                             words_answered: bool = False) -> tuple[str | None, str | None]:
+                             answered_by_words: bool = False) -> tuple[str | None, str | None]:
     """The kind of problem this message tells ("老人要赡养费 可以申请法援吗", "赡养费的事，
     儿子不给钱" in the check) or, when the check starts, the one the previous answer routed,
     and the matter answer for it (None, None when neither tells one)."""
-    kind = _told_problem_kind(tracker, words_answered)
+    kind = _told_problem_kind(tracker, answered_by_words)
     if kind is None and not in_check:
         previous = LastAnswer.from_slot(tracker.get_slot(LAST_ANSWER_SLOT))
         answered = problem_answered(previous.intent or "") if previous and previous.kind == "answer" else None
@@ -213,7 +214,7 @@ class ValidateEligibilityForm(Action):
             # Looked up only while the matter is open or answered now (the kind is remembered then).
             matter_open = ELIGIBILITY_MATTER_QUESTION not in answers or ELIGIBILITY_MATTER_QUESTION in new
             told_kind, matter = (await _matter_of_problem(tracker, language, in_check=bool(asked),
-                                                          words_answered=bool(typed))
+                                                          answered_by_words=bool(typed))
                                  if matter_open else (None, None))
             if ELIGIBILITY_MATTER_QUESTION not in new and ELIGIBILITY_MATTER_QUESTION not in answers:
                 if matter is not None:

@@ -47,15 +47,6 @@ DECIDING_DEFENCE_FACT = re.compile(
     r"|death penalty|life sentence)\b",
     re.IGNORECASE)
 
-# A situation of Art. 32 (no means test), told right after a general answer on who gets legal aid
-# ("能申请法律援助不", then "我见义勇为抓小偷被打伤了"): the person's own case, which the check decides.
-DECIDING_SPECIAL_FACT = re.compile(
-    r"见义勇为|抓小偷|制止.{0,4}(?:小偷|歹徒|抢劫|犯罪)|家暴|家庭暴力|虐待(?:我|她|他|孩子|老人)|被虐待|被遗弃|遗弃(?:我|老人|孩子)|烈士"
-    r"|\b(?:brave deed|act of bravery|heroic act|stopp?(?:ed|ing) a (?:thief|robber|mugger)|caught a (?:thief|robber)"
-    r"|domestic violence|abused by (?:my|her|his)|abus(?:es|ing) me|(?:hits|beats) me|abandoned (?:me|us|by)"
-    r"|martyrs?)\b",
-    re.IGNORECASE)
-
 # "can i apply for legal aid", "能申请法律援助不" and nothing else: whether the writer qualifies,
 # which the check answers, not how to apply (asked with how, where or a place, it stays that).
 ASKS_ONLY_IF_I_QUALIFY = re.compile(
@@ -97,17 +88,12 @@ def check_request(text: str, simplified: str, intent: str, confidence: float,
                   previous_answer: LastAnswer | None, last_problem: str | None) -> str | None:
     """The intent a message asking about the person's own legal aid means (the pre-check, or
     after its outcome, who qualifies and how to apply), or None when it asks nothing of the kind."""
-    if _asks_for_own_case(text, simplified, intent, confidence, last_problem) or (
-            ASKS_ONLY_IF_I_QUALIFY.search(simplified.strip())):
-        return CHECK_ELIGIBILITY_INTENT
-    after_general_answer = previous_answer is not None and previous_answer.kind == "answer" and (
-        previous_answer.intent in GENERAL_LEGAL_AID_QUESTIONS)
-    # Told as a story of one's own, not asked as another question the classifier is sure of.
-    tells_own_story = problem_answered(intent) is not None or intent == FALLBACK_INTENT or confidence < UNSURE_BELOW
-    if after_general_answer and tells_own_story and NAMES_SOMEONE.search(simplified) and (
-            DECIDING_SPECIAL_FACT.search(simplified)):
-        return CHECK_ELIGIBILITY_INTENT
     after_outcome = previous_answer is not None and previous_answer.kind == "eligibility"
+    if _asks_for_own_case(text, simplified, intent, confidence, last_problem):
+        return CHECK_ELIGIBILITY_INTENT
+    if ASKS_ONLY_IF_I_QUALIFY.search(simplified.strip()):
+        # Asked again after the outcome ("那我能申请法律援助吗"): where and how to apply.
+        return AFTER_ELIGIBILITY_OUTCOME if after_outcome else CHECK_ELIGIBILITY_INTENT
     if after_outcome and revises_an_answer(simplified):
         # The outcome repeats what was read and invites a correction: the check reads it again.
         return CHECK_ELIGIBILITY_INTENT

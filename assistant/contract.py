@@ -145,12 +145,15 @@ LEAVING_WORDS = frozenset({"quit", "exit", "end", "取消", "退出", "停止", 
 # ...as do these phrases, after a polite word or two ("那我先不查了", "oh never mind"): "不查了" opening
 # a longer message ("先不弄了 我先去找医院问问"), "算了" or an English word only with more of leaving
 # ("算了 以后再说", "never mind, i'll call 12348"; not "算了 说实话我没什么收入", "stop paying me").
-_POLITE = r"(?:好的|好吧|好|嗯|哦|那|那就|那我|我|还是|行|ok|okay|oh|nah|no|um)"
+# Words that add nothing to a short reply ("嗯 都不是", "oh never mind"), in either language.
+FILLER_WORDS = (r"(?:好的|好吧|好|嗯|哦|啊|呢|吧|那|那就|那我|我|还是|行|真的|其实|好像|应该|算了"
+                r"|ok|okay|oh|nah|no|nope|um|well|just|really|at all|sorry)")
 _LEAVING_PHRASE = re.compile(
-    rf"^(?:{_POLITE}\s*)*(?:先?不(?:查|测|弄)了|不用查了)(?:\s|$)"
-    rf"|^(?:{_POLITE}\s*)*算了吧?(?:\s+(?:不查了|不弄了|以后再说|下次再说|先这样|不问了|我先\S*))?$"
-    rf"|^(?:{_POLITE}\s)*(?:stop|never ?mind|forget (?:it|about it)|cancel)"
-    r"(?:\s(?:the check|it|please|pls|now|never ?mind|forget it|thanks|thx|bye))*(?:\s(?:i ?ll|i will)\s.*)?$")
+    rf"^(?:{FILLER_WORDS}\s*)*先?不(?:查|测|弄)了(?:吧|啦)?(?:\s|$)"
+    rf"|^(?:{FILLER_WORDS}\s*)*(?:算了|不用查了)(?:吧|啦)?(?:\s*(?:以后再说|下次再说|先这样|不问了))?$"
+    rf"|^(?:{FILLER_WORDS}\s)*(?:stop|never ?mind|forget (?:it|about it)|cancel)"
+    r"(?:\s(?:the check|it|please|pls|now|never ?mind|forget it|thanks|thx|bye))*"
+    r"(?:\s(?:i ?ll|i will) (?:call|ring|phone|ask|try|come back)\b.*)?$")
 
 # Set by every answering action (assistant/last_answer.py: what it answered, as a dict); its
 # absence after one means the action failed (rasa_addons/knowledge_router.py then apologises

@@ -199,7 +199,8 @@ def figures_of_a_service(text: str, intent: str, ranking: Sequence[dict], topic:
             ASKS_A_CONTACT.search(text)) or NOT_A_COUNT.search(text):
         return None
     ranked = next((c for c in ranking[:3] if c.get("name") == statistic), None)
-    if topic == statistic and COUNTS_ASKED.search(text):
+    # "做调解的律师有几个" right after those figures: one more of them; not "how many times can i apply".
+    if topic == statistic and COUNTS_ASKED.search(text) and not ABOUT_ONESELF.search(text):
         return statistic
     if ranked is None or (ranked.get("confidence") or 0.0) < MIN_SIBLING_STATISTIC:
         return None
@@ -211,6 +212,7 @@ def figures_of_a_service(text: str, intent: str, ranking: Sequence[dict], topic:
 COUNTS_ASKED = re.compile(
     r"多少(个|件|人|次|家|名|万|亿|起|位)|几(个|件|次|家|名|位)(?!材料|文件|证件)|数据|统计|"
     r"\b(how many|number of|figures|statistics|stats)\b", re.IGNORECASE)
+ABOUT_ONESELF = re.compile(r"我|俺|\b(?:i|me|my|we|us|our)\b", re.IGNORECASE)
 NOT_A_COUNT = re.compile(r"(热线|电话|号码|网址)(是)?多少|收多少|标准|材料|证明|工作日|几天"
                          r"|\b(dial|call|ring|documents?|papers?|certificates?|days?|steps?|forms?)\b", re.IGNORECASE)
 

@@ -299,12 +299,15 @@ def intent_in_context(text: str, intent: str, confidence: float, last_answer: ob
             and not names_a_service_besides_the_court(simplified)
             and not (intent.startswith(PROBLEM_INTENT_PREFIX) and confidence >= UNSURE_BELOW)):
         return last_problem
+    # "will the police even tell us where he is", "他要被关多久" after the outcome for a suspect (or
+    # the answer on criminal legal aid): the suspect's routes (notice to the family within 24 hours,
+    # visits, bail), unless a lawyer is asked about or the classifier is sure of something else.
+    about_the_suspect = unplaced or intent in (CRIMINAL_LEGAL_AID_INTENT, SUSPECT_PROBLEM)
+    if defence and about_the_suspect and ASKS_ABOUT_THE_DETENTION.search(simplified) and not (
+            NAMES_A_LAWYER.search(simplified)):
+        return SUSPECT_PROBLEM
     if after_check and ASKS_HOW_LONG.search(simplified) and unplaced and not ASKS_ABOUT_SUING.search(simplified):
         return CRIMINAL_LEGAL_AID_INTENT if defence else DECISION_TIME_INTENT
-    # "will the police even tell us where he is" after the outcome for a suspect: the suspect's
-    # routes (notice to the family within 24 hours, visits, bail), unless a lawyer is asked about.
-    if defence and ASKS_ABOUT_THE_DETENTION.search(simplified) and not NAMES_A_LAWYER.search(simplified):
-        return SUSPECT_PROBLEM
     # "who asks for the lawyer, us or the police" after the outcome for a suspect: criminal legal aid.
     if defence and previous_answer is not None and previous_answer.kind == "eligibility" and unplaced and (
             FOLLOW_UP_WORDS.search(simplified)) and not ASKS_A_PRICE.search(simplified):

@@ -34,9 +34,9 @@ ASKS_FOR_ONE = re.compile(r"\b(?:start|get|request|book|apply for|file|find|arra
 # Doubts about the figures themselves ("why should i believe these stats", "这些数据靠谱吗"): where
 # they come from, not which figures.
 DOUBTS_THE_FIGURES = re.compile(
-    r"(?:这些|你们?的?|这个|那些)(?:数据|数字|统计)\S{0,4}(?:可信|靠谱|准确|真的假的|权威|编的|假的|可靠|能信|信得过)"
+    r"(?:这些|你们?的?)(?:数据|数字|统计)\S{0,4}(?:可信|靠谱|准确|真的假的|权威|编的|假的|可靠|能信|信得过)"
     r"|(?:能信|可信|相信|信得过)(?:你们?的?|这些|这个)(?:数据|数字|统计)"
-    r"|\b(?:believe|trust)\b.{0,12}\b(?:these|your|the|those|this) (?:stats|statistics|numbers|figures|data)\b"
+    r"|\b(?:believe|trust)\b.{0,12}\b(?:these|your|those) (?:stats|statistics|numbers|figures|data)\b"
     r"|\b(?:these|your|those) (?:stats|statistics|numbers|figures|data)\b.{0,20}"
     r"\b(?:reliable|accurate|real|legit|trustworthy|made up|fake)\b",
     re.IGNORECASE)
@@ -140,7 +140,7 @@ MENTIONS_MEANS = re.compile(
 # After the outcome, where to apply and how long it takes (read before the problem's routes).
 ASKS_TO_APPLY_OR_WAIT = re.compile(
     r"申请|去哪|上哪|多久|多长时间|几天"
-    r"|\b(?:apply\w*|applications?|submit\w*|where do i send|where do i go|where (?:do|should|can) (?:i|we) go"
+    r"|\b(?:apply\w*|applications?|where do i send|where do i go|where (?:do|should|can) (?:i|we) go"
     r"|how long|how soon)\b",
     re.IGNORECASE)
 
@@ -194,7 +194,7 @@ ASKS_ABOUT_SUING = re.compile(
 # The detention itself asked about ("will the police even tell us where he is", "能去看守所见他吗"), and
 # a lawyer named, which makes it a question on criminal legal aid instead.
 ASKS_ABOUT_THE_DETENTION = re.compile(
-    r"警察|公安|派出所|看守所|关在哪|关哪|通知家属|通知我们|探视|见到他|见他|见她|取保|保释|家属能"
+    r"警察|公安|派出所|看守所|关在哪|关哪|关多久|关几天|拘留|通知家属|通知我们|探视|见到他|见他|见她|取保|保释|家属能"
     r"|\b(?:police|cops?|where (?:he|she|they) (?:is|are|is held|are held)|detention|detained|visit\w*|see (?:him|her)"
     r"|bail|notif\w*)\b", re.IGNORECASE)
 NAMES_A_LAWYER = re.compile(r"律师|法援|法律援助|辩护|\b(?:lawyer|attorney|legal aid|defen[cs]e|counsel)\b",

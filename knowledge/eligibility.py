@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assistant.contract import ELIGIBILITY_NO_OPTION, ELIGIBILITY_SPECIAL_QUESTION
+from assistant.contract import ELIGIBILITY_NO_OPTION, ELIGIBILITY_SPECIAL_QUESTION, FILLER_WORDS
 from assistant.language import to_simplified
 from knowledge.eligibility_reading import (
     CHINESE_NUMBERS,
@@ -254,8 +254,7 @@ class EligibilityTable:
 
 
 # What may stand beside a "none of these" in words without making it more than that.
-_FILLER_ONLY = re.compile(
-    r"[\W_]*(?:(?:nah|no|nope|well|um|oh|just|really|at all|sorry|嗯|哦|啊|呢|吧|真的|其实|好像|应该)[\W_]*)*")
+_FILLER_ONLY = re.compile(rf"[\W_]*(?:{FILLER_WORDS}[\W_]*)*")
 
 
 def is_option_number(text: str) -> bool:

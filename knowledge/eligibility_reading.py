@@ -23,7 +23,8 @@ _DENIED_ZH = re.compile(r"(?:不是|并非|不属于|不算|没有被|没被|未
                         r"|(?:不会|不至于|不可能|不会被)判$|判不了$")
 _DENIED_EN = re.compile(
     r"(?<![a-z])(?:not|never|isn't|isnt|aren't|arent|wasn't|wasnt|don't|dont|doesn't|doesnt|didn't|didnt|"
-    r"no longer|no|nothing like|without)\s+(?:a\s+|an\s+|really\s+|very\s+|that\s+|so\s+|in\s+)?$"
+    r"no longer|no|nothing like|without|cant|can't|cannot|can not)"
+    r"\s+(?:a\s+|an\s+|really\s+|very\s+|that\s+|so\s+|in\s+)?$"
 )
 # 一…十七: option numbers ("第三个") and ages under 18 ("十五岁") written in Chinese.
 CHINESE_NUMBERS = {word: n for n, word in enumerate(

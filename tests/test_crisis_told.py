@@ -56,7 +56,10 @@ def test_detector_stays_quiet_on_ordinary_messages_with_the_same_words(text):
     ("people keep commenting kill yourself under my videos", "self_harm"),
     ("网上有人天天私信让我去死", "self_harm"),
     ("the kids next door have been home alone for days with no food", "child_harm"),
-    ("孩子独自被留在家好几天了", "child_harm"),
+    ("孩子独自被留在家好几天了 没人管", "child_harm"),
+    ("强拆队来了，正在把老人往外拖", "danger_now"),
+    ("they are dragging my grandma out of the house, the demolition team is here", "danger_now"),
+    ("网上有人天天叫我去死 我还好几天没吃东西了", "self_harm"),
     # A cold review's: saying "i'm fine" does not silence what else is told.
     ("有人在评论区让我去死 我没事 反正我也活不下去了", "self_harm"),
     ("kids at school keep telling me to kill yourself. i'm ok. i have the pills ready", "self_harm"),
@@ -75,6 +78,11 @@ def test_detector_recognises_the_tenth_blind_sets_situations(text, situation):
     "the excavator was pulling them out of the mud after the flood", "公证处让我去死者户口所在地开证明",
     "i posted go kill yourself under his video, can he sue me", "评论区有人说那个博主怎么不去死，这算诽谤吗",
     "last year my daughter was left alone for days with no food at her dad's place, now i want full custody",
+    # A second review's: other senses of 去死, a childhood memory, a teenager home alone, money
+    # withheld (拖安置费), a past demolition, a fence pulled down.
+    "律师叫我去死磕到底，这个案子能赢吗", "他让我去死心吧，钱是要不回来了", "小时候我爸经常骂我去死，现在他老了要我赡养",
+    "我儿子一个人在家好几天了，天天打游戏不上学", "my son is 17 and stayed home alone for days while we travelled",
+    "开发商现在开始拖我们的安置费", "拆迁的时候他们打人了，后来赔了钱，还能告吗", "the demolition crew started pulling my fence down",
 ])
 def test_detector_stays_quiet_on_the_tenth_blind_sets_ordinary_messages(text):
-    assert not set(detect_crisis(text)) - {"ruled_out"}
+    assert detect_crisis(text) == ()

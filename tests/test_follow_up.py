@@ -118,18 +118,23 @@ def test_a_short_name_chooses_the_title_it_stands_for():
     ("my mum's surgery went wrong, can we sue the doctor", "problem_medical", 0.9, topic("problem_work_injury"),
      "problem_medical"),
     ("can legal aid help me sue him", "faq_legal_aid_matters", 0.6, topic("problem_consumer"), "faq_legal_aid_matters"),
-    # Session 16: "start one" after a service's answer is that service; a situation of Art. 32 told
-    # after a general answer on legal aid is the person's own case (the check), an injury alone is not.
+    # Session 16: "start one" after a service's answer is that service, unless it is read as a problem.
     ("ok how do i start one", "help", 0.8, topic("faq_peoples_mediation"), "faq_peoples_mediation"),
+    ("how do i get one", "problem_domestic_violence", 0.45, topic("faq_legal_aid_apply"), "problem_domestic_violence"),
     # After the outcome for a suspect, the detention itself is the suspect's routes; a lawyer, legal aid.
     ("will the police even tell us where he is", "faq_legal_aid_criminal", 0.7, outcome("defence_appointed"),
      "problem_criminal_suspect"),
     ("who asks for the lawyer, us or the police", "nlu_fallback", 0.3, outcome("defence_appointed"),
      "faq_legal_aid_criminal"),
+    ("how long will the police keep him", "nlu_fallback", 0.3, outcome("defence_appointed"), "problem_criminal_suspect"),
+    ("我被骗了两万 要去派出所报案吗", "problem_fraud", 0.95, outcome("defence_appointed"), "problem_fraud"),
     # "can i apply for legal aid" and nothing else asks whether one qualifies: the check.
     ("can i apply for legal aid", "faq_legal_aid_apply", 0.97, None, "check_eligibility"),
     ("能申请法律援助不", "faq_legal_aid_matters", 0.39, None, "check_eligibility"),
     ("can i apply for legal aid online", "faq_legal_aid_apply", 0.9, None, "faq_legal_aid_apply"),
+    ("so can i get legal aid?", "faq_legal_aid_matters", 0.6, outcome("civil_hardship"), "faq_legal_aid_apply"),
+    ("how many times can i apply for legal aid", "faq_legal_aid_apply", 0.9, topic("stat_legal_aid"),
+     "faq_legal_aid_apply"),
     # Figures asked of nothing as a first message: which figures there are, not a guess.
     ("帮我查个数", "out_of_scope", 0.22, None, "ask_unknown_statistic"),
     ("numbers pls", "stat_lawyers", 0.3, None, "ask_unknown_statistic"),
@@ -148,10 +153,6 @@ def test_a_short_name_chooses_the_title_it_stands_for():
      "faq_legal_aid_documents"),
     ("我想知道家暴案件去年法律援助办了多少件", "stat_legal_aid", 0.9, topic("faq_legal_aid_eligibility"),
      "stat_legal_aid"),
-    ("我见义勇为抓小偷被打伤了 对方不赔钱", "problem_personal_injury", 0.9, topic("faq_legal_aid_matters"),
-     "check_eligibility"),
-    ("我被人打伤了 对方不赔钱", "problem_personal_injury", 0.9, topic("faq_legal_aid_matters"),
-     "problem_personal_injury"),
     # A slipped character still names the service: not a vague first question.
     ("法律缓助怎么申请", "faq_legal_aid_apply", 0.96, None, "faq_legal_aid_apply"),
     # Not a follow-up: confident, long, off-topic without a word pointing back, or no previous topic.

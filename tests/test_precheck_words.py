@@ -107,8 +107,8 @@ def table(read_eligibility_table) -> EligibilityTable:
     ("月收入1.2万", "elig_means", {}),
     ("房租一个月2500", "elig_means", {}),
     ("7", "elig_defence", {}),
-    # Session 16: getting by on a decent wage is no hardship; "够花吗 不够" says nothing either way.
-    ("i make about 7k a month, i get by fine", "elig_means", {"elig_means": "no_hardship"}),
+    # Session 16 (a cold review's): dibao told beside "getting by" is dibao; "cant afford" is hardship.
+    ("i get by fine on dibao", "elig_means", {"elig_means": "assistance"}),
     ("够花吗 不够", "elig_means", {}),
 ])
 def test_answers_in_own_words(table: EligibilityTable, text, asked, expected):
@@ -251,8 +251,9 @@ def test_none_of_these_in_words_is_only_that(table: EligibilityTable, text, says
 
 @pytest.mark.parametrize(("text", "leaves"), [
     ("先不弄了 我先去找医院问问", True), ("那我先不查了", True), ("好吧那就算了", True), ("ok stop, never mind", True),
-    ("never mind, i'll call 12348", True), ("stop", True),
+    ("never mind, i'll call 12348", True), ("stop", True), ("不查了吧", True), ("算了我不查了", True),
     ("算了 说实话我没什么收入", False), ("我不做了 老板一直拖欠工资", False), ("stop paying me", False),
+    ("算了，我先回答你吧", False), ("never mind, i will tell you my income: 2000", False),
     ("never mind the wages, how about the injury", False), ("nah nothing like that", False),
 ])
 def test_a_leaving_phrase_ends_the_check_and_an_answer_does_not(text, leaves):
@@ -267,7 +268,7 @@ def test_none_of_these_in_words_is_an_answer_and_a_leaving_phrase_ends_the_check
     assert MEANS_QUESTION["en"] in reply, reply
     reply = reply_text(talk("nah nothing like that", sender=sender))
     assert "stopped the legal-aid check" not in reply and MEANS_QUESTION["en"] in reply, reply
-    reply = reply_text(talk("i make about 7k a month, i get by fine", sender=sender))
+    reply = reply_text(talk("i make about 7k a month, im not poor", sender=sender))
     assert "Result:" in reply and "Not in financial hardship" in reply, reply
     sender = "leaving-phrase"
     talk("帮我查查能不能申请法律援助", sender=sender)
