@@ -234,14 +234,13 @@ class ValidateEligibilityForm(Action):
                 answers_not_interrupts = table.says_none_of_these(latest_text(tracker))
                 if answers_not_interrupts:
                     intent = {}
+                # "那我还能咋办", "起诉有时效吗" about the problem told: its routes, then the check resumes.
+                simplified = to_simplified(latest_text(tracker))
+                asks_about_the_problem = bool(tracker.get_slot(LAST_PROBLEM_SLOT)) and bool(
+                    ASKS_WHAT_ELSE.search(simplified) or ASKS_FOR_A_TIME_LIMIT.search(simplified))
                 if intent.get("name") == STOP_CHECK_INTENT or (
                         intent.get("name") not in NOT_AN_INTERRUPTION
-                        and (intent.get("confidence") or 0) >= needed) or (
-                        # "那我还能咋办" about the problem told: its routes, then the check resumes.
-                        tracker.get_slot(LAST_PROBLEM_SLOT)
-                        and (ASKS_WHAT_ELSE.search(to_simplified(latest_text(tracker)))
-                             # "起诉有时效吗": that problem's time limit, then the check resumes.
-                             or ASKS_FOR_A_TIME_LIMIT.search(to_simplified(latest_text(tracker))))):
+                        and (intent.get("confidence") or 0) >= needed) or asks_about_the_problem:
                     return [ActionExecutionRejected(ELIGIBILITY_FORM)]
                 if intent.get("name") != CHECK_ELIGIBILITY_INTENT and not new:
                     dispatcher.utter_message(text=say(language, "check_not_understood"))

@@ -284,3 +284,13 @@ def test_a_means_remark_after_the_outcome_for_violence_at_home_gets_why_not(talk
     assert "without a financial-hardship test" in reply, reply
     reply = reply_text(talk("but i have a good job, does that matter", sender=sender))
     assert "not sure I understood" not in reply and "Art. 32" in reply, reply
+
+
+def test_a_time_limit_asked_inside_the_check_gets_the_problems_routes_then_the_check(talk):
+    """"起诉有时效吗" while the check asks about special situations: the problem's routes, then back."""
+    sender = "time-limit-in-check"
+    talk("我爸去年走了 留了套房子没立遗嘱 我哥一直占着不让分", sender=sender)
+    reply = reply_text(talk("这种情况能申请法律援助吗", sender=sender))
+    assert SPECIAL_QUESTION["zh"] in reply or MEANS_QUESTION["zh"] in reply, reply
+    reply = reply_text(talk("起诉有时效吗", sender=sender))
+    assert "没有理解您的回答" not in reply and "继续刚才的法律援助自查" in reply, reply
