@@ -30,6 +30,7 @@ from assistant.contract import (
     ELIGIBILITY_RESULT_SLOT,
     LAST_ANSWER_SLOT,
     LAST_PROBLEM_SLOT,
+    STORY_ANSWERS_SLOT,
     OUT_OF_SCOPE_INTENT,
     STOP_CHECK_INTENT,
     eligibility_button_payload,
@@ -197,9 +198,9 @@ class ValidateEligibilityForm(Action):
                 return [ActionExecutionRejected(ELIGIBILITY_FORM)]  # the router stops the check
             from_button = _payload_answers(tracker, table)
             typed = {} if from_button else table.match_answers(latest_text(tracker), asked)
-            if not asked and not from_button:
+            if not asked and not from_button and not kept:
                 # "can I get legal aid for this?" after a story: the story answers too.
-                typed = {**story_answers(tracker, table), **typed}
+                typed = {**story_answers(tracker, table, typed), **typed}
             # "不是欠薪，是工伤": a recorded answer the message denies is taken back.
             retracted = set() if from_button else table.denied_answers(latest_text(tracker), answers)
             for question in retracted:
@@ -318,7 +319,10 @@ class AskMeans(AskEligibilityQuestion):
 
 
 def _reset(domain: dict[Text, Any]) -> list[dict[Text, Any]]:
-    return [SlotSet(slot, None) for slot in question_slots(domain)] + [SlotSet(REQUESTED_SLOT, None)]
+    """The check's slots emptied; also what a story told of the person, which a check that has
+    ended (with its answers confirmed or corrected, or stopped) must not bring back."""
+    return [SlotSet(slot, None) for slot in question_slots(domain)] + [
+        SlotSet(REQUESTED_SLOT, None), SlotSet(STORY_ANSWERS_SLOT, None)]
 
 
 class ActionEligibilityOutcome(Action):

@@ -5,7 +5,8 @@ The check often starts after another answer: after the routes for a story ("我�
 outcome, when the person corrects what it read ("不是欠薪 是工伤"). The story's words answer
 its questions as well as the request does, and a correction changes one answer, not all of them.
 The story is the user message before the latest one (the action receives the previous turn:
-rasa_addons/action_payload.py); the answers behind an outcome are kept in a slot.
+rasa_addons/action_payload.py), or, a few questions later, what the story answered when its
+routes were given (a slot, with its problem); the answers behind an outcome are kept in a slot.
 """
 from __future__ import annotations
 
@@ -13,7 +14,16 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
-from assistant.contract import ELIGIBILITY_ANSWERS_SLOT, ELIGIBILITY_NO_OPTION, LAST_ANSWER_SLOT, problem_answered
+from actions._base import latest_text
+
+from assistant.contract import (
+    ELIGIBILITY_ANSWERS_SLOT,
+    ELIGIBILITY_MATTER_QUESTION,
+    LAST_ANSWER_SLOT,
+    LAST_PROBLEM_SLOT,
+    STORY_ANSWERS_SLOT,
+    problem_answered,
+)
 from assistant.language import to_simplified
 from assistant.last_answer import LastAnswer
 from assistant.question_words import revises_an_answer
@@ -36,15 +46,39 @@ def kept_answers(tracker: Tracker, text: str) -> dict[str, str]:
     return {str(q): str(v) for q, v in kept.items()} if isinstance(kept, dict) else {}
 
 
-def story_answers(tracker: Tracker, table: EligibilityTable) -> dict[str, str]:
-    """The answers a story answered just before tells ("我们十几个农民工…"); "none of these" is
-    never read from a story, since nobody asked it there."""
+def story_slot(problem: str, answers: dict[str, str]) -> dict[str, Any] | None:
+    """The value of the story-answers slot: the answers, with the problem whose story gave them."""
+    return {"problem": problem, "answers": answers} if answers else None
+
+
+def kept_story_answers(tracker: Tracker, problem: str | None = None) -> dict[str, str]:
+    """What the story of the problem still being talked about answered when its routes were given
+    (of `problem`, or of the last problem routed); nothing once another problem took its place."""
+    kept: Any = tracker.get_slot(STORY_ANSWERS_SLOT)
+    problem = problem or tracker.get_slot(LAST_PROBLEM_SLOT)
+    if not isinstance(kept, dict) or not problem or kept.get("problem") != problem:
+        return {}
+    answers = kept.get("answers")
+    return {str(q): str(v) for q, v in answers.items()} if isinstance(answers, dict) else {}
+
+
+def story_answers(tracker: Tracker, table: EligibilityTable, typed: dict[str, str]) -> dict[str, str]:
+    """The answers the story of the problem being talked about gives ("我们十几个农民工…"): told just
+    before, or, when the request answers nothing itself (`typed`), a few questions earlier. None
+    when the request names another matter ("我朋友被欠了工资 他能申请吗" after a divorce)."""
     previous = LastAnswer.from_slot(tracker.get_slot(LAST_ANSWER_SLOT))
     # A story answered with a problem's routes, or with emergency help ("my husband has been
     # hitting me for two years…", then "so can i get legal aid?").
     told = previous is not None and (previous.kind == "crisis" or (
         previous.kind == "answer" and problem_answered(previous.intent or "") is not None))
-    if not told:
-        return {}
-    story = previous_user_text(tracker)
-    return {q: v for q, v in table.match_answers(story, None).items() if v != ELIGIBILITY_NO_OPTION}
+    # Asked a few questions later ("那我要去哪告他", "要多少钱", then "我这能申请法律援助不").
+    answers = {} if typed else kept_story_answers(tracker)
+    if told:
+        answers.update(table.story_answers(previous_user_text(tracker)))
+    matter = answers.get(ELIGIBILITY_MATTER_QUESTION)
+    if matter is not None and typed.get(ELIGIBILITY_MATTER_QUESTION, matter) != matter:
+        return {}  # the request tells of another matter: the story was about something else
+    # "我不是外地来打工的": what the request denies of the story is not kept.
+    for question in table.denied_answers(latest_text(tracker), answers):
+        answers.pop(question)
+    return answers

@@ -35,6 +35,7 @@ PROBLEM_OFFER_MIN_CONFIDENCE = 0.15
 _OWN_CRIMINAL_CASE = re.compile(
     r"(我|他|她|俺).{0,10}(被抓|被拘|拘留|逮捕|刑拘|被带走|抓走|抓了|被起诉|看守所|关起来|是被告|是嫌疑人)"
     r"|\b(my \w+|i|he|she|we)\b.{0,40}\b(arrested|detained|charged with|in custody|locked up|"
+    r"in (?:the )?detention(?: cent(?:re|er)| house)?|held by (?:the )?(?:police|cops)|"
     r"picked up by (?:the )?(?:police|cops)|taken (?:away )?by (?:the )?(?:police|cops)|in jail|"
     r"the (?:suspect|defendant|accused))\b",
     re.IGNORECASE)

@@ -7,13 +7,21 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions._base import KnowledgeAction, conversation_language, latest_intent
+from actions._base import KnowledgeAction, conversation_language, latest_intent, latest_text
 from actions.formatting import format_date, format_source
-from actions.knowledge_access import ask
+from actions.eligibility_context import kept_story_answers, story_slot
+from actions.knowledge_access import KnowledgeUnavailable, ask
 from actions.texts import referral_button, say
-from assistant.contract import CHECK_ELIGIBILITY_INTENT, LAST_ANSWER_SLOT, LAST_PROBLEM_SLOT, problem_kind_of
+from assistant.contract import (
+    CHECK_ELIGIBILITY_INTENT,
+    LAST_ANSWER_SLOT,
+    LAST_PROBLEM_SLOT,
+    STORY_ANSWERS_SLOT,
+    problem_kind_of,
+)
 from assistant.last_answer import LastAnswer, answer_of
 from knowledge import routes
+from knowledge.eligibility import get_eligibility_table
 from knowledge.views import ProblemRouteView
 
 
@@ -64,5 +72,18 @@ class ActionRouteProblem(KnowledgeAction):
             {"title": say(language, "check_offer_button"), "payload": f"/{CHECK_ELIGIBILITY_INTENT}"},
             referral_button(language),
         ]
+        told = await _told_answers(tracker, intent, language)
         dispatcher.utter_message(text=format_problem_answer(route, language), buttons=buttons)
-        return [SlotSet(LAST_ANSWER_SLOT, answer_of(intent).to_slot()), SlotSet(LAST_PROBLEM_SLOT, intent)]
+        return [SlotSet(LAST_ANSWER_SLOT, answer_of(intent).to_slot()), SlotSet(LAST_PROBLEM_SLOT, intent),
+                SlotSet(STORY_ANSWERS_SLOT, story_slot(intent, told))]
+
+
+async def _told_answers(tracker: Tracker, intent: str, language: str) -> dict[str, str]:
+    """What the story tells of the person ("我是河南出来打工的"), to answer the pre-check if it is
+    asked for later; a follow-up routed to the same problem ("那我要去哪告他") adds to it. Without
+    the pre-check's table (the database is slow), nothing: the routes are answered all the same."""
+    try:
+        table = await ask(get_eligibility_table, language=language)
+    except KnowledgeUnavailable:
+        return {}
+    return {**kept_story_answers(tracker, intent), **table.story_answers(latest_text(tracker))}

@@ -58,7 +58,9 @@ _REQUESTS = {
 # Asking whether someone speaks a language is not asking the bot to: "12348能说英语吗", "律师会讲
 #英文吗", "does the hotline speak english", "can the lawyer talk to me in chinese".
 _ASKS_IF_SOMEONE_SPEAKS = re.compile(
-    r"(12348|热线|律师|法院|法官|他们|那边|工作人员|接线员|客服|公证处|仲裁|中心|翻译)[^，,。？?]{0,6}"
+    # "那12348 hotline能说英语不" (the eleventh blind set): an English word may stand between, but
+    # not the assistant addressed ("律师说的我听不懂 你可以用英文吗" asks it to switch).
+    r"(12348|热线|hotline|律师|法院|法官|他们|那边|工作人员|接线员|客服|公证处|仲裁|中心|翻译)[^，,。？?你您]{0,10}"
     r"(能|会|可以|能不能|会不会|可不可以)(说|讲|用|听懂)(英语|英文|中文|汉语|普通话)"
     r"|\b(does|do|can|could|will|is|are)\s+(12348|the hotline|they|the lawyers?|the staff|staff|the court|the judge|"
     r"someone|anyone|the operator|the centre|the center|he|she)\b.{0,30}\b(speak|speaks|talk|understand)\w*\b",

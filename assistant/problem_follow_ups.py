@@ -44,6 +44,8 @@ PARTS_OF_A_PROBLEM = {
     "problem_medical": ("problem_personal_injury",),
     "problem_crime_victim": ("problem_personal_injury",),
     "problem_fraud": ("problem_consumer", "problem_loans_debts"),
+    # "报警有用吗" after violence at home is its police route, not a crime of a stranger.
+    "problem_domestic_violence": ("problem_crime_victim", "problem_personal_injury"),
 }
 
 def asks_about_the_route(text: str, intent: str, confidence: float) -> bool:
@@ -67,7 +69,10 @@ def stays_with_the_problem(text: str, intent: str, confidence: float, topic: str
         return False
     if ASKS_OF_ANOTHER_HOTLINE.search(text) and (intent == HOTLINE_INTENT or confidence < UNSURE_BELOW):
         return True
-    return intent in PARTS_OF_A_PROBLEM.get(topic, ()) and not TELLS_OF_ONESELF.search(text)
+    # A part the classifier is sure is someone else's ("邻居家被偷了 报警有用吗" after violence at
+    # home) is that problem of its own.
+    return (intent in PARTS_OF_A_PROBLEM.get(topic, ()) and confidence < CONFIDENT_ELSEWHERE
+            and not TELLS_OF_ONESELF.search(text))
 
 
 def names_a_service_besides_the_court(text: str) -> bool:

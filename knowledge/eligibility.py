@@ -225,6 +225,11 @@ class EligibilityTable:
     def guidance_for(self, matter: str | None) -> GuidanceView | None:
         return next((g for g in self.guidance if matter in g.matters), None)
 
+    def story_answers(self, text: str) -> dict[str, str]:
+        """What a story tells of the person: its answers, never "none of these", which nobody
+        asked there."""
+        return {q: v for q, v in self.match_answers(text, None).items() if v != ELIGIBILITY_NO_OPTION}
+
     def match_answers(self, text: str, asked: str | None) -> dict[str, str]:
         """Return the answers a typed message gives: to the question `asked` (its option
         number or words) and to others its words name clearly. "None of these" counts only

@@ -149,6 +149,10 @@ HELDOUT_SETS = {
     # kinds training examples in other words: a development set now.
     "personal_blind10": QuestionSet("personal_blind10", HELDOUT_DIR / "personal_blind10.yml", "both",
                                     personal=True),
+    # Written at the start of session 17 the same way (405 messages); scored once on the session's
+    # first commit, then a development set.
+    "personal_blind11": QuestionSet("personal_blind11", HELDOUT_DIR / "personal_blind11.yml", "both",
+                                    personal=True),
 }
 ACCURACY_SETS = {name: s for name, s in HELDOUT_SETS.items() if not s.personal}
 DEVELOPMENT_SETS = [s for s in HELDOUT_SETS.values() if s.development]

@@ -84,6 +84,8 @@ CONVERSATION_SETS = {
     "conversations_blind9": ConversationSet("conversations_blind9", HELDOUT_DIR / "conversations_blind9.yml"),
     # Written at the start of session 16 the same way; scored once on its first commit, a development set since.
     "conversations_blind10": ConversationSet("conversations_blind10", HELDOUT_DIR / "conversations_blind10.yml"),
+    # Written at the start of session 17 the same way; scored once on its first commit, a development set since.
+    "conversations_blind11": ConversationSet("conversations_blind11", HELDOUT_DIR / "conversations_blind11.yml"),
 }
 
 

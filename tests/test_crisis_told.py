@@ -86,3 +86,63 @@ def test_detector_recognises_the_tenth_blind_sets_situations(text, situation):
 ])
 def test_detector_stays_quiet_on_the_tenth_blind_sets_ordinary_messages(text):
     assert detect_crisis(text) == ()
+
+
+# Session 17 (the eleventh blind set): pills just taken, a painless way to go, a rope beside
+# "does it even matter anymore", a girl of thirteen gone with a man met online; and the ordinary
+# messages that used crisis words: victims of violence asked about in general, anger vented at a
+# courier, a boss who will be furious over a lost laptop.
+@pytest.mark.parametrize(("text", "situation"), [
+    ("took a bunch of pills like 20 minutes ago", "self_harm"),
+    ("i swallowed a load of sleeping pills an hour ago", "self_harm"),
+    ("whats the most painless way to die", "self_harm"),
+    ("theres a rope in the shed and honestly nothing matters anymore", "self_harm"),
+    ("我妹妹才13 被网上认识的男的约出去了 说今晚不回来 现在电话关机", "child_harm"),
+    ("女儿才14 跟网友出去了 到现在联系不上", "child_harm"),
+    ("我是被家暴的妇女 他昨晚又打我了", "domestic_violence"),
+    ("我老公天天打我 被家暴的女人能申请法律援助吗", "domestic_violence"),
+    ("我真想砍人 已经拿着刀在他家楼下了", "danger_now"),
+    ("my husband is gonna kill me, he said so with a knife in his hand", "danger_now"),
+    # After retraining, two crises of earlier sets the classifier alone had caught: a farewell, and
+    # an ex's threat on a child's life.
+    ("this is my last message. thanks for the help with my case. goodbye", "self_harm"),
+    ("这是我最后一条消息了 谢谢你们", "self_harm"),
+    ("my ex took our daughter and texted that i will never see her alive again", "danger_now"),
+    ("我老公喝醉了拿皮带抽我儿子 儿子才五岁 他还没停", "child_harm"),
+    # A cold review's: venting beside a real threat, a boss with a knife, one's own violence beside
+    # a question about victims, a child hit as well, a threat on "your kids".
+    ("他说要杀了我 我真想砍人", "danger_now"), ("着火了 我真想砍人", "danger_now"),
+    ("my boss is gonna kill me because i was late, he locked the door and is holding a knife", "danger_now"),
+    ("我男人天天揍我 家暴受害人怎么申请人身安全保护令", "domestic_violence"),
+    ("老公拿皮带抽我 小孩也被打了", "child_harm"), ("我今年16 我男朋友拿皮带抽我", "child_harm"),
+    ("my ex texted me: you'll never see your kids alive again", "danger_now"),
+])
+def test_detector_recognises_the_eleventh_blind_sets_situations(text, situation):
+    assert situation in detect_crisis(text)
+
+
+@pytest.mark.parametrize("text", [
+    "被家暴的妇女申请法律援助还要不要审查经济困难", "家暴受害人申请人身安全保护令要什么材料",
+    "妈的快递又丢了 第三次了 这家快递我真想砍人", "客服踢皮球 气得我想砍人",
+    "ugh my boss is gonna murder me, i lost the company laptop. can they take it out of my pay",
+    "my manager will kill me because i missed the deadline, can he fire me for that",
+    "took a bunch of pills for my cold, can i still drive to the court hearing",
+    # A cold review's: money and goods bought online, a quick way to court or out of a lease, pills
+    # shoplifted or given by a care home, a last message for today, past deaths, a snapped rope.
+    "网上买的手机才7天就坏了 客服电话打不通", "孩子才12岁 在网上游戏里充了5000 钱要不回来了",
+    "whats an easy way to go about applying for legal aid", "is there an easy way to end it? the contract has 2 years left",
+    "my son took a bunch of pills from the store without paying, will he get a record",
+    "ok this is my last message for today, thanks, i'll call 12348 tomorrow",
+    "this is my final message to the landlord: pay back my deposit or i sue",
+    "矿难之后我们知道再也见不到他活着了 赔偿怎么算",
+    "the rope snapped at the site and the boss says it doesnt matter anymore who pays",
+])
+def test_detector_stays_quiet_on_the_eleventh_blind_sets_ordinary_messages(text):
+    assert detect_crisis(text) == ()
+
+
+@pytest.mark.parametrize("text", [
+    "跟公婆住一起 婆婆三天两头骂我 有一回还拿扫把抽我 我老公就在边上看着", "老公用皮带抽我 刚抽完出去了",
+])
+def test_an_adult_hit_at_home_with_a_tool_is_violence_at_home_not_a_child_hurt(text):
+    assert "domestic_violence" in detect_crisis(text) and "child_harm" not in detect_crisis(text)

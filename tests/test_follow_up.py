@@ -111,6 +111,10 @@ def test_a_short_name_chooses_the_title_it_stands_for():
     ("who covers her medical bills then", "problem_personal_injury", 0.74, topic("problem_traffic_accident"),
      "problem_traffic_accident"),
     ("打12315有用吗", "faq_hotline_12348", 0.8, topic("problem_consumer"), "problem_consumer"),
+    # Session 17: the police after violence at home are its route, not a stranger's crime.
+    ("报警有用吗", "problem_crime_victim", 0.57, topic("problem_domestic_violence"), "problem_domestic_violence"),
+    ("我被邻居打了 报警有用吗", "problem_crime_victim", 0.8, topic("problem_domestic_violence"), "problem_crime_victim"),
+    ("邻居家被偷了 报警有用吗", "problem_crime_victim", 0.9, topic("problem_domestic_violence"), "problem_crime_victim"),
     ("12348是干嘛的", "faq_hotline_12348", 0.8, topic("problem_consumer"), "faq_hotline_12348"),
     # A cold review's: an amount is no number to call, and a story of one's own is a new problem.
     ("老板欠我15000工资没给", "problem_unpaid_wages", 0.9, topic("problem_traffic_accident"), "problem_unpaid_wages"),

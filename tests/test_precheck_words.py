@@ -110,6 +110,18 @@ def table(read_eligibility_table) -> EligibilityTable:
     # Session 16 (a cold review's): dibao told beside "getting by" is dibao; "cant afford" is hardship.
     ("i get by fine on dibao", "elig_means", {"elig_means": "assistance"}),
     ("够花吗 不够", "elig_means", {}),
+    # Session 17 (the eleventh blind set): life imprisonment said plainly, pay never paid, a brother
+    # who does not support their mother, a son who shoves his father.
+    ("hes 58, no lawyer yet. police said he could get life for it", "elig_defence",
+     {"elig_defence": "death_or_life"}),
+    ("i worked there all summer and they never paid me", None, {"elig_matter": "wages"}),
+    ("想告我弟不养她", None, {"elig_matter": "support"}),
+    ("my son yells at me and sometimes shoves me", None, {"elig_special": "violence"}),
+    # A cold review's: a loan never paid back, life insurance, a son who turns 18, a son who works.
+    ("he borrowed money and never paid me back", None, {"elig_matter": "other"}),
+    ("i want to get life insurance for my mom", None, {}),
+    ("when my son hits 18 does child support stop", None, {"elig_matter": "support"}),
+    ("我儿子打工的工资被老板拖欠了", None, {"elig_matter": "wages", "elig_means": "migrant"}),
 ])
 def test_answers_in_own_words(table: EligibilityTable, text, asked, expected):
     assert table.match_answers(text, asked) == expected
@@ -236,6 +248,9 @@ def test_a_relative_arrested_gets_the_answer_then_the_check_for_them(talk, rasa_
     assert client.slot_set_in_last_turn(sender, "requested_slot") == "elig_defence"
     reply = reply_text(talk("hes deaf", sender=sender))
     assert "Result:" in reply and "Blind, deaf or mute" in reply, reply
+    # Session 17: held in a detention centre is a relative's own case too.
+    reply = reply_text(talk("my dad is in the detention centre, can he get legal aid", sender="detained-dad"))
+    assert "Art. 24" in reply and "Does any of these apply to the suspect or defendant?" in reply, reply
     # A general question about the rule gets the rule, and no check.
     reply = reply_text(talk("can criminal suspects get legal aid", sender="general-criminal"))
     assert "Art. 24" in reply and "Does any of these apply" not in reply, reply
@@ -294,3 +309,24 @@ def test_a_time_limit_asked_inside_the_check_gets_the_problems_routes_then_the_c
     assert SPECIAL_QUESTION["zh"] in reply or MEANS_QUESTION["zh"] in reply, reply
     reply = reply_text(talk("起诉有时效吗", sender=sender))
     assert "没有理解您的回答" not in reply and "继续刚才的法律援助自查" in reply, reply
+
+
+def test_a_story_told_a_few_turns_before_the_check_still_answers_it(talk):
+    """"我是河南出来打工的" in the story, two questions about it, then "我这能申请法律援助不": the
+    story's answers are kept with its routes, so the outcome (Art. 42) comes at once."""
+    sender = "story-answers-later"
+    talk("包工头年底跑了 欠我们十几个人四万多工钱 我是河南出来打工的 咋整", sender=sender)
+    talk("那我要去哪告他", sender=sender)
+    talk("劳动仲裁要交钱吗", sender=sender)
+    reply = reply_text(talk("我这能申请法律援助不", sender=sender))
+    assert "第四十二条" in reply and MEANS_QUESTION["zh"] not in reply, reply
+
+
+def test_a_story_answers_no_check_about_another_persons_problem(talk):
+    """After violence told of oneself, a friend's unpaid wages asked about: the friend's check,
+    with nothing of the earlier story (a cold review's case)."""
+    sender = "story-answers-other-problem"
+    talk("我老公以前经常打我 现在分居两年了 我想起诉离婚", sender=sender)
+    talk("要留什么证据", sender=sender)
+    reply = reply_text(talk("我朋友被老板欠了三个月工资 他能申请法律援助吗", sender=sender))
+    assert "家庭暴力" not in reply, reply

@@ -43,8 +43,10 @@ async def test_each_kind_is_answered_with_routes_time_limit_legal_aid_evidence_a
     tracker = make_tracker(intent=intent, slots={"language": language})
     events = await run(ActionRouteProblem(), dispatcher, tracker)
     text = texts(dispatcher)
-    # The problem is remembered too, for a time limit asked after another answer (session 11).
-    assert events == [SlotSet("last_answer", answer_of(intent).to_slot()), SlotSet("last_problem", intent)]
+    # The problem is remembered too, for a time limit asked after another answer (session 11), and
+    # what its story told of the person (nothing here: the tracker has no text).
+    assert events == [SlotSet("last_answer", answer_of(intent).to_slot()), SlotSet("last_problem", intent),
+                      SlotSet("story_answers", None)]
     assert "1. " in text and "2. " in text and "12348" in text and "12348.gov.cn" in text
     if language == "zh":
         assert is_mostly_chinese(text)

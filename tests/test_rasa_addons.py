@@ -66,7 +66,9 @@ def test_normalise_text_caps_length_at_a_word_boundary():
      # Naming a language is not asking for it; "ok" belongs to no language (issue #21).
      ("Do I need to speak Chinese in court?", "en"), ("Is the Legal Aid Law available in Chinese?", "en"),
      ("需要英文版合同吗", "zh"), ("ok", None), ("OK!!", None), ("reply in chinese", "zh"),
-     ("can you speak chinese", "zh"), ("换成英文", "en")],
+     ("can you speak chinese", "zh"), ("换成英文", "en"),
+     # Session 17: whether the hotline speaks English, an English word between.
+     ("那12348 hotline能说英语不", "zh"), ("热线接线员会不会说英语", "zh"), ("律师说的我听不懂 你可以用英文吗", "en")],
 )
 def test_language_of_a_message(text, language):
     from assistant.language import detect_language
