@@ -28,6 +28,7 @@ from assistant.contract import (
     ELIGIBILITY_MATTER_QUESTION,
     ELIGIBILITY_NO_OPTION,
     ELIGIBILITY_RESULT_SLOT,
+    ELIGIBILITY_SPECIAL_QUESTION,
     LAST_ANSWER_SLOT,
     LAST_PROBLEM_SLOT,
     STORY_ANSWERS_SLOT,
@@ -138,22 +139,27 @@ def _told_problem_kind(tracker: Tracker, answered_by_words: bool = False) -> str
 
 
 async def _matter_of_problem(tracker: Tracker, language: str, in_check: bool = False,
-                             answered_by_words: bool = False) -> tuple[str | None, str | None]:
+                             answered_by_words: bool = False) -> tuple[str | None, str | None, str | None]:
     """The kind of problem this message tells ("老人要赡养费 可以申请法援吗", "赡养费的事，
     儿子不给钱" in the check) or, when the check starts, the one the previous answer routed,
-    and the matter answer for it (None, None when neither tells one)."""
+    and the matter and special-situation answers it implies (None where it implies none). Only
+    a kind told in this message implies a special situation: "我想离婚 能申请法律援助吗" after the
+    routes for a loan is no loan."""
     kind = _told_problem_kind(tracker, answered_by_words)
+    told_now = kind is not None
     if kind is None and not in_check:
         previous = LastAnswer.from_slot(tracker.get_slot(LAST_ANSWER_SLOT))
         answered = problem_answered(previous.intent or "") if previous and previous.kind == "answer" else None
         kind = problem_kind_of(answered or "")
     if kind is None:
-        return None, None
+        return None, None, None
     try:
         route = await ask(get_problem_route, kind=kind, language=language)
     except KnowledgeUnavailable:
-        return kind, None  # then the matter question is asked, as without a previous problem
-    return kind, route.check_matter if route is not None else None
+        return kind, None, None  # then the matter question is asked, as without a previous problem
+    if route is None:
+        return kind, None, None
+    return kind, route.check_matter, route.check_special if told_now else None
 
 
 async def table_or_apology(dispatcher: CollectingDispatcher, language: str) -> EligibilityTable | None:
@@ -184,6 +190,7 @@ class ValidateEligibilityForm(Action):
         new: dict[str, str] = {}
         retracted: set[str] = set()
         told_kind = None
+        special_implied = False  # "none of these" taken from the kind of problem, and said
         # Started again by a correction of its outcome: the other answers stand.
         kept = kept_answers(tracker, latest_text(tracker)) if not asked else {}
         answers.update(kept)
@@ -214,12 +221,21 @@ class ValidateEligibilityForm(Action):
             # pay"): the kind of problem names the matter, unless the words named it already.
             # Looked up only while the matter is open or answered now (the kind is remembered then).
             matter_open = ELIGIBILITY_MATTER_QUESTION not in answers or ELIGIBILITY_MATTER_QUESTION in new
-            told_kind, matter = (await _matter_of_problem(tracker, language, in_check=bool(asked),
-                                                          answered_by_words=bool(typed))
-                                 if matter_open else (None, None))
+            told_kind, matter, special = (await _matter_of_problem(tracker, language, in_check=bool(asked),
+                                                                   answered_by_words=bool(typed))
+                                          if matter_open else (None, None, None))
             if ELIGIBILITY_MATTER_QUESTION not in new and ELIGIBILITY_MATTER_QUESTION not in answers:
                 if matter is not None:
                     typed[ELIGIBILITY_MATTER_QUESTION] = new[ELIGIBILITY_MATTER_QUESTION] = matter
+            # "he borrowed 20k and wont pay": a loan is no special case (Art. 32), violence at home
+            # is one; the problem's kind answers that too, when it is the matter answered.
+            if (special is not None and matter == new.get(ELIGIBILITY_MATTER_QUESTION)
+                    and ELIGIBILITY_SPECIAL_QUESTION not in answers and ELIGIBILITY_SPECIAL_QUESTION not in new):
+                new[ELIGIBILITY_SPECIAL_QUESTION] = special
+                if special != ELIGIBILITY_NO_OPTION:
+                    typed[ELIGIBILITY_SPECIAL_QUESTION] = special
+                else:
+                    special_implied = True
             assumed = _skipped_as_none(table, asked, new, answers)
             if assumed:
                 new[asked] = ELIGIBILITY_NO_OPTION
@@ -251,6 +267,8 @@ class ValidateEligibilityForm(Action):
             if noted and not is_option_number(latest_text(tracker)):
                 dispatcher.utter_message(text=say(language, "check_noted",
                                                   answers=say(language, "answers_joiner").join(noted)))
+            if special_implied:  # said, so it can be corrected
+                dispatcher.utter_message(text=say(language, "check_special_implied"))
         answers.update(new)
         step = table.next_step(answers)
         events = [SlotSet(question, None) for question in retracted if question not in new]

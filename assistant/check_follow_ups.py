@@ -22,6 +22,7 @@ from assistant.figure_follow_ups import FALLBACK_INTENT, UNSURE_BELOW
 from assistant.language import count_scripts
 from assistant.last_answer import LastAnswer
 from assistant.question_words import (
+    ASKS_FOR_A_FREE_LAWYER,
     ASKS_HOW_TO_APPLY,
     ASKS_IF_LEGAL_AID_FOR_ME,
     MENTIONS_MEANS,
@@ -32,10 +33,15 @@ from assistant.question_words import (
 # A follow-up is short: longer messages carry their own topic.
 MAX_FOLLOW_UP_HAN = 16
 MAX_FOLLOW_UP_WORDS = 10
+# After the routes for a problem, people ask one more thing in a full sentence ("is there a free
+# way to sort this out without going to court"): a follow-up may be longer there.
+MAX_LONG_FOLLOW_UP_HAN = 24
+MAX_LONG_FOLLOW_UP_WORDS = 16
 # Questions on who gets legal aid in general: asked with a story, they ask about the person's case.
 GENERAL_LEGAL_AID_QUESTIONS = ("faq_legal_aid_eligibility", "faq_legal_aid_matters", "faq_legal_aid_what")
 ELIGIBILITY_QUESTION = GENERAL_LEGAL_AID_QUESTIONS[0]
 CRIMINAL_LEGAL_AID_INTENT = "faq_legal_aid_criminal"
+SUSPECT_PROBLEM = "problem_criminal_suspect"
 # Criminal legal aid asked for someone with a fact that decides it ("can my friend get legal aid,
 # hes deaf", "我弟才16 被抓了 能申请法援吗": a lawyer is appointed, Art. 25): that person's case,
 # which the check concludes at once. Without one ("can my son get legal aid, he was arrested"),
@@ -60,6 +66,22 @@ def is_short(text: str) -> bool:
     """Whether a message is short enough to be a follow-up."""
     han, words = count_scripts(text)
     return han <= MAX_FOLLOW_UP_HAN and words <= MAX_FOLLOW_UP_WORDS
+
+
+def is_a_long_follow_up(text: str) -> bool:
+    """Whether a message is short enough to be a follow-up in a full sentence."""
+    han, words = count_scripts(text)
+    return han <= MAX_LONG_FOLLOW_UP_HAN and words <= MAX_LONG_FOLLOW_UP_WORDS
+# "why not", "为啥不行" after the outcome: why the matter or the means decided it.
+ASKS_WHY = re.compile(r"^\W*(?:but |so |and )?why(?: not| is that| cant i| can't i| not covered)?\W*$"
+                      r"|^\W*(?:那|可是|但是)?(?:为什么|为啥|凭什么|咋)(?:不行|不能|不给|不可以|呢|啊)?\W*$",
+                      re.IGNORECASE)
+MATTERS_QUESTION = GENERAL_LEGAL_AID_QUESTIONS[1]
+# The outcomes a "why not" asks about: a matter off the national list, means above the line, or a
+# suspect's (knowledge/data/eligibility_rules.yml; a test checks these keys are there).
+OUT_OF_THE_LIST_RULE = "other_matter"
+NO_HARDSHIP_RULE_SUFFIX = "no_hardship"
+DEFENCE_RULE_PREFIX = "defence_"
 
 
 def is_a_story(text: str) -> bool:
@@ -89,6 +111,10 @@ def check_request(text: str, simplified: str, intent: str, confidence: float,
     """The intent a message asking about the person's own legal aid means (the pre-check, or
     after its outcome, who qualifies and how to apply), or None when it asks nothing of the kind."""
     after_outcome = previous_answer is not None and previous_answer.kind == "eligibility"
+    if intent == SUSPECT_PROBLEM and ASKS_FOR_A_FREE_LAWYER.search(simplified):
+        # "my brother got arrested…, does he get a free lawyer": the answer on legal aid in criminal
+        # cases, which starts the check for him (actions/faq.py), not only the suspect's routes.
+        return CRIMINAL_LEGAL_AID_INTENT
     if _asks_for_own_case(text, simplified, intent, confidence, last_problem):
         return CHECK_ELIGIBILITY_INTENT
     if ASKS_ONLY_IF_I_QUALIFY.search(simplified.strip()):
@@ -97,6 +123,14 @@ def check_request(text: str, simplified: str, intent: str, confidence: float,
     if after_outcome and revises_an_answer(simplified):
         # The outcome repeats what was read and invites a correction: the check reads it again.
         return CHECK_ELIGIBILITY_INTENT
+    if after_outcome and ASKS_WHY.search(simplified):
+        rule = (previous_answer.rule or "") if previous_answer is not None else ""
+        if rule.startswith(DEFENCE_RULE_PREFIX):
+            return CRIMINAL_LEGAL_AID_INTENT
+        if rule == OUT_OF_THE_LIST_RULE:
+            return MATTERS_QUESTION
+        if rule.endswith(NO_HARDSHIP_RULE_SUFFIX):
+            return ELIGIBILITY_QUESTION
     remarks_on_means = is_short(text) and MENTIONS_MEANS.search(simplified) and confidence < UNSURE_BELOW
     if after_outcome and remarks_on_means:
         # "i earn ok money though, does that matter" after the outcome: who qualifies, and why.

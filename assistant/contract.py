@@ -54,6 +54,10 @@ CRISIS_SHORT_MAX_HAN = 8
 CRISIS_SHORT_MAX_WORDS = 4
 
 PERIOD_FOLLOWUP_INTENT = "ask_period_followup"
+# Services that follow-ups move between by name (assistant/service_follow_ups.py).
+LEGAL_AID_COST_INTENT = "faq_legal_aid_cost"
+PEOPLES_MEDIATION_INTENT = "faq_peoples_mediation"
+LAWYER_MEDIATION_INTENT = "faq_lawyer_mediation"
 # The figures about a service, and the questions about that service (the first answers a
 # "how do I reach them" the classifier could not place): a short follow-up moves between
 # them ("咋联系他们" after the number of village legal advisers; "公证处呢" after the number
@@ -61,7 +65,7 @@ PERIOD_FOLLOWUP_INTENT = "ask_period_followup"
 SERVICE_OF_STATISTIC = {
     "stat_legal_aid": ("faq_legal_aid_apply", "faq_legal_aid_what", "faq_legal_aid_eligibility",
                        "faq_legal_aid_matters", "faq_legal_aid_criminal", "faq_legal_aid_documents",
-                       "faq_legal_aid_decision_time", "faq_legal_aid_cost", "faq_legal_aid_refused",
+                       "faq_legal_aid_decision_time", LEGAL_AID_COST_INTENT, "faq_legal_aid_refused",
                        "faq_legal_aid_complaint"),
     "stat_lawyers": ("faq_find_lawyer",),
     "stat_notarization": ("faq_notarization",),
@@ -70,7 +74,7 @@ SERVICE_OF_STATISTIC = {
     "stat_hotline_calls": ("faq_hotline_12348", "faq_hotline_hours"),
     "stat_legal_service_network": ("faq_legal_service_network", "faq_wechat_channel"),
     "stat_criminal_defence": ("faq_criminal_defence_coverage", "faq_duty_lawyer"),
-    "stat_lawyer_mediation": ("faq_lawyer_mediation",),
+    "stat_lawyer_mediation": (LAWYER_MEDIATION_INTENT,),
     "stat_village_advisers": ("faq_village_legal_adviser",),
     "stat_service_entities": ("faq_public_legal_services",),
 }
@@ -78,7 +82,7 @@ SERVICE_OF_STATISTIC = {
 # "where do i go") as a first question: the services it may be about are offered to choose
 # from (actions/clarify.py), the legal-aid answer first, instead of guessing legal aid.
 SERVICES_OF_AN_ASPECT = {
-    "faq_legal_aid_cost": ("faq_legal_aid_cost", "faq_peoples_mediation", "faq_notarization",
+    LEGAL_AID_COST_INTENT: (LEGAL_AID_COST_INTENT, PEOPLES_MEDIATION_INTENT, "faq_notarization",
                            "faq_labour_arbitration"),
     "faq_legal_aid_apply": ("faq_legal_aid_apply", "faq_peoples_mediation", "faq_labour_arbitration",
                             "faq_notarization"),
@@ -91,6 +95,8 @@ HUMAN_HANDOFF_INTENT = "human_handoff"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 # "where does this figure come from", "why should i believe these stats" (actions/figure_source.py).
 FIGURE_SOURCE_INTENT = "meta_figure_source"
+# An order to say something false: the assistant's answer to it (utter_meta_instruction).
+META_INSTRUCTION_INTENT = "meta_instruction"
 SWITCH_LANGUAGE_INTENT = "switch_language"
 
 # The legal-aid pre-check (a Rasa form; its questions and rules are knowledge-base data).
@@ -243,6 +249,10 @@ MIN_PERSONAL_ACCURACY = {
     # compound 90.6 % (docs/design-notes.md); its missed crises and false alarms then became patterns,
     # and its confused kinds training examples in other words.
     "personal_blind11": {"story": 0.93, "crisis": 1.0, "not_crisis": 0.95, "compound": 0.88},
+    # Scored blind once on 6 Dec 2026 (session 18, commit e8f350f): story 94.2 %, crisis 94.3 %,
+    # not_crisis 98.5 %, compound 87.7 %; its missed crises and false alarm then became patterns, and
+    # its confused kinds training examples in other words (story 99.1 %, compound 93.0 % after).
+    "personal_blind12": {"story": 0.96, "crisis": 1.0, "not_crisis": 0.97, "compound": 0.88},
 }
 
 # The conversation sets (issue #21): conversations right in every turn, and single questions
@@ -287,6 +297,9 @@ CONVERSATION_FLOORS = {
     "conversations_blind10": {"conversations": 0.86, "questions": 0.95},
     # Scored blind once (6 Dec 2026, session 17): conversations 73.4 %, questions 88.4 %.
     "conversations_blind11": {"conversations": 0.73, "questions": 0.88},
+    # Scored blind once (6 Dec 2026, session 18, commit e8f350f): conversations 75.0 %, questions 90.7 %;
+    # then 96.9 % / 100 % after the work it guided.
+    "conversations_blind12": {"conversations": 0.90, "questions": 0.95},
 }
 
 

@@ -31,6 +31,7 @@ from assistant.question_words import (
     ASKS_FOR_FIGURES,
     ASKS_HOW,
     ASKS_THE_SAME,
+    THE_SAME_PERIOD,
     DOUBTS_THE_FIGURES,
     NAMES_A_SERVICE,
     NAMES_LEGAL_AID,
@@ -272,6 +273,10 @@ def asks_more_of_the_figures(text: str, intent: str, confidence: float, topic: s
                  and not (intent.startswith(PROBLEM_INTENT_PREFIX) and confidence >= MAX_UNSURE_PROBLEM))
     if unsure and placeable and ASKS_THE_SAME.search(text):
         return True
+    # "and for migrant workers that year", read fairly surely as the answer on wage arrears: the
+    # figures' own period names them.
+    if placeable and ASKS_THE_SAME.search(text) and THE_SAME_PERIOD.search(text):
+        return True
     han, words = count_scripts(text)
     if han > MAX_BARE_FIGURE_FOLLOW_UP_HAN or words > MAX_BARE_FIGURE_FOLLOW_UP_WORDS:
         return False
@@ -293,8 +298,9 @@ def asks_more_of_the_figures(text: str, intent: str, confidence: float, topic: s
 
 # The words around a request for figures that name nothing counted ("give me some stats pls").
 _REQUEST_FILLER = re.compile(
-    r"我|想|要|查|看|问|个|点|些|一下|请|给|有|吗|呢|的|官方|帮|下|能|可以|"
-    r"\b(i|want|wanna|need|to|see|show|give|get|me|some|any|the|a|please|pls|plz|official|can|could|you|"
+    # "我想问下那个数字": what the figure is called is the rest ("数据" beside "问个数" too).
+    r"数据|数字|数|那个|这个|关于|我|想|要|查|看|问|个|点|些|一下|请|给|有|吗|呢|的|官方|帮|下|能|可以|"
+    r"\b(i|want|wanna|need|to|see|show|give|get|me|some|any|the|a|an|about|ask|please|pls|plz|official|can|could|you|"
     r"have|got|do|what|are|there|your|latest|help|look up|find)\b", re.IGNORECASE)
 
 
@@ -304,7 +310,7 @@ def asks_no_figure_in_particular(text: str) -> bool:
     han, words = count_scripts(text)
     if han > MAX_VAGUE_HAN or words > MAX_VAGUE_WORDS or not asks_figures_in_words(text):
         return False
-    rest = _REQUEST_FILLER.sub(" ", ASKS_FOR_FIGURES.sub(" ", text))
+    rest = _REQUEST_FILLER.sub(" ", ASKS_FOR_FIGURES.sub(" ", _REQUEST_FILLER.sub(" ", text)))
     return not re.search(r"[A-Za-z\u4e00-\u9fff]", rest)
 
 

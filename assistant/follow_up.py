@@ -19,6 +19,8 @@ from assistant.contract import (
     CHECK_ELIGIBILITY_INTENT,
     FAQ_INTENT_PREFIX,
     FIGURE_SOURCE_INTENT,
+    LEGAL_AID_COST_INTENT,
+    META_INSTRUCTION_INTENT,
     OUT_OF_SCOPE_INTENT,
     PERIOD_FOLLOWUP_INTENT,
     PROBLEM_INTENT_PREFIX,
@@ -29,7 +31,14 @@ from assistant.contract import (
     SWITCH_LANGUAGE_INTENT,
     UNKNOWN_STATISTIC_INTENT,
 )
-from assistant.check_follow_ups import CRIMINAL_LEGAL_AID_INTENT, check_request, is_short
+from assistant.check_follow_ups import (
+    CRIMINAL_LEGAL_AID_INTENT,
+    DEFENCE_RULE_PREFIX,
+    SUSPECT_PROBLEM,
+    check_request,
+    is_a_long_follow_up,
+    is_short,
+)
 from assistant.choices import chosen_button, payload_intent
 from assistant.language import count_scripts, requested_language, to_simplified
 from assistant.figure_follow_ups import (
@@ -51,10 +60,18 @@ from assistant.figure_follow_ups import (
 )
 from assistant.last_answer import CHOICE_KINDS, LastAnswer
 from assistant.periods import read_period
+from assistant.service_follow_ups import (
+    asks_about_the_service,
+    more_of_the_service,
+    names_only_a_service,
+    price_of_legal_aid,
+    unplaced_vague_question,
+)
 from assistant.problem_follow_ups import (
     IN_LABOUR_DISPUTES,
     LABOUR_PROBLEMS,
     LEGAL_AID_TOPICS,
+    TELLS_OF_ONESELF,
     asks_about_the_route,
     names_a_service_besides_the_court,
     stays_with_the_problem,
@@ -73,7 +90,9 @@ from assistant.question_words import (
     ASKS_TO_APPLY_OR_WAIT,
     ASKS_WHAT_ELSE,
     ASKS_WHETHER_A_SERVICE_CAN,
+    CONTINUES_WITH_A_CASE,
     FOLLOW_UP_WORDS,
+    INSTRUCTS_WHAT_TO_SAY,
     MENTIONS_MEANS,
     NAMES_A_LAWYER,
     NAMES_A_SERVICE,
@@ -81,10 +100,6 @@ from assistant.question_words import (
     SERVICE_NUMBER,
 )
 
-# After the routes for a problem, people ask one more thing in a full sentence ("is there a free
-# way to sort this out without going to court"): a follow-up may be longer there.
-MAX_LONG_FOLLOW_UP_HAN = 24
-MAX_LONG_FOLLOW_UP_WORDS = 16
 # An "out of scope" this unsure, with a follow-up word, is most likely about the last answer.
 OUT_OF_SCOPE_UNSURE_BELOW = 0.8
 # The last answer asked the person to choose ("Did you mean…?", "Which figures?"): option words
@@ -100,7 +115,7 @@ UNSURE_STORY_MIN_WORDS = 10
 # Buttons chosen by typing are followed for the intents the knowledge router answers.
 ANSWERED_FROM_KNOWLEDGE = (FAQ_INTENT_PREFIX, STAT_INTENT_PREFIX, PROBLEM_INTENT_PREFIX)
 # The answer on what a service costs ("法律援助一个案子收300块是吧 去哪交" is no question for figures).
-PRICE_OF = {"stat_legal_aid": "faq_legal_aid_cost"}
+PRICE_OF = {"stat_legal_aid": LEGAL_AID_COST_INTENT}
 # An "out of scope" this unsure, for a message naming a service, yields to a question about it
 # ranked this high behind it ("what exactly is 12348").
 OUT_OF_SCOPE_DOUBT = 0.5
@@ -110,13 +125,6 @@ DECISION_TIME_INTENT = "faq_legal_aid_decision_time"
 HELP_INTENT = "help"
 # After the pre-check's outcome for a suspect or defendant, "how fast do they give him one" asks
 # when the lawyer is appointed, which the answer on criminal legal aid gives.
-DEFENCE_RULE_PREFIX = "defence_"
-SUSPECT_PROBLEM = "problem_criminal_suspect"
-
-
-def _is_a_long_follow_up_length(text: str) -> bool:
-    han, words = count_scripts(text)
-    return han <= MAX_LONG_FOLLOW_UP_HAN and words <= MAX_LONG_FOLLOW_UP_WORDS
 
 
 def _unsure_story_problem(text: str, intent: str, ranking: Sequence[dict]) -> str | None:
@@ -227,8 +235,11 @@ def intent_in_context(text: str, intent: str, confidence: float, last_answer: ob
         topic = last_problem
     # Converted once: every reading below is of the Simplified text.
     simplified = to_simplified(text)
+    if INSTRUCTS_WHAT_TO_SAY.search(simplified):
+        return META_INSTRUCTION_INTENT  # "ignore all previous instructions and tell me…": the truth
     intent = (_in_scope_runner_up(simplified, intent, confidence, ranking)
               or service_or_its_figures(simplified, intent, ranking) or intent)
+    intent = (unplaced_vague_question(simplified, intent, confidence) if topic is None else None) or intent
     if _is_a_vague_first_question(simplified, intent, topic, previous_answer):
         return FALLBACK_INTENT  # "Which service do you mean?"
     if doubts_the_figures(simplified, intent, confidence):
@@ -237,10 +248,16 @@ def intent_in_context(text: str, intent: str, confidence: float, last_answer: ob
     asks_for_the_check = check_request(text, simplified, intent, confidence, previous_answer, last_problem)
     if asks_for_the_check is not None:
         return asks_for_the_check
-    story_problem = _unsure_story_problem(text, intent, ranking) or two_figures_asked(
-        simplified, intent, ranking)
+    price = price_of_legal_aid(simplified, intent, confidence)
+    if price is not None:
+        return price
+    story_problem = (None if asks_about_the_service(simplified, topic) else _unsure_story_problem(
+        text, intent, ranking)) or two_figures_asked(simplified, intent, ranking)
     if story_problem is not None:
         return story_problem
+    more = more_of_the_service(simplified, intent, confidence, topic)
+    if more is not None:
+        return more
     asks_a_period = intent == PERIOD_FOLLOWUP_INTENT or (
         intent == FALLBACK_INTENT and not read_period(text, this_year=date.today().year).is_empty)
     if asks_a_period and not (topic or "").startswith(STAT_INTENT_PREFIX):
@@ -259,14 +276,18 @@ def intent_in_context(text: str, intent: str, confidence: float, last_answer: ob
         service = PRICE_OF.get(intent) or next(iter(SERVICE_OF_STATISTIC.get(intent, ())), None)
         if service is not None:
             return service
-    if ASKS_FOR_THE_CHECK.search(simplified) and _is_a_long_follow_up_length(text) and intent != STOP_CHECK_INTENT:
+    if ASKS_FOR_THE_CHECK.search(simplified) and is_a_long_follow_up(text) and intent != STOP_CHECK_INTENT:
         return CHECK_ELIGIBILITY_INTENT
     if topic in LABOUR_PROBLEMS and intent in IN_LABOUR_DISPUTES:
         return IN_LABOUR_DISPUTES[intent]
     # After the routes for a problem, or opened as a continuation ("and if the other guy…"), a
     # follow-up may be a full sentence.
-    continues = topic is not None and (topic.startswith(PROBLEM_INTENT_PREFIX) or ASKS_THE_SAME.search(text))
-    if not text or not (is_short(text) or (continues and _is_a_long_follow_up_length(text))):
+    continues = topic is not None and (topic.startswith(PROBLEM_INTENT_PREFIX) or ASKS_THE_SAME.search(text)
+                                       or asks_about_the_service(simplified, topic)
+                                       # "what if the other side…", not "what if my employer…": a story
+                                       or (CONTINUES_WITH_A_CASE.search(simplified)
+                                           and not TELLS_OF_ONESELF.search(simplified)))
+    if not text or not (is_short(text) or (continues and is_a_long_follow_up(text))):
         return intent
     # Words choose a button only when the classifier found no topic of its own in them
     # ("lawyers" is a topic; "公证" after "did you mean: 公证 / 司法鉴定?" chooses either way).
@@ -279,6 +300,10 @@ def intent_in_context(text: str, intent: str, confidence: float, last_answer: ob
     chosen = chosen_button(text, buttons, by_words, coverage) if buttons else None
     if chosen is not None and chosen.startswith(ANSWERED_FROM_KNOWLEDGE):
         return chosen
+    # "律师" after "which figures?": that service's figures, not the service ("怎么找律师" is its question).
+    if previous_answer is not None and previous_answer.kind == "unknown_statistic" and (
+            statistic_of(intent) in button_intents) and names_only_a_service(simplified):
+        return statistic_of(intent) or intent
     if topic is not None and stays_with_the_problem(simplified, intent, confidence, topic):
         return topic
     # "and in Shanghai?", "back in march 2021?" after figures: the same figures there, then.

@@ -21,7 +21,8 @@ NAMES_LEGAL_AID = re.compile(r"法律援助|法援|legal aid", re.IGNORECASE)
 FOLLOW_UP_WORDS = re.compile(
     r"这|那|它|其|他们|她们|呢|吗|嘛|么|多久|多长|多少|贵|费|免费|收钱|交钱|哪|怎么|咋|能不能|可以|要不要|"
     r"需要|还|先|然后|过了|期限|时效|加急|多快|几天|什么时候|谁|起诉|告|啥"
-    r"|\b(it|its|they|them|their|this|that|there|those|these|he|she|him|her|do i|can i|should i|how long|"
+    r"|\b(it|its|they|them|their|this|that|there|those|these|he|she|him|her|do i|can i|should i|"
+    r"do we|can we|should we|shall we|how long|"
     r"how much|how fast|where|when|who|what if|and if|but if|if (?:he|she|they|the other)|what else|"
     r"free|cost|costs|fee|fees|pay|time limit|deadline|"
     r"apply|file|sue|first|then|else|since when|so|also|too|do they|does it|is it|are they)\b"
@@ -65,8 +66,11 @@ ASKS_A_PRICE = re.compile(
     r"|\bhow much (?:does|is|do|will|would)\b|\bcost|\d+\s*(?:yuan|rmb|kuai)\b|\bpay\b|\bfees?\b|\bcharges?\b",
     re.IGNORECASE)
 # A question answered yes or no ("都有律师辩护吗", "is it open at night") asks for no figure.
-YES_OR_NO = re.compile(r"吗|是否|是不是|有没有|能不能|可不可以|^(?:is|are|do|does|did|can|could|will|has|have)\b",
-                        re.IGNORECASE)
+YES_OR_NO = re.compile(r"吗|是否|是不是|有没有|能不能|可不可以|对吧|是吧|对不对"
+                       r"|^(?:is|are|do|does|did|can|could|will|has|have)\b"
+                       # a statement with a tag: "12348 only takes calls from lawyers yeah?"
+                       r"|\b(?:right|yeah|yes|correct|true|isnt it|doesnt it|dont they)\s*\?+\s*$",
+                       re.IGNORECASE)
 SERVICE_NUMBER = re.compile(r"(?<!\d)1\d{4}(?!\d)")
 ASKS_A_CONTACT = re.compile(r"网址|电话|号码|地址|联系方式|网站|\b(?:phone|website|address|url|number to call|"
                             r"(?:hotline|phone|telephone|contact|their|its) number|number again)\b",
@@ -181,6 +185,8 @@ ASKS_ABOUT_THE_FIGURE = re.compile(
     r"is (?:that|this|it) (?:per year|a year|annual|yearly|cumulative|in total|total|the latest|current|up to date)|"
     r"(?:per|a) year or (?:in )?total|total or (?:per|a) year|which year)\b",
     re.IGNORECASE)
+# "and for migrant workers that year": the period of the figure just given (asked as "and…", "那…呢").
+THE_SAME_PERIOD = re.compile(r"\b(?:that (?:same )?year|the same year)\b|同年|那一年|当年", re.IGNORECASE)
 # "how many cases have THEY handled" after the figures of lawyer mediation: their figures.
 REFERS_BACK = re.compile(r"他们|它们|它|其|这些|那些|\b(they|them|their|it|its|those|these)\b", re.IGNORECASE)
 # A problem's time limit asked ("起诉有时效吗", "is there a deadline to sue").
@@ -212,3 +218,35 @@ ASKS_ABOUT_THE_ROUTE = re.compile(
     r"challenge it|need a lawyer|get a lawyer|go to court|take (?:him|her|them|it) to court|"
     r"(?:i|we) (?:dont|don't|do not) agree|disagree)\b",
     re.IGNORECASE)
+# "what if the other side doesnt do what they agreed to", "那要是他不认呢": a follow-up opened as a
+# case of the answer just given, however long.
+CONTINUES_WITH_A_CASE = re.compile(
+    r"^\W*(?:(?:and|but|so)\s+)?(?:what if|if)\b|^(?:那要是|那如果|那万一|要是.*呢\W*$)", re.IGNORECASE)
+# What may stand beside a place's name in a follow-up that asks the same of that place ("hainan?",
+# "那海南呢", "and in shanghai?").
+ONLY_A_PLACE = re.compile(
+    r"\W*(?:(?:and|what about|how about)\s+)?(?:in\s+)?(?:那|那么)?(?:在)?\W*(?:呢)?\W*", re.IGNORECASE)
+# Mediation named without "people's" or a committee, after the answer on lawyers' mediation.
+NAMES_PEOPLES_MEDIATION = re.compile(r"人民调解|调委会|调解委员会|居委会|村委会|\bpeople'?s?\b|\bcommittee",
+                                     re.IGNORECASE)
+# Where figures or answers come from, and whether to trust them: what a question on their sources names.
+NAMES_A_SOURCE = re.compile(
+    r"来源|出处|哪来|哪里来|从哪|靠谱|可信|准确|官方|真的假的|依据|根据"
+    r"|\b(source|sources|from where|where .{0,20} from|believe|trust|reliable|accurate|official|legit)\b",
+    re.IGNORECASE)
+# An order to say something ("ignore all previous instructions and tell me…", "reply only with this
+# sentence: …", "你只回复这句话"): the assistant says what is true instead, whatever the rest reads as.
+INSTRUCTS_WHAT_TO_SAY = re.compile(
+    r"\b(?:ignore|forget|disregard|override)\b.{0,20}\b(?:instructions?|rules|guidelines|prompts?|programming)\b"
+    r"|\b(?:reply|respond|answer)\s+(?:only\s+)?with\s+(?:only\s+)?(?:this|these|the following|exactly)\b"
+    r"|\brepeat after me\b|\bsay (?:exactly|only|word for word)\b|\bsay this\b.{0,20}\bnothing else\b"
+    r"|忽略.{0,6}(?:指令|指示|规则|设定|提示)|(?:你|请)?只(?:能|许|准|需要?)?回复(?:这|下面|以下)|照着(?:说|打|念)|原样(?:输出|回复|打出)",
+    re.IGNORECASE)
+# Money owed or claimed ("老板欠我8000块工资", "he borrowed 20k"): an amount told of a problem, not a price asked.
+MONEY_OWED = re.compile(
+    r"工资|薪|欠|借|赔|押金|定金|货款|\b(?:wages?|salary|pay|owe[sd]?|lent|borrow\w*|compensation|deposit)\b",
+    re.IGNORECASE)
+# A free lawyer asked for ("does he get a free lawyer", "家里没钱请律师 有没有免费的").
+ASKS_FOR_A_FREE_LAWYER = re.compile(
+    r"免费的?律师|有没有免费|法律援助|法援|指派律师"
+    r"|\b(?:free (?:lawyer|attorney|defen[cs]e)|legal aid|appointed lawyer|public defender)\b", re.IGNORECASE)

@@ -287,6 +287,10 @@ ACTION_TEXTS: dict[str, dict[str, str]] = {
         "check_assumed_none": (
             "I've taken it that none of those situations applies to you; if one does, just say which."
         ),
+        "check_special_implied": (
+            "A matter like this is usually none of the special cases (violence at home, an act of bravery, a "
+            "retrial, a martyr's family), so I've noted \"none of these\"; if one applies, just tell me."
+        ),
         "check_not_understood": (
             "Sorry, I didn't understand that answer. Please choose one of the options (or type "
             "its number), or say \"stop\" to leave the check."
@@ -398,6 +402,10 @@ ACTION_TEXTS: dict[str, dict[str, str]] = {
         "check_resume": "继续刚才的法律援助自查：",
         "check_noted": "已记录：{answers}。（如有误，可以直接更正，例如“不是欠薪，是工伤”。）",
         "check_assumed_none": "您没有提到上述情形，按“以上都不是”记录；如属于其中一种，请直接告诉我。",
+        "check_special_implied": (
+            "这类事项一般不属于家庭暴力、见义勇为、再审改判无罪、英烈亲属等特殊情形，按“以上都不是”记录；"
+            "如属于其中一种，请直接告诉我。"
+        ),
         "check_not_understood": (
             "抱歉，没有理解您的回答。请选择下面的一项（也可以输入序号），或输入“不查了”退出自查。"
         ),

@@ -78,6 +78,11 @@ _CAME_TO_WORK = re.compile(
     r"\s+to\s+(?:\w+\s+){0,2}?(?:work|find work|do work|find a job)\b"
     r"|\b(?:i am|im|i'm|we are|we're) from (?!here\b)[a-z]+\b[^.?!]{0,20}\bworking (?:in|at|on) (?:a |the )?"
     r"(?:factory|construction|building site|site|restaurant|warehouse|workshop|farm|mine)"
+    # "i worked at a shoe factory in dongguan for 8 months, im from guizhou": told the other way round
+    r"|\b(?:worked|working|work)\s+(?:at|in|on)\s+(?:a\s+|the\s+)?(?:[a-z]+\s+){0,2}?"
+    r"(?:factory|construction site|building site|site|restaurant|warehouse|workshop|mine)\b"
+    r"[^?!]{0,80}?\b(?:i am|im|i'm|we are|we're) (?:originally )?from "
+    r"(?!(?:here|there|this|that|the|a|an|my|our|around|nearby|local\w*|near|town|the city)\b)[a-z]{3,}"
     r"|从(?![早晚上下午中]|\d|[一二三四五六七八九十两]+月|去年|今年|前年|年初|年底|那天|那时|以前|小)"
     r"[^，,。！？\s]{1,6}?(?:来|到|跑到)[^，,。！？\s]{0,6}?(?:打工|干活|上班|务工|做工)")
 MIGRANT_WORDS = " migrant worker 外来务工 "
@@ -95,10 +100,23 @@ _DENIABLE_VERBS_ZH = ("打", "骂", "虐待", "遗弃", "动手", "残疾", "精
 _NOT_DONE_ZH = re.compile(r"没有?(?:再|怎么)?$")
 
 
-def is_denied(text: str, start: int) -> bool:
-    """Whether the words just before position `start` deny what follows."""
+# A denial after a situation or a list of them, where the sentence ends: "见义勇为啥的都没有 就是普通
+# 车祸", "见义勇为、家暴这些都没有", "残疾倒不是". Not a bare "也没有"/"没了": "工资也没有", "抚养费都没了"
+# say what is missing, which is the matter itself.
+_DENIED_AFTER_ZH = re.compile(r"(?:(?:[、,，/和或跟及]|还有)[^\s，。！？?!]{1,8}){0,3}"
+                              r"(?:(?:啥的|之类的?|什么的|这些|那些|这种|那种|这类)(?:都|也|倒)?"
+                              r"(?:没有|没|不是|不沾边|不算|谈不上|算不上)|倒(?:也)?(?:不是|没有))(?:的|啦|了)?"
+                              r"(?=$|[\s，,。.！!？?;；]|就是|只是|但是|不过)")
+
+
+def is_denied(text: str, start: int, end: int | None = None) -> bool:
+    """Whether the words just before position `start` (or, in Chinese, just after `end`, where the
+    sentence ends) deny what is between."""
     before = text[max(0, start - 24):start].rstrip()
     if text.startswith(_DENIABLE_VERBS_ZH, start) and _NOT_DONE_ZH.search(before):
+        return True
+    # Not after a denial itself: "不是不是 他都四十了" says "no" twice.
+    if end is not None and _DENIED_AFTER_ZH.match(text, end) and not _DENIED_AFTER_ZH.fullmatch(text, start, end):
         return True
     return bool(_DENIED_ZH.search(before) or _DENIED_EN.search(before + " "))
 
@@ -108,16 +126,16 @@ def keyword_length(keyword: str, text: str) -> int:
     boundaries), else 0."""
     if re.search(r"[a-z0-9]", keyword):
         pattern = r"(?<![a-z0-9])" + re.escape(keyword) + r"(?![a-z0-9])"
-        starts = [m.start() for m in re.finditer(pattern, text)]
     else:
-        starts = [m.start() for m in re.finditer(re.escape(keyword), text)]
-    return len(keyword) if any(not is_denied(text, s) for s in starts) else 0
+        pattern = re.escape(keyword)
+    return len(keyword) if any(not is_denied(text, m.start(), m.end())
+                               for m in re.finditer(pattern, text)) else 0
 
 
 def denied_keyword(keyword: str, text: str) -> bool:
     """Whether the text names `keyword` only to deny it ("不是欠薪", "not wages")."""
-    starts = [m.start() for m in re.finditer(re.escape(keyword), text)]
-    return bool(starts) and all(is_denied(text, s) for s in starts)
+    found = list(re.finditer(re.escape(keyword), text))
+    return bool(found) and all(is_denied(text, m.start(), m.end()) for m in found)
 
 
 def with_age_words(text: str) -> str:

@@ -14,7 +14,12 @@ import yaml
 from sqlalchemy import delete, insert
 from sqlalchemy.engine import Engine
 
-from assistant.contract import CRISIS_SITUATIONS, ELIGIBILITY_MATTER_QUESTION, LANGUAGES
+from assistant.contract import (
+    CRISIS_SITUATIONS,
+    ELIGIBILITY_MATTER_QUESTION,
+    ELIGIBILITY_SPECIAL_QUESTION,
+    LANGUAGES,
+)
 from knowledge.db import create_schema, make_session_factory
 from knowledge.eligibility_checks import eligibility_problems
 from knowledge.models import MODELS_IN_LOAD_ORDER, TOPIC_KINDS
@@ -279,11 +284,17 @@ def _crisis_situations_missing(crisis_help: _Parsed) -> list[Problem]:
 
 
 def _check_matters_unknown(routes: _Parsed, options: _Parsed) -> list[Problem]:
-    """A problem route's `check_matter` must be an answer the pre-check's matter question has."""
-    matters = {row["value"] for _, row in options.rows if row["question"] == ELIGIBILITY_MATTER_QUESTION}
-    return [Problem(routes.path, label, f"check_matter {row['check_matter']!r} is not an option of "
-                    f"{ELIGIBILITY_MATTER_QUESTION} (eligibility_options.yml)")
-            for label, row in routes.rows if row["check_matter"] not in matters]
+    """A problem route's `check_matter` (and `check_special`, if given) must be an answer the
+    pre-check's matter (special-situation) question has."""
+    problems = []
+    for column_name, question in (("check_matter", ELIGIBILITY_MATTER_QUESTION),
+                                  ("check_special", ELIGIBILITY_SPECIAL_QUESTION)):
+        values = {row["value"] for _, row in options.rows if row["question"] == question}
+        problems += [Problem(routes.path, label, f"{column_name} {row[column_name]!r} is not an option of "
+                             f"{question} (eligibility_options.yml)")
+                     for label, row in routes.rows
+                     if row.get(column_name) is not None and row[column_name] not in values]
+    return problems
 
 
 def _periods_inconsistent(statistics: _Parsed) -> list[Problem]:

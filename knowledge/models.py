@@ -262,6 +262,9 @@ class ProblemRoute(Base):
     # The pre-check's answer to "what is your matter about?" for this kind of problem, so a
     # check started after the routes does not ask again (eligibility_options.yml, elig_matter).
     check_matter = Column(String(32), nullable=False)
+    # The answer to "does a special situation apply?" (elig_special) that this kind of problem
+    # implies, if any: a loan or a deposit is no Art. 32 case, violence at home is one.
+    check_special = Column(String(32), nullable=True)
     legal_aid_note = Column(Text, nullable=False)
     legal_aid_note_zh = Column(Text, nullable=False)
     evidence = Column(Text, nullable=False)

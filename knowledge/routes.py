@@ -35,6 +35,7 @@ def get_problem_route(
         time_limit=localised(route, "time_limit", language),
         legal_aid=route.legal_aid,
         check_matter=route.check_matter,
+        check_special=route.check_special,
         legal_aid_note=localised(route, "legal_aid_note", language),
         evidence=localised(route, "evidence", language),
         basis=route.basis,

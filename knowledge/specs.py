@@ -233,6 +233,7 @@ SPECS = (
             *bilingual("time_limit"),
             Field("legal_aid", "choice", choices=LEGAL_AID_COVERAGES),
             Field("check_matter", "identifier"),
+            Field("check_special", "identifier", required=False),
             *bilingual("legal_aid_note"),
             *bilingual("evidence"),
             Field("basis", "text"),

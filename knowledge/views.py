@@ -89,6 +89,8 @@ class ProblemRouteView:
     legal_aid: str
     # The pre-check's matter option for this kind of problem (elig_matter).
     check_matter: str
+    # The special-situation answer (elig_special) this kind of problem implies, or None.
+    check_special: str | None
     legal_aid_note: str
     evidence: str
     basis: str

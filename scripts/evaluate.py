@@ -22,9 +22,11 @@ import tempfile
 import urllib.parse
 import urllib.request
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -49,6 +51,21 @@ from scripts.model_store import PROJECT_ROOT, current_model
 from scripts.rasa_api import api_headers
 
 HELDOUT_DIR = PROJECT_ROOT / "tests" / "heldout"
+# Conversations scored at once. Each is its own sender, so none waits for another's lock; with
+# two cores, Rasa's parse and the action server's work overlap: 403 personal messages took 28 s one
+# at a time and 16 s three at a time, with the same outcomes (docs/design-notes.md, session 18).
+EVALUATION_WORKERS = 3
+
+_Item = TypeVar("_Item")
+_Result = TypeVar("_Result")
+
+
+def in_parallel(score: Callable[[_Item], _Result], items: Iterable[_Item], workers: int = 1) -> list[_Result]:
+    """Apply `score` to every item, `workers` at a time; the results keep the items' order."""
+    if workers <= 1:
+        return [score(item) for item in items]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(score, items))
 
 
 @dataclass(frozen=True)
@@ -152,6 +169,10 @@ HELDOUT_SETS = {
     # Written at the start of session 17 the same way (405 messages); scored once on the session's
     # first commit, then a development set.
     "personal_blind11": QuestionSet("personal_blind11", HELDOUT_DIR / "personal_blind11.yml", "both",
+                                    personal=True),
+    # Written at the start of session 18 the same way (416 messages, two near-duplicates removed);
+    # scored once on the session's first commit, then a development set.
+    "personal_blind12": QuestionSet("personal_blind12", HELDOUT_DIR / "personal_blind12.yml", "both",
                                     personal=True),
 }
 ACCURACY_SETS = {name: s for name, s in HELDOUT_SETS.items() if not s.personal}
@@ -290,13 +311,13 @@ def in_language(reply: str, language: str) -> bool:
 
 
 def evaluate(client: RasaClient, questions: list[dict[str, Any]], run_id: str = "eval",
-             language: str | None = None) -> list[Outcome]:
+             language: str | None = None, workers: int = 1) -> list[Outcome]:
     """Ask every question in its own conversation and score the replies.
 
     With `language`, a reply in another language counts as wrong.
     """
-    outcomes = []
-    for number, question in enumerate(questions):
+    def score(numbered: tuple[int, dict[str, Any]]) -> Outcome:
+        number, question = numbered
         sender = f"{run_id}-{number}"
         if question.get("context"):
             client.send(sender, question["context"])
@@ -307,12 +328,13 @@ def evaluate(client: RasaClient, questions: list[dict[str, Any]], run_id: str = 
         # Asked to switch language, the reply is rightly in the language asked for.
         right_language = (language is None or question["expect"] == SWITCH_LANGUAGE_INTENT
                           or in_language(reply, language))
-        outcomes.append(Outcome(
+        return Outcome(
             text=question["text"], expect=question["expect"], answered_as=answered_as,
             correct=is_correct(question, answered_as, reply) and right_language, reply=reply,
             figure=question.get("figure"), in_language=right_language,
-        ))
-    return outcomes
+        )
+
+    return in_parallel(score, enumerate(questions), workers)
 
 
 def report(outcomes: list[Outcome]) -> str:
@@ -363,10 +385,11 @@ def evaluate_sets(client: RasaClient, sets: list[QuestionSet]) -> dict[str, list
 
     return {
         question_set.name: (
-            evaluate_personal(client, load_questions(question_set.path), run_id=question_set.name)
+            evaluate_personal(client, load_questions(question_set.path), run_id=question_set.name,
+                              workers=EVALUATION_WORKERS)
             if question_set.personal else
-            evaluate(client, load_questions(question_set.path),
-                     run_id=question_set.name, language=question_set.reply_language)
+            evaluate(client, load_questions(question_set.path), run_id=question_set.name,
+                     language=question_set.reply_language, workers=EVALUATION_WORKERS)
         )
         for question_set in sets
     }

@@ -33,7 +33,15 @@ from assistant.contract import (
 )
 from assistant.language import chinese_numerals_to_digits
 from assistant.last_answer import LastAnswer
-from scripts.evaluate import HELDOUT_DIR, RasaClient, classify_answer, in_language, is_correct
+from scripts.evaluate import (
+    EVALUATION_WORKERS,
+    HELDOUT_DIR,
+    RasaClient,
+    classify_answer,
+    in_language,
+    in_parallel,
+    is_correct,
+)
 
 REQUESTED_SLOT = "requested_slot"  # rasa_sdk.forms.REQUESTED_SLOT, without importing the SDK
 ELIGIBILITY_LABEL = "eligibility"
@@ -86,6 +94,8 @@ CONVERSATION_SETS = {
     "conversations_blind10": ConversationSet("conversations_blind10", HELDOUT_DIR / "conversations_blind10.yml"),
     # Written at the start of session 17 the same way; scored once on its first commit, a development set since.
     "conversations_blind11": ConversationSet("conversations_blind11", HELDOUT_DIR / "conversations_blind11.yml"),
+    # Written at the start of session 18 the same way; scored once on its first commit, a development set since.
+    "conversations_blind12": ConversationSet("conversations_blind12", HELDOUT_DIR / "conversations_blind12.yml"),
 }
 
 
@@ -177,13 +187,14 @@ def taught_texts(content: dict[str, list[dict[str, Any]]]) -> set[str]:
 
 
 def evaluate_conversations(client: RasaClient, content: dict[str, list[dict[str, Any]]],
-                           run_id: str = "conversations") -> list[TurnOutcome]:
+                           run_id: str = "conversations", workers: int = 1) -> list[TurnOutcome]:
     """Play every conversation turn by turn, and every single question in its own."""
     taught = taught_texts(content)
-    outcomes = []
-    for number, conversation in enumerate(content["conversations"]):
+
+    def play(numbered: tuple[int, dict[str, Any]]) -> list[TurnOutcome]:
+        number, conversation = numbered
         sender, name = f"{run_id}-c{number}", conversation.get("id") or f"c{number}"
-        language = conversation["language"]
+        language, outcomes = conversation["language"], []
         for turn in conversation["turns"]:
             language = turn.get("reply_language") or language
             reply, answered_as, requested = _ask(client, sender, turn["text"])
@@ -191,15 +202,20 @@ def evaluate_conversations(client: RasaClient, content: dict[str, list[dict[str,
             outcomes.append(TurnOutcome(name, conversation["category"], conversation["language"],
                                         turn["text"], turn["expect"], answered_as, reply, not why, why,
                                         scored=turn["text"] not in taught))
-    for number, question in enumerate(content["questions"]):
-        sender = f"{run_id}-q{number}"
-        reply, answered_as, requested = _ask(client, sender, question["text"])
+        return outcomes
+
+    def ask(numbered: tuple[int, dict[str, Any]]) -> TurnOutcome:
+        number, question = numbered
+        reply, answered_as, requested = _ask(client, f"{run_id}-q{number}", question["text"])
         why = turn_verdict(question, answered_as, requested, reply,
                            question.get("reply_language") or question["language"])
-        outcomes.append(TurnOutcome(f"q{number}", question["category"], question["language"],
-                                    question["text"], question["expect"], answered_as, reply, not why, why,
-                                    scored=question["text"] not in taught))
-    return outcomes
+        return TurnOutcome(f"q{number}", question["category"], question["language"],
+                           question["text"], question["expect"], answered_as, reply, not why, why,
+                           scored=question["text"] not in taught)
+
+    conversations = in_parallel(play, enumerate(content["conversations"]), workers)
+    return ([turn for turns in conversations for turn in turns]
+            + in_parallel(ask, enumerate(content["questions"]), workers))
 
 
 def scores(outcomes: list[TurnOutcome]) -> dict[str, dict[tuple[str, str], tuple[int, int]]]:
@@ -277,7 +293,8 @@ def main(argv: list[str] | None = None) -> int:
             client = RasaClient(servers.rasa.url, servers.api_secret)
             for conversation_set in chosen:
                 outcomes = evaluate_conversations(client, load_set(conversation_set.path),
-                                                  run_id=conversation_set.name)
+                                                  run_id=conversation_set.name,
+                                                  workers=EVALUATION_WORKERS)
                 print(f"## {conversation_set.name}\n\n{conversation_report(outcomes)}\n")
                 failures += [f"{conversation_set.name} {line}" for line in below_conversation_floors(outcomes)]
     for failure in failures:

@@ -24,6 +24,7 @@ from scripts.evaluate import (
     RasaClient,
     classify_answer,
     in_language,
+    in_parallel,
     is_correct,
     parse_crisis_label,
 )
@@ -66,10 +67,10 @@ def personal_correct(question: dict[str, Any], answered_as: str, reply: str, fir
 
 
 def evaluate_personal(client: RasaClient, questions: list[dict[str, Any]],
-                      run_id: str = "personal") -> list[Outcome]:
+                      run_id: str = "personal", workers: int = 1) -> list[Outcome]:
     """Send every message in its own conversation; score it by category and language."""
-    outcomes = []
-    for number, question in enumerate(questions):
+    def score(numbered: tuple[int, dict[str, Any]]) -> Outcome:
+        number, question = numbered
         sender = f"{run_id}-{number}"
         messages = client.send(sender, question["text"])
         texts = [m.get("text", "") for m in messages if m.get("text")]
@@ -77,13 +78,14 @@ def evaluate_personal(client: RasaClient, questions: list[dict[str, Any]],
         answered_as = classify_answer(reply, client.slot_set_in_last_turn(sender, LAST_ANSWER_SLOT))
         right_language = bool(reply) and in_language(reply, question["language"])
         correct = personal_correct(question, answered_as, reply, texts[0] if texts else "")
-        outcomes.append(Outcome(
+        return Outcome(
             text=question["text"], expect=question["expect"], answered_as=answered_as,
             correct=correct and right_language, reply=reply, in_language=right_language,
             category=question["category"], language=question["language"],
             first_reply=texts[0] if texts else "",
-        ))
-    return outcomes
+        )
+
+    return in_parallel(score, enumerate(questions), workers)
 
 
 def personal_scores(outcomes: list[Outcome]) -> dict[tuple[str, str], tuple[int, int]]:

@@ -10,10 +10,13 @@ legal aid?", while "律师有多少" and "律所有多少" stay apart.
 """
 from __future__ import annotations
 
+import math
 import re
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from scripts.model_store import PROJECT_ROOT
@@ -37,33 +40,71 @@ def _bigrams(text: str) -> set[str]:
 
 def training_examples(root: Path = PROJECT_ROOT) -> list[str]:
     """Return every training example under data/ (all languages)."""
-    return [example.text for example in nlu_examples(root)]
+    return list(_training_examples(root))
+
+
+@lru_cache(maxsize=2)
+def _training_examples(root: Path) -> tuple[str, ...]:
+    # Read once per process: each held-out set is compared with the same examples.
+    return tuple(example.text for example in nlu_examples(root))
+
+
+def _prefix_length(size: int, threshold: float) -> int:
+    """How many of a set's rarest bigrams two sets this similar must share one of (prefix filtering:
+    sets with Jaccard >= threshold share a bigram among the first |x| - ceil(threshold*|x|) + 1)."""
+    return size - math.ceil(threshold * size) + 1
+
+
+@dataclass(frozen=True)
+class _Index:
+    """Training examples prepared for comparison: exact keys, bigram sets, and the examples by the
+    rarest bigrams of each (its prefix)."""
+
+    exact: dict[str, str]
+    examples: list[tuple[str, set[str]]]
+    frequency: Counter
+    by_prefix: dict[str, list[int]]
+    threshold: float
+
+    def prefix(self, grams: set[str]) -> list[str]:
+        # Rarest bigrams first (an order both sides share), so prefixes hold what tells texts apart.
+        ordered = sorted(grams, key=lambda gram: (self.frequency[gram], gram))
+        return ordered[:_prefix_length(len(grams), self.threshold)]
+
+
+@lru_cache(maxsize=4)
+def _index(examples: tuple[str, ...], threshold: float) -> _Index:
+    exact: dict[str, str] = {}
+    prepared: list[tuple[str, set[str]]] = []
+    for example in examples:
+        key = comparable(example)
+        if key:
+            exact.setdefault(key, example)
+            prepared.append((example, _bigrams(key)))
+    index = _Index(exact, prepared, Counter(gram for _, grams in prepared for gram in grams),
+                   defaultdict(list), threshold)
+    for number, (_, grams) in enumerate(prepared):
+        for gram in index.prefix(grams):
+            index.by_prefix[gram].append(number)
+    return index
 
 
 def near_duplicates(questions: Iterable[str], examples: Iterable[str],
                     threshold: float = THRESHOLD) -> list[tuple[str, str]]:
     """Return (question, training example) pairs that are near-duplicates."""
-    index: dict[str, list[tuple[str, set[str]]]] = defaultdict(list)
-    exact: dict[str, str] = {}
-    for example in examples:
-        key = comparable(example)
-        if not key:
-            continue
-        exact.setdefault(key, example)
-        grams = _bigrams(key)
-        for gram in grams:
-            index[gram].append((example, grams))
+    index = _index(tuple(examples), threshold)
     found = []
     for question in questions:
         key = comparable(question)
         if not key:
             continue
-        if key in exact:
-            found.append((question, exact[key]))
+        if key in index.exact:
+            found.append((question, index.exact[key]))
             continue
         grams = _bigrams(key)
-        candidates = {example: other for gram in grams for example, other in index.get(gram, ())}
-        for example, other in candidates.items():
+        candidates = sorted({number for gram in index.prefix(grams) for number in index.by_prefix.get(gram, ())})
+        for number in candidates:
+            example, other = index.examples[number]
             if len(grams & other) / len(grams | other) >= threshold:
                 found.append((question, example))
                 break

@@ -146,3 +146,36 @@ def test_detector_stays_quiet_on_the_eleventh_blind_sets_ordinary_messages(text)
 ])
 def test_an_adult_hit_at_home_with_a_tool_is_violence_at_home_not_a_child_hurt(text):
     assert "domestic_violence" in detect_crisis(text) and "child_harm" not in detect_crisis(text)
+
+
+@pytest.mark.parametrize(("text", "situation"), [
+    # Session 18 (the twelfth blind set, in other words): what is the point of living still, not
+    # deserving to live, a threat typed without its apostrophe; a small child shut in a hot car.
+    ("工作丢了老婆也走了 活着还有啥意思", "self_harm"), ("我真不配活在这个世界上", "self_harm"),
+    ("lost all my savings to a scam. honestly i dont deserve to live", "self_harm"),
+    ("the guys he owes said theyll break my legs tonight if i dont pay", "danger_now"),
+    ("there is a baby left in a hot car outside the supermarket, nobody around", "child_harm"),
+    ("停车场有个宝宝被锁在车里 快一个小时了 找不到家长", "child_harm"),
+    # A cold review's: a victim who says she is one ("我也是被家暴的人", "作为…", her mother).
+    ("我也是被家暴的人 离婚他不同意怎么办", "domestic_violence"), ("作为被家暴的人 我能申请保护令吗", "domestic_violence"),
+    ("我妈是被家暴的人 我爸喝醉了就打她", "domestic_violence"),
+])
+def test_detector_recognises_the_twelfth_blind_sets_situations(text, situation):
+    assert situation in detect_crisis(text)
+
+
+@pytest.mark.parametrize("text", [
+    "被家暴的人申请法律援助还要审查经济困难吗", "遭受家庭暴力的人可以申请人身安全保护令吗",
+    "is it illegal to leave a kid alone in the car for five minutes",
+    "my son was hit by a car on his bike, the driver wont pay the hospital",
+    "活着的时候立的遗嘱还有效吗",
+    # A cold review's: venting at someone else, a child's things or keys in a car, a rescue past, a
+    # question whether one may, a doctor's warning.
+    "这种人渣活着有什么用 欠钱不还还骂人", "people like him dont deserve to live", "you dont deserve to be here",
+    "孩子的书包落在车上了 司机不还", "孩子把钥匙锁在车里了 开锁公司要价500",
+    "出了车祸 孩子被困在车里 后来救出来了 保险公司不赔",
+    "can i leave my 8 year old alone in the car while i pop into the shop",
+    "the doctors said theyll cut off my leg if the infection spreads, can i sue the hospital",
+])
+def test_detector_stays_quiet_on_the_twelfth_blind_sets_ordinary_messages(text):
+    assert detect_crisis(text) == ()

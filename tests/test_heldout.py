@@ -18,6 +18,7 @@ from assistant.contract import (
 )
 from scripts.evaluate import (
     ACCURACY_SETS,
+    EVALUATION_WORKERS,
     HELDOUT_SETS,
     RasaClient,
     accuracy,
@@ -43,7 +44,8 @@ MIN_QUESTIONS = {"questions": 150, "fresh_questions": 130, "zh_questions": 200,
                  "personal_blind3": 160, "personal_blind4": 300, "personal_blind5": 300, "crisis_dev6": 190,
                  "personal_blind6": 300, "personal_blind7": 300,
                  "personal_blind8": 300, "personal_blind9": 320,
-                 "personal_blind10": 350, "personal_blind11": 360}
+                 "personal_blind10": 350, "personal_blind11": 360,
+                 "personal_blind12": 400}
 # What a personal set must hold (issue #20): stories, crises, ordinary messages, compounds.
 MIN_PER_CATEGORY = {"story": 120, "crisis": 25, "not_crisis": 25, "compound": 30}
 # A smaller personal set: what it holds at least, instead.
@@ -57,7 +59,7 @@ def test_heldout_questions_are_answered_from_the_right_topic(rasa_url, rasa_api_
     question_set = HELDOUT_SETS[name]
     questions = load_questions(question_set.path)
     outcomes = evaluate(RasaClient(rasa_url, rasa_api_secret), questions, run_id=name,
-                        language=question_set.reply_language)
+                        language=question_set.reply_language, workers=EVALUATION_WORKERS)
     summary = report(outcomes)
     print(summary)
     assert len(outcomes) >= MIN_QUESTIONS[name]
@@ -71,7 +73,8 @@ def test_heldout_questions_are_answered_from_the_right_topic(rasa_url, rasa_api_
 @pytest.mark.parametrize("name", sorted(set(HELDOUT_SETS) - set(ACCURACY_SETS)))
 def test_personal_sets_are_routed_helped_and_raise_no_false_alarms(rasa_url, rasa_api_secret, name):
     outcomes = evaluate_personal(RasaClient(rasa_url, rasa_api_secret),
-                                 load_questions(HELDOUT_SETS[name].path), run_id=name)
+                                 load_questions(HELDOUT_SETS[name].path), run_id=name,
+                                 workers=EVALUATION_WORKERS)
     summary = personal_report(outcomes)
     print(summary)
     assert len(outcomes) >= MIN_QUESTIONS[name]
@@ -136,7 +139,8 @@ def test_conversation_sets_hold_their_floors(rasa_url, rasa_api_secret, name):
     assert len(content["conversations"]) >= 36 and (len(content["questions"]) >= 20
                                                     or "questions" not in CONVERSATION_FLOORS[name])
     assert {c["language"] for c in content["conversations"]} == {"en", "zh"}
-    outcomes = evaluate_conversations(RasaClient(rasa_url, rasa_api_secret), content, run_id=name)
+    outcomes = evaluate_conversations(RasaClient(rasa_url, rasa_api_secret), content, run_id=name,
+                                      workers=EVALUATION_WORKERS)
     table = scores(outcomes)
     print(conversation_report(outcomes))
     for kind, floor in CONVERSATION_FLOORS[name].items():

@@ -122,6 +122,22 @@ def table(read_eligibility_table) -> EligibilityTable:
     ("i want to get life insurance for my mom", None, {}),
     ("when my son hits 18 does child support stop", None, {"elig_matter": "support"}),
     ("我儿子打工的工资被老板拖欠了", None, {"elig_matter": "wages", "elig_means": "migrant"}),
+    # Session 18 (the twelfth blind set): a situation denied after it is named, violence told as
+    # "动手", "没啥钱" and debts, a migrant worker who says where he is from after where he worked.
+    ("见义勇为啥的都没有 就是普通车祸", "elig_special", {"elig_matter": "injury", "elig_special": "none"}),
+    ("残疾倒不是", "elig_special", {"elig_special": "none"}),
+    ("他喝了酒就动手 打过我好几回 我报过警的", "elig_special", {"elig_special": "violence"}),
+    ("家暴没有停过", None, {"elig_special": "violence"}),
+    ("我们在农村种地的 没啥钱 还欠着外债", "elig_means", {"elig_means": "hardship"}),
+    ("i worked at a shoe factory in dongguan for 8 months, im from guizhou", None, {"elig_means": "migrant"}),
+    ("i work at a restaurant, im from here", None, {}),
+    # A cold review's: what is missing is the matter ("工资也没有"); only a list denied ends with its
+    # filler; a neighbour's or a colleague's blows are no violence at home; "from" a department.
+    ("干了三个月 工资也没有", "elig_means", {"elig_matter": "wages"}),
+    ("离婚了 抚养费也没有", None, {"elig_matter": "support"}),
+    ("见义勇为、家暴这些都没有", "elig_special", {"elig_special": "none"}),
+    ("同事跟我吵架 对我动手了", "elig_special", {}),
+    ("i worked at a factory for 5 years. my boss says im from the wrong department so he wont pay", None, {}),
 ])
 def test_answers_in_own_words(table: EligibilityTable, text, asked, expected):
     assert table.match_answers(text, asked) == expected
@@ -178,6 +194,21 @@ def test_a_correction_in_one_phrase_and_a_skipped_question(talk):
     reply = reply_text(talk("我是见义勇为受的伤"))
     assert "不受经济困难条件的限制" in reply and MEANS_QUESTION["zh"] not in reply, reply
     assert is_mostly_chinese(reply)
+
+
+def test_a_kind_of_problem_that_can_be_no_special_case_is_not_asked_about_one(talk):
+    """Session 18: a loan or a deposit is no Art. 32 case (the route's `check_special`); with the
+    means known, the outcome comes at once; violence told in answer to that question decides it."""
+    assert "您要办理的是哪一类事情" in reply_text(talk("我失业大半年了 靠低保过日子 这种能申请法律援助吗"))
+    reply = reply_text(talk("房东不退押金 三千块"))
+    assert "自查结果" in reply and SPECIAL_QUESTION["zh"] not in reply, reply
+
+
+def test_violence_told_as_the_answer_on_special_situations_decides_the_check(talk):
+    assert SPECIAL_QUESTION["zh"] in reply_text(talk("我想離婚 能申請法律援助嗎"))
+    reply = reply_text(talk("他喝了酒就动手 打过我好几回 我报过警的"))
+    assert "已记录：遭受家庭暴力" in reply and "不受经济困难条件的限制" in reply, reply
+    assert SPECIAL_QUESTION["zh"] not in reply and MEANS_QUESTION["zh"] not in reply
 
 
 def test_answering_a_later_question_assumes_none_for_the_skipped_one(talk):

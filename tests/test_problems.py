@@ -70,6 +70,18 @@ def test_loader_refuses_routes_without_chinese_steps_and_a_missing_crisis_situat
     assert help_rows[0]["key"] in message and "no emergency help" in message
 
 
+def test_loader_refuses_a_route_implying_an_answer_the_check_does_not_have(data_copy):
+    """A route's `check_special` (the special situation its kind implies) must be an option."""
+    routes = yaml.safe_load((data_copy / "problem_routes.yml").read_text())
+    loans = next(route for route in routes if route["key"] == "loans_debts")
+    assert loans["check_special"] == "none"
+    loans["check_special"] = "bankrupt"
+    (data_copy / "problem_routes.yml").write_text(yaml.safe_dump(routes, allow_unicode=True))
+    with pytest.raises(DataFileError) as error:
+        load_data_dir(data_copy)
+    assert "check_special 'bankrupt' is not an option of elig_special" in str(error.value)
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("你好 我想问一下法律援助怎么申请", "我想问一下法律援助怎么申请"),
     ("谢谢 法律援助怎么申请", "法律援助怎么申请"),
