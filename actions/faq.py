@@ -16,6 +16,7 @@ from assistant.contract import (
     ANSWERS_FOLLOWED_BY_CHECK,
     CHECK_ELIGIBILITY_INTENT,
     ELIGIBILITY_FORM,
+    ELIGIBILITY_MATTER_QUESTION,
     LAST_ANSWER_SLOT,
     problem_intent,
     topic_of,
@@ -29,6 +30,8 @@ NEXT_STEP_BUTTONS = {"legal_aid_eligibility": (CHECK_ELIGIBILITY_INTENT, "check_
 # for my divorce"): the classifier's runner-up kind of problem, from this confidence, is
 # offered as a button to its routes.
 PROBLEM_OFFER_MIN_CONFIDENCE = 0.15
+# The kind of problem of a person held by the police (knowledge/data/problem_routes.yml).
+SUSPECT_KIND = "criminal_suspect"
 # "my brother got arrested last night, does he get a free lawyer": the general answer on legal
 # aid in criminal cases, then the pre-check for this person (its first question is whether an
 # appointed lawyer is required, Art. 25), instead of leaving them to ask for it.
@@ -89,5 +92,10 @@ class ActionAnswerFaq(KnowledgeAction):
         events: list[dict[Text, Any]] = [SlotSet(LAST_ANSWER_SLOT, answer_of(intent).to_slot())]
         if (intent in ANSWERS_FOLLOWED_BY_CHECK and not tracker.active_loop.get("name")
                 and _OWN_CRIMINAL_CASE.search(latest_text(tracker))):
+            # The check is for the person held: a suspect's matter (the route's), not asked again,
+            # whatever else the classifier ranked ("my dad is in the detention centre, can he get legal aid").
+            suspect = await ask(routes.get_problem_route, kind=SUSPECT_KIND, language=language)
+            if suspect is not None and not tracker.get_slot(ELIGIBILITY_MATTER_QUESTION):
+                events.append(SlotSet(ELIGIBILITY_MATTER_QUESTION, suspect.check_matter))
             events.append(FollowupAction(ELIGIBILITY_FORM))
         return events
